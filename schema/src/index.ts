@@ -1,0 +1,2 @@
+export * from './validation/index.ts';
+export * from './realtime.ts';

@@ -1,0 +1,3 @@
+export * from './orgs.ts';
+export * from './customers.ts';
+export * from './audit.ts';

@@ -1,0 +1,76 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import type { Config } from './config.ts';
+import type { Db } from './db/connect.ts';
+import { validationHook, type AppEnv } from './http/context.ts';
+import { limitBody, requestLog, requireSession, sameOriginOnly } from './http/middleware.ts';
+import { AppError } from './lib/errors.ts';
+import type { Logger } from './lib/logger.ts';
+import { authRoutes } from './routes/auth.ts';
+import { customerRoutes } from './routes/customers.ts';
+import { AuthService } from './services/auth.ts';
+import { CustomerService } from './services/customers.ts';
+
+export type AppDeps = {
+  db: Db;
+  logger: Logger;
+  config: Pick<Config, 'secureCookies' | 'allowedOrigins'>;
+};
+
+export type Services = { auth: AuthService; customers: CustomerService };
+
+export function createServices(db: Db): Services {
+  return { auth: new AuthService(db), customers: new CustomerService(db) };
+}
+
+/** Paths under /api that answer without a session. */
+const PUBLIC_PATHS = new Set(['/api/auth/login', '/api/auth/logout', '/api/openapi.json', '/api/health']);
+
+export function createApp({ logger, config }: AppDeps, services: Services) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use('*', requestLog(logger));
+  app.use('/api/*', limitBody, sameOriginOnly(config.allowedOrigins));
+  const session = requireSession(services.auth, config.secureCookies);
+  app.use('/api/*', (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : session(c, next)));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'foyer_session',
+  });
+
+  const routes = app
+    .route('/api/auth', authRoutes(services.auth, config.secureCookies))
+    .route('/api/customers', customerRoutes(services.customers));
+
+  app.get('/api/health', (c) => c.json({ ok: true }));
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Foyer API', version: '0.1.0', description: 'The customer system of a hospitality venue.' },
+  });
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+      return c.json({ error: { code: err.code, message: err.message, issues: err.issues } }, err.status);
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      // Hono's own refusals: malformed JSON, a wrong content type.
+      const malformed = /json/i.test(err.message);
+      const [code, message] =
+        err.status === 415
+          ? ['unsupported_media_type', 'Send the body as JSON with content-type: application/json']
+          : malformed
+            ? ['malformed_json', 'The request body is not valid JSON']
+            : ['bad_request', err.message];
+      return c.json({ error: { code, message } }, err.status);
+    }
+    logger.error({ err, path: c.req.path }, 'unhandled error');
+    return c.json({ error: { code: 'internal', message: 'Something went wrong on our side' } }, 500);
+  });
+
+  return routes;
+}
+
+export type AppType = ReturnType<typeof createApp>;

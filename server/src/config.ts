@@ -1,0 +1,32 @@
+import { resolve } from 'node:path';
+
+/** Everything the server reads from its environment, read once at start. */
+export type Config = {
+  port: number;
+  host: string;
+  /** A PostgreSQL URL; when absent the server runs its own embedded cluster under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: string;
+  /** Send the session cookie with `Secure`; on by default when PUBLIC_URL is https. */
+  secureCookies: boolean;
+  /** Origins allowed to send mutating requests besides the request's own host. */
+  allowedOrigins: string[];
+  admin: { email: string | undefined; password: string | undefined };
+};
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const publicUrl = env.PUBLIC_URL?.trim();
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: resolve(env.FOYER_DATA_DIR ?? '.foyer'),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    secureCookies: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : !!publicUrl?.startsWith('https:'),
+    allowedOrigins: publicUrl ? [new URL(publicUrl).origin] : [],
+    admin: { email: env.FOYER_ADMIN_EMAIL || undefined, password: env.FOYER_ADMIN_PASSWORD || undefined },
+  };
+}

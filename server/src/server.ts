@@ -1,0 +1,88 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { getRequestListener } from '@hono/node-server';
+import { createApp, createServices } from './app.ts';
+import type { Config } from './config.ts';
+import { connect, type Database } from './db/connect.ts';
+import { startEmbeddedPostgres, type EmbeddedCluster } from './db/embedded.ts';
+import { migrate } from './db/migrate.ts';
+import type { Logger } from './lib/logger.ts';
+import { attachRealtime } from './realtime/io.ts';
+import { bootstrapDemo } from './services/orgs.ts';
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+declare global {
+  // The UI's server rendering calls the API in-process through this (see web/src/hooks.server.ts).
+  var __foyerApi: ((request: Request) => Promise<Response>) | undefined;
+}
+
+const uiHandlerPath = fileURLToPath(new URL('../../web/build/handler.js', import.meta.url));
+
+async function loadUi(logger: Logger): Promise<NodeHandler> {
+  if (existsSync(uiHandlerPath)) return (await import(pathToFileURL(uiHandlerPath).href)).handler as NodeHandler;
+  logger.warn({ uiHandlerPath }, 'the web UI is not built; run `pnpm build`');
+  return (_req, res) => {
+    res.writeHead(503, { 'content-type': 'text/plain' }).end('The Foyer web UI is not built. Run `pnpm build`.');
+  };
+}
+
+export type RunningFoyer = {
+  url: string;
+  port: number;
+  database: Database;
+  /** Set on the first start of an empty database: the demo organization's owner login. */
+  demoLogin?: { email: string; password: string; generated: boolean };
+  close: () => Promise<void>;
+};
+
+/** Starts the whole server: database (embedded unless DATABASE_URL), migrations, API, UI, sockets. */
+export async function startFoyer(config: Config, logger: Logger): Promise<RunningFoyer> {
+  let embedded: EmbeddedCluster | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    logger.info({ dataDir: config.dataDir }, 'starting embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres(config.dataDir, { log: (m) => logger.debug({ pg: m }) });
+    databaseUrl = embedded.url('foyer');
+  }
+  const database = connect(databaseUrl);
+  await migrate(database.db);
+  const demo = await bootstrapDemo(database.db, config.admin);
+
+  const services = createServices(database.db);
+  const app = createApp({ db: database.db, logger, config }, services);
+  globalThis.__foyerApi = (request) => Promise.resolve(app.fetch(request));
+  const api = getRequestListener(app.fetch);
+  const ui = await loadUi(logger);
+  const http = createServer((req, res) => {
+    if (req.url === '/api' || req.url?.startsWith('/api/')) return void api(req, res);
+    ui(req, res, () => res.writeHead(404).end('Not found'));
+  });
+  const io = attachRealtime(http, services.auth, logger);
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, resolve);
+  });
+  const port = (http.address() as { port: number }).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await io.close(); // also closes the HTTP server
+      await database.close();
+      await embedded?.stop();
+    })());
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    database,
+    demoLogin: demo && { email: demo.email, password: demo.password, generated: demo.generated },
+    close,
+  };
+}
+
+export const defaultDataDir = join(process.cwd(), '.foyer');

@@ -1,0 +1,76 @@
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+const shortDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+const shortDateNoYear = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' });
+const fullDateTime = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+
+/**
+ * A compact "when": `Just now`, `5 min ago`, `3 h ago`, `Yesterday`, `12 Mar`, `12 Mar 2023`.
+ * `now` is a parameter so tests (and SSR vs. hydration) can pin it.
+ */
+export function relativeDate(iso: string, now: Date = new Date()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  const diff = now.getTime() - date.getTime();
+  if (diff < -MINUTE) return date.getFullYear() === now.getFullYear() ? shortDateNoYear.format(date) : shortDate.format(date);
+  if (diff < MINUTE) return 'Just now';
+  if (diff < HOUR) return `${Math.floor(diff / MINUTE)} min ago`;
+  if (diff < DAY && date.getDate() === now.getDate()) return `${Math.floor(diff / HOUR)} h ago`;
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  if (date.toDateString() === yesterday.toDateString()) return `Yesterday, ${time.format(date)}`;
+  if (date.getFullYear() === now.getFullYear()) return shortDateNoYear.format(date);
+  return shortDate.format(date);
+}
+
+/** `12 Mar 2025, 14:05` — for tooltips and history rows. */
+export function dateTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '—' : fullDateTime.format(date);
+}
+
+const integer = new Intl.NumberFormat('en-GB');
+export const formatCount = (n: number): string => integer.format(n);
+
+/** `1 customer`, `2,310 customers`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/** Initials for an avatar: `Ada Lovelace` → `AL`, `ada@x.test` → `A`. */
+export function initials(text: string): string {
+  const words = text
+    .replace(/@.*/, '')
+    .split(/[\s._-]+/)
+    .filter(Boolean);
+  const letters = words.length >= 2 ? words[0][0] + words[words.length - 1][0] : (words[0]?.[0] ?? '?');
+  return letters.toUpperCase();
+}
+
+/** The "Showing 51–100 of 1,234" range of a page. */
+export function pageRange(page: number, pageSize: number, total: number): { from: number; to: number; pages: number } {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  if (total === 0) return { from: 0, to: 0, pages };
+  const from = Math.min((page - 1) * pageSize + 1, total);
+  const to = Math.min(page * pageSize, total);
+  return { from, to, pages };
+}
+
+/**
+ * A safe place to go after signing in: a path on this site, never another origin
+ * (`//evil.test`, `/\evil.test`, `https://…`), never the API.
+ */
+export function safeNext(next: string | null | undefined, fallback = '/customers'): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+  if (next.startsWith('/api/') || next === '/login' || next.startsWith('/login?')) return fallback;
+  return next;
+}
