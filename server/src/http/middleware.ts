@@ -26,7 +26,11 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
 
 export const limitBody = bodyLimit({
   maxSize: MAX_BODY_BYTES,
-  onError: (c) => c.json({ error: { code: 'payload_too_large', message: 'The request body is over the 1 MiB limit' } }, 413),
+  // The rest of the body is never read, so the connection cannot carry another request: close it.
+  onError: (c) =>
+    c.json({ error: { code: 'payload_too_large', message: 'The request body is over the 1 MiB limit' } }, 413, {
+      connection: 'close',
+    }),
 });
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

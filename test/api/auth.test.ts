@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OWNER, startTestFoyer, type TestFoyer } from '../support/foyer.ts';
+
+let foyer: TestFoyer;
+beforeAll(async () => {
+  foyer = await startTestFoyer();
+});
+afterAll(() => foyer?.close());
+
+describe('staff sign-in', () => {
+  it('signs the demo owner in with an HttpOnly, SameSite=Lax session cookie', async () => {
+    const client = foyer.client();
+    const res = await client.post('/api/auth/login', OWNER);
+    expect(res.status).toBe(200);
+    expect(res.body.organization.name).toBe('Demo Venue');
+    expect(res.body.user.role).toBe('owner');
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^foyer_session=[\w-]{40,};/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect((await client.get('/api/auth/me')).body.user.email).toBe(OWNER.email);
+  });
+
+  it('accepts the email in any case', async () => {
+    const res = await foyer.client().post('/api/auth/login', { ...OWNER, email: OWNER.email.toUpperCase() });
+    expect(res.status).toBe(200);
+  });
+
+  it('refuses a wrong password and an unknown email alike', async () => {
+    const wrong = await foyer.client().post('/api/auth/login', { email: OWNER.email, password: 'nope' });
+    const unknown = await foyer.client().post('/api/auth/login', { email: 'nobody@x.test', password: 'nope' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('names the field when the login body is incomplete', async () => {
+    const res = await foyer.client().post('/api/auth/login', { email: 'not-an-email' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues.map((i: { field: string }) => i.field).sort()).toEqual(['email', 'password']);
+  });
+
+  it('rate-limits repeated failures for one account, even with the right password after', async () => {
+    const client = await foyer.signIn();
+    const email = client.email;
+    for (let i = 0; i < 10; i++)
+      expect((await foyer.client().post('/api/auth/login', { email, password: `guess ${i}` })).status).toBe(401);
+    const blocked = await foyer.client().post('/api/auth/login', { email, password: 'a long enough password' });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(blocked.body.error.message).toMatch(/Too many sign-in attempts/);
+  });
+
+  it('ends the session on logout: the old cookie no longer works', async () => {
+    const client = await foyer.signIn();
+    const cookie = client.cookie;
+    expect((await client.post('/api/auth/logout')).status).toBe(204);
+    const stale = foyer.client();
+    stale.cookie = cookie;
+    expect((await stale.get('/api/customers')).status).toBe(401);
+  });
+
+  it('answers 401 without a session and with a forged cookie', async () => {
+    expect((await foyer.client().get('/api/customers')).status).toBe(401);
+    const forged = foyer.client();
+    forged.cookie = 'foyer_session=forged-token-value';
+    const res = await forged.get('/api/auth/me');
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('unauthenticated');
+  });
+
+  it('refuses a mutating request from a foreign Origin and accepts its own', async () => {
+    const client = await foyer.signIn();
+    const body = { firstName: 'Ada', lastName: 'Lovelace' };
+    const foreign = await client.post('/api/customers', body, { origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error.code).toBe('foreign_origin');
+    const crossSite = await client.post('/api/customers', body, { 'sec-fetch-site': 'cross-site' });
+    expect(crossSite.status).toBe(403);
+    expect((await client.get('/api/customers')).body.total).toBe(0);
+    const own = await client.post('/api/customers', body, { origin: foyer.url });
+    expect(own.status).toBe(201);
+  });
+
+  it('serves an OpenAPI document describing the customer routes', async () => {
+    const res = await foyer.client().get('/api/openapi.json');
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/login', '/api/customers', '/api/customers/{ref}']),
+    );
+    expect(res.body.components.schemas.CustomerCreate).toBeDefined();
+  });
+});

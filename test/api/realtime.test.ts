@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io, type Socket } from 'socket.io-client';
+import { startTestFoyer, type TestFoyer } from '../support/foyer.ts';
+
+let foyer: TestFoyer;
+beforeAll(async () => {
+  foyer = await startTestFoyer();
+});
+afterAll(() => foyer?.close());
+
+function connectStaff(cookie?: string): Promise<{ socket: Socket; welcome?: { orgId: string }; error?: Error }> {
+  const socket = io(`${foyer.url}/staff`, {
+    transports: ['websocket'],
+    reconnection: false,
+    extraHeaders: cookie ? { cookie } : {},
+  });
+  return new Promise((resolve) => {
+    socket.on('welcome', (welcome) => resolve({ socket, welcome }));
+    socket.on('connect_error', (error) => resolve({ socket, error }));
+  });
+}
+
+describe('socket.io /staff', () => {
+  it('shares the HTTP port and admits a socket with a valid session', async () => {
+    const staff = await foyer.signIn();
+    const { socket, welcome, error } = await connectStaff(staff.cookie);
+    expect(error).toBeUndefined();
+    expect(welcome?.orgId).toBe(staff.orgId);
+    socket.close();
+  });
+
+  it('refuses a socket without a session cookie', async () => {
+    const { socket, error } = await connectStaff();
+    expect(error?.message).toBe('unauthenticated');
+    socket.close();
+  });
+
+  it('refuses a socket whose session has ended', async () => {
+    const staff = await foyer.signIn();
+    const cookie = staff.cookie;
+    await staff.post('/api/auth/logout');
+    const { socket, error } = await connectStaff(cookie);
+    expect(error?.message).toBe('unauthenticated');
+    socket.close();
+  });
+});
