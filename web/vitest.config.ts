@@ -10,6 +10,7 @@ export default defineConfig({
   },
   test: {
     environment: 'node',
+    env: { TZ: 'UTC' },
     include: ['src/**/*.test.ts'],
   },
 });

@@ -58,6 +58,8 @@ export async function api<T = unknown>(
   options: { method?: Method; body?: unknown; fetch?: typeof fetch } = {},
 ): Promise<T> {
   const { method = 'GET', body, fetch: f = fetch } = options;
+  // The server only accepts mutations that are same-origin JSON requests, body or not.
+  const json = body !== undefined || method !== 'GET';
   let response: Response;
   try {
     response = await f(path, {
@@ -65,7 +67,7 @@ export async function api<T = unknown>(
       credentials: 'same-origin',
       headers: {
         accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(json ? { 'content-type': 'application/json' } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

@@ -46,13 +46,12 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
-/** Initials for an avatar: `Ada Lovelace` → `AL`, `ada@x.test` → `A`. */
+/** Initials for an avatar: `Ada Lovelace` → `AL`, `ada.lovelace@x.test` → `AL`, `Walk-in 12` → `W`. */
 export function initials(text: string): string {
-  const words = text
-    .replace(/@.*/, '')
-    .split(/[\s._-]+/)
-    .filter(Boolean);
-  const letters = words.length >= 2 ? words[0][0] + words[words.length - 1][0] : (words[0]?.[0] ?? '?');
+  const isEmail = text.includes('@');
+  const words = (isEmail ? text.replace(/@.*/, '').split(/[\s._+-]+/) : text.split(/\s+/)).filter((w) => /^\p{L}/u.test(w));
+  if (words.length === 0) return (text.trim()[0] ?? '?').toUpperCase();
+  const letters = words.length >= 2 ? words[0][0] + words[words.length - 1][0] : words[0][0];
   return letters.toUpperCase();
 }
 

@@ -1,0 +1,123 @@
+import { parseArgs } from 'node:util';
+import { eq } from 'drizzle-orm';
+import { organizations } from '@foyer/schema/tables';
+import { RoleSchema } from '@foyer/schema/validation';
+import { readConfig } from './config.ts';
+import { connect, type Database } from './db/connect.ts';
+import { startEmbeddedPostgres, type EmbeddedCluster } from './db/embedded.ts';
+import { migrate } from './db/migrate.ts';
+import { AppError } from './lib/errors.ts';
+import { addUser, createOrganization } from './services/orgs.ts';
+import { seedCustomers } from './services/seed.ts';
+
+const HELP = `foyer — manage a Foyer installation
+
+Usage: pnpm foyer <command> [options]
+
+  orgs add NAME --owner EMAIL --password P [--country GB]
+      Create an organization and its owner.
+  users add EMAIL --password P [--org SLUG] [--role staff|manager|owner] [--name NAME]
+      Add a staff member (the organization may be left out when there is only one).
+  seed --customers N [--org SLUG]
+      Add N realistic customers through COPY (100k take a few seconds).
+
+The database is DATABASE_URL, or the embedded one under FOYER_DATA_DIR (default ./.foyer),
+shared with a running server.`;
+
+class UsageError extends Error {}
+
+async function openDatabase(): Promise<{ database: Database; cluster?: EmbeddedCluster }> {
+  const config = readConfig();
+  let cluster: EmbeddedCluster | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    cluster = await startEmbeddedPostgres(config.dataDir);
+    url = cluster.url('foyer');
+  }
+  const database = connect(url);
+  await migrate(database.db);
+  return { database, cluster };
+}
+
+async function findOrg(database: Database, slug: string | undefined) {
+  const orgs = await database.db
+    .select({ id: organizations.id, name: organizations.name, slug: organizations.slug })
+    .from(organizations)
+    .where(slug ? eq(organizations.slug, slug) : undefined);
+  if (slug && !orgs[0]) throw new UsageError(`No organization with slug "${slug}"`);
+  if (orgs.length !== 1)
+    throw new UsageError(`Name the organization with --org; there are ${orgs.length}: ${orgs.map((o) => o.slug).join(', ')}`);
+  return orgs[0]!;
+}
+
+async function run(argv: string[]): Promise<string> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      owner: { type: 'string' },
+      password: { type: 'string' },
+      country: { type: 'string' },
+      org: { type: 'string' },
+      role: { type: 'string', default: 'staff' },
+      name: { type: 'string' },
+      customers: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [noun, verb, arg] = positionals;
+  if (values.help || !noun) return HELP;
+  const need = (v: string | undefined, what: string) => {
+    if (!v) throw new UsageError(`Missing ${what}`);
+    return v;
+  };
+
+  const command = `${noun} ${verb ?? ''}`.trim();
+  if (!['orgs add', 'users add', 'seed'].includes(command)) throw new UsageError(`Unknown command "${command}"`);
+  const { database, cluster } = await openDatabase();
+  try {
+    if (command === 'orgs add') {
+      const { org } = await createOrganization(database.db, {
+        name: need(arg, 'the organization name'),
+        ownerEmail: need(values.owner, '--owner EMAIL'),
+        password: need(values.password, '--password P'),
+        defaultCountry: values.country?.toUpperCase(),
+      });
+      return `Created organization "${org.name}" (slug ${org.slug}) with owner ${values.owner}`;
+    }
+    if (command === 'users add') {
+      const role = RoleSchema.safeParse(values.role);
+      if (!role.success) throw new UsageError(`--role is one of ${RoleSchema.options.join(', ')}`);
+      const org = await findOrg(database, values.org);
+      const user = await addUser(database.db, org.id, {
+        email: need(arg, 'the email'),
+        password: need(values.password, '--password P'),
+        name: values.name,
+        role: role.data,
+      });
+      return `Added ${user.email} to "${org.name}" as ${user.role}`;
+    }
+    const count = Number(need(values.customers, '--customers N'));
+    if (!Number.isInteger(count) || count < 1 || count > 10_000_000)
+      throw new UsageError('--customers is a whole number from 1 to 10,000,000');
+    const org = await findOrg(database, values.org);
+    const started = performance.now();
+    await seedCustomers(database.pool, org.id, count, {
+      onProgress: ({ done, total }) => process.stderr.write(`\r  seeded ${done.toLocaleString('en')} / ${total.toLocaleString('en')}`),
+    });
+    process.stderr.write('\n');
+    return `Seeded ${count.toLocaleString('en')} customers into "${org.name}" in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+  } finally {
+    await database.close();
+    await cluster?.stop();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (message) => console.log(message),
+  (error) => {
+    if (error instanceof UsageError || error instanceof AppError) console.error(`foyer: ${error.message}\n\nRun "pnpm foyer --help" for usage.`);
+    else console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,43 @@
+// `pnpm test`: build what the tests serve, typecheck every package, run each package's vitest
+// suite, and end with one line that sums them up: "Tests: N passed, N failed, N skipped".
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const packages = ['schema', 'server', 'web', 'edge-agent', 'test'];
+const step = (title, cmd, args) => {
+  console.log(`\n▶ ${title}`);
+  execFileSync(cmd, args, { stdio: 'inherit' });
+};
+
+step('Chromium for the end-to-end tests', 'node', ['test/scripts/ensure-chromium.mjs']);
+step('Build the web UI', 'pnpm', ['build']);
+step('Typecheck', 'pnpm', ['-r', 'typecheck']);
+
+const reports = mkdtempSync(join(tmpdir(), 'foyer-vitest-'));
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let failedSuites = 0;
+for (const pkg of packages) {
+  console.log(`\n▶ Tests of ${pkg}/`);
+  const report = join(reports, `${pkg}.json`);
+  const run = spawnSync('pnpm', ['exec', 'vitest', 'run', '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
+    cwd: pkg,
+    stdio: 'inherit',
+  });
+  let json;
+  try {
+    json = JSON.parse(readFileSync(report, 'utf8'));
+  } catch {
+    json = undefined;
+  }
+  if (run.status !== 0 || !json) failedSuites++;
+  if (json) {
+    totals.passed += json.numPassedTests;
+    totals.failed += json.numFailedTests;
+    totals.skipped += json.numPendingTests + json.numTodoTests;
+  }
+}
+rmSync(reports, { recursive: true, force: true });
+console.log(`\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failedSuites || totals.failed ? 1 : 0);

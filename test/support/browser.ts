@@ -1,0 +1,19 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const artifactsDir = fileURLToPath(new URL('../artifacts/', import.meta.url));
+
+/** Debian's Chromium, headless, with the flags this closed network needs. */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A screenshot under test/artifacts/, for a person to look at after the run. */
+export async function snap(page: Page, name: string) {
+  mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: `${artifactsDir}${name}.png`, fullPage: true });
+}

@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase } from './db.ts';
+import { OWNER } from './foyer.ts';
+
+const serverDir = fileURLToPath(new URL('../../server', import.meta.url));
+const tsx = fileURLToPath(new URL('../../server/node_modules/.bin/tsx', import.meta.url));
+
+export type FoyerProcess = { url: string; child: ChildProcess; output: () => string; stop: () => Promise<void> };
+
+/**
+ * The server as a person runs it (`src/main.ts` in its own process), on a free port, with a fresh
+ * database and the demo owner's login fixed to OWNER.
+ */
+export async function spawnFoyer(env: Record<string, string> = {}): Promise<FoyerProcess> {
+  const databaseUrl = env.DATABASE_URL ?? (await createTestDatabase());
+  const child = spawn(tsx, ['src/main.ts'], {
+    cwd: serverDir,
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: databaseUrl,
+      FOYER_ADMIN_EMAIL: OWNER.email,
+      FOYER_ADMIN_PASSWORD: OWNER.password,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    child.stderr!.on('data', (d) => {
+      output += d;
+      const m = /Foyer is running at (http:\/\/\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    child,
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
