@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { createApp, createServices } from './app.ts';
@@ -48,6 +47,17 @@ export async function startFoyer(config: Config, logger: Logger): Promise<Runnin
     databaseUrl = embedded.url('foyer');
   }
   const database = connect(databaseUrl);
+  try {
+    return await serve(config, logger, database, embedded);
+  } catch (error) {
+    // Leave nothing running behind a failed start (a taken port, a failed migration).
+    await database.close().catch(() => {});
+    await embedded?.stop().catch(() => {});
+    throw error;
+  }
+}
+
+async function serve(config: Config, logger: Logger, database: Database, embedded: EmbeddedCluster | undefined): Promise<RunningFoyer> {
   await migrate(database.db);
   const demo = await bootstrapDemo(database.db, config.admin);
 
@@ -85,4 +95,3 @@ export async function startFoyer(config: Config, logger: Logger): Promise<Runnin
   };
 }
 
-export const defaultDataDir = join(process.cwd(), '.foyer');
