@@ -1,8 +1,24 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgEnum, pgSequence, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  pgEnum,
+  pgSequence,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { organizations } from './orgs.ts';
+import { bytea } from './types.ts';
 
 export const customerStatus = pgEnum('customer_status', ['active', 'banned']);
+export const lifecycleStage = pgEnum('lifecycle_stage', ['lead', 'active', 'at_risk', 'churned']);
+export const addressPurpose = pgEnum('address_purpose', ['billing', 'shipping', 'contact']);
 
 /** Feeds generated customer numbers (C2); one sequence for all organizations keeps them short. */
 export const customerNumberSeq = pgSequence('customer_number_seq', { startWith: 100001 });
@@ -24,14 +40,51 @@ export const customers = pgTable(
     language: text('language'),
     source: text('source').notNull().default('dashboard'),
     status: customerStatus('status').notNull().default('active'),
+    dateOfBirth: date('date_of_birth'),
+    companyName: text('company_name'),
+    /** Set when the customer has a photo; part of the photo's URL so a new one is never cached stale. */
+    photoVersion: integer('photo_version'),
+    marketingConsent: boolean('marketing_consent').notNull().default(false),
+    consentAt: timestamp('consent_at', { withTimezone: true }),
+    /** How consent was given or withdrawn: "booking form", "in person", "email reply", "import" … */
+    consentMethod: text('consent_method'),
+    // Denormalized from customer_emails / customer_phones position 0 (kept by the service that
+    // writes those), so the list sorts and shows them without a join per row.
+    primaryEmail: text('primary_email'),
+    primaryPhone: text('primary_phone'),
+    // Kept by the order and booking writers (A1, A2); until orders exist a customer is a Lead.
+    lifecycleStage: lifecycleStage('lifecycle_stage').notNull().default('lead'),
+    totalSpentCents: bigint('total_spent_cents', { mode: 'number' }).notNull().default(0),
+    clvCents: bigint('clv_cents', { mode: 'number' }).notNull().default(0),
+    lastOrderAt: timestamp('last_order_at', { withTimezone: true }),
+    lastActiveAt: timestamp('last_active_at', { withTimezone: true }),
+    /** C9: set when the person's data was erased on request; the row stays for its transactions. */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** "first last", lowercased: what name search matches with trigrams. */
+    nameSearch: text('name_search').generatedAlwaysAs(
+      sql`lower(coalesce(first_name, '') || ' ' || coalesce(last_name, ''))`,
+    ),
+    /** "last first", lowercased, null for a customer without a name: the list's name order. */
+    sortName: text('sort_name').generatedAlwaysAs(
+      sql`nullif(lower(trim(coalesce(last_name, '') || ' ' || coalesce(first_name, ''))), '')`,
+    ),
   },
   (t) => [
     uniqueIndex('customers_org_number_idx').on(t.orgId, t.customerNumber),
     // The list's default order (newest first) walks this index instead of sorting.
     index('customers_org_created_idx').on(t.orgId, t.createdAt.desc(), t.id.desc()),
     index('customers_org_external_idx').on(t.orgId, t.externalId),
+    index('customers_org_sort_name_idx').on(t.orgId, t.sortName, t.id),
+    index('customers_org_primary_email_idx').on(t.orgId, t.primaryEmail, t.id),
+    index('customers_org_primary_phone_idx').on(t.orgId, t.primaryPhone, t.id),
+    index('customers_org_total_spent_idx').on(t.orgId, t.totalSpentCents, t.id),
+    index('customers_org_clv_idx').on(t.orgId, t.clvCents, t.id),
+    index('customers_org_last_order_idx').on(t.orgId, t.lastOrderAt, t.id),
+    index('customers_org_last_active_idx').on(t.orgId, t.lastActiveAt, t.id),
+    index('customers_org_lifecycle_idx').on(t.orgId, t.lifecycleStage, t.id),
+    index('customers_name_trgm_idx').using('gin', sql`${t.nameSearch} gin_trgm_ops`),
   ],
 );
 
@@ -50,6 +103,10 @@ export const customerEmails = pgTable(
   (t) => [
     // C5: an email belongs to one customer of an organization, whatever its case.
     uniqueIndex('customer_emails_org_address_idx').on(t.orgId, sql`lower(${t.address})`),
+    // Partial-email search ("lovelace@", "@acme.co").
+    index('customer_emails_address_trgm_idx').using('gin', sql`lower(${t.address}) gin_trgm_ops`),
+    // Company domains match customers by the part after the @ (Co2).
+    index('customer_emails_org_domain_idx').on(t.orgId, sql`lower(split_part(${t.address}, '@', 2))`),
     index('customer_emails_customer_idx').on(t.customerId, t.position),
   ],
 );
@@ -64,10 +121,48 @@ export const customerPhones = pgTable(
       .references(() => customers.id, { onDelete: 'cascade' }),
     e164: text('e164').notNull(),
     raw: text('raw').notNull(),
-    position: integer('position').notNull(),
+    /** Order among current numbers; null for an earlier number, kept for matching (C5). */
+    position: integer('position'),
+    replacedAt: timestamp('replaced_at', { withTimezone: true }),
   },
   (t) => [
     index('customer_phones_org_e164_idx').on(t.orgId, t.e164),
     index('customer_phones_customer_idx').on(t.customerId, t.position),
   ],
 );
+
+export const customerAddresses = pgTable(
+  'customer_addresses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    purpose: addressPurpose('purpose').notNull(),
+    line1: text('line1').notNull(),
+    line2: text('line2'),
+    city: text('city'),
+    region: text('region'),
+    postalCode: text('postal_code'),
+    /** ISO 3166 alpha-2. */
+    country: text('country'),
+    position: integer('position').notNull(),
+  },
+  (t) => [
+    index('customer_addresses_customer_idx').on(t.customerId, t.position),
+    index('customer_addresses_org_city_idx').on(t.orgId, sql`lower(${t.city})`),
+    index('customer_addresses_org_country_idx').on(t.orgId, t.country),
+  ],
+);
+
+/** Photos live in the database: one place to back up, and a venue has few enough of them. */
+export const customerPhotos = pgTable('customer_photos', {
+  customerId: uuid('customer_id')
+    .primaryKey()
+    .references(() => customers.id, { onDelete: 'cascade' }),
+  orgId: uuid('org_id').notNull(),
+  contentType: text('content_type').notNull(),
+  bytes: bytea('bytes').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,3 +1,4 @@
 export * from './orgs.ts';
 export * from './customers.ts';
+export * from './directory.ts';
 export * from './audit.ts';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const staffRole = pgEnum('staff_role', ['owner', 'manager', 'staff']);
 
@@ -9,6 +9,8 @@ export const organizations = pgTable('organizations', {
   slug: text('slug').notNull().unique(),
   /** ISO 3166 alpha-2 country used to read phone numbers written without a country code. */
   defaultCountry: text('default_country').notNull().default('GB'),
+  /** T1: at most this many tags on one customer; null for no cap. */
+  maxTagsPerCustomer: integer('max_tags_per_customer'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

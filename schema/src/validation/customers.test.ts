@@ -46,8 +46,8 @@ describe('customer numbers and system ids', () => {
   });
 
   it('names a customer by full name, else primary email, else number', () => {
-    expect(customerDisplayName({ firstName: 'A', lastName: null, emails: [], customerNumber: 'C1' })).toBe('A');
-    expect(customerDisplayName({ firstName: null, lastName: null, emails: [{ address: 'e@x.co', primary: true }], customerNumber: 'C1' })).toBe('e@x.co');
-    expect(customerDisplayName({ firstName: null, lastName: null, emails: [], customerNumber: 'C1' })).toBe('C1');
+    expect(customerDisplayName({ firstName: 'A', lastName: null, primaryEmail: null, customerNumber: 'C1' })).toBe('A');
+    expect(customerDisplayName({ firstName: null, lastName: null, primaryEmail: 'e@x.co', customerNumber: 'C1' })).toBe('e@x.co');
+    expect(customerDisplayName({ firstName: null, lastName: null, primaryEmail: null, customerNumber: 'C1' })).toBe('C1');
   });
 });

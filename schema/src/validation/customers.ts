@@ -46,6 +46,56 @@ export const LanguageSchema = z
 
 export const ExternalIdSchema = z.string().trim().min(1).max(100, 'An external id has at most 100 characters');
 
+/** YYYY-MM-DD */
+const isoDate = z.iso.date({ error: 'A date is written YYYY-MM-DD' });
+
+export const DateOfBirthSchema = isoDate.refine((d) => d >= '1900-01-01' && d <= new Date().toISOString().slice(0, 10), {
+  message: 'A date of birth is between 1900 and today',
+});
+
+export const addressPurposes = ['billing', 'shipping', 'contact'] as const;
+const optionalText = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label} has at most ${max} characters`)
+    .transform((v) => (v === '' ? null : v))
+    .nullable()
+    .optional();
+
+export const AddressSchema = z
+  .object({
+    purpose: z.enum(addressPurposes, { error: 'An address is for billing, shipping or contact' }),
+    line1: z.string().trim().min(1, 'Enter the street address').max(200, 'A street line has at most 200 characters'),
+    line2: optionalText(200, 'A street line'),
+    city: optionalText(100, 'A city'),
+    region: optionalText(100, 'A region'),
+    postalCode: optionalText(20, 'A postal code'),
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, 'A country is a two-letter code such as GB or FR')
+      .nullable()
+      .optional(),
+  })
+  .strict();
+export type AddressInput = z.input<typeof AddressSchema>;
+export type Address = { purpose: (typeof addressPurposes)[number]; line1: string; line2: string | null; city: string | null; region: string | null; postalCode: string | null; country: string | null };
+
+export const ConsentInputSchema = z
+  .object({
+    given: z.boolean({ error: 'Consent is given (true) or not (false)' }),
+    method: z.string().trim().min(1).max(100, 'A consent method has at most 100 characters').optional(),
+    /** When it was given; defaults to now. Imports carry the original date. */
+    at: z.iso.datetime({ offset: true, error: 'A time is ISO 8601, e.g. 2026-05-01T10:00:00Z' }).optional(),
+  })
+  .strict();
+
+/** A custom field's value as the API carries it; null clears it. Checked against its definition on the server. */
+export const CustomValueSchema = z.union([z.string().max(1000, 'A custom value has at most 1000 characters'), z.number(), z.boolean()]).nullable();
+export const CustomValuesSchema = z.record(z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, 'Not a custom field key'), CustomValueSchema);
+
 const uniqueEmails = (emails: string[] | undefined, ctx: z.RefinementCtx) => {
   const seen = new Set<string>();
   emails?.forEach((address, i) => {
@@ -73,6 +123,12 @@ const customerFields = {
   externalId: ExternalIdSchema,
   language: LanguageSchema,
   source: SourceSchema,
+  dateOfBirth: DateOfBirthSchema,
+  companyName: z.string().trim().max(NAME_MAX, `A company name has at most ${NAME_MAX} characters`),
+  marketingConsent: ConsentInputSchema,
+  addresses: z.array(AddressSchema).max(10, 'At most 10 addresses'),
+  custom: CustomValuesSchema,
+  tags: z.array(z.uuid({ error: 'Not a tag id' })).max(100),
 };
 
 export const CustomerCreateSchema = z
@@ -85,6 +141,12 @@ export const CustomerCreateSchema = z
     externalId: customerFields.externalId.optional(),
     language: customerFields.language.optional(),
     source: customerFields.source.optional(),
+    dateOfBirth: customerFields.dateOfBirth.optional(),
+    companyName: customerFields.companyName.optional(),
+    marketingConsent: customerFields.marketingConsent.optional(),
+    addresses: customerFields.addresses.optional(),
+    custom: customerFields.custom.optional(),
+    tags: customerFields.tags.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -107,6 +169,13 @@ export const CustomerPatchSchema = z
     language: customerFields.language.nullable().optional(),
     source: customerFields.source.optional(),
     status: z.enum(['active', 'banned']).optional(),
+    dateOfBirth: customerFields.dateOfBirth.nullable().optional(),
+    companyName: customerFields.companyName.nullable().optional(),
+    marketingConsent: customerFields.marketingConsent.optional(),
+    addresses: customerFields.addresses.optional(),
+    /** Only the keys given change; null clears one. */
+    custom: customerFields.custom.optional(),
+    tags: customerFields.tags.optional(),
   })
   .strict()
   .superRefine((c, ctx) => uniqueEmails(c.emails, ctx))
@@ -114,26 +183,72 @@ export const CustomerPatchSchema = z
 export type CustomerPatch = z.input<typeof CustomerPatchSchema>;
 export type CustomerPatchParsed = z.output<typeof CustomerPatchSchema>;
 
-export const CustomerSchema = z
+export const lifecycleStages = ['lead', 'active', 'at_risk', 'churned'] as const;
+export const LifecycleStageSchema = z.enum(lifecycleStages);
+
+const TagRefSchema = z.object({ id: z.string(), name: z.string(), color: z.string() });
+
+/** What the list shows of a customer (L1): one row. */
+export const CustomerListItemSchema = z
   .object({
     id: z.string().regex(systemIdPattern),
     customerNumber: z.string(),
     firstName: z.string().nullable(),
     lastName: z.string().nullable(),
-    emails: z.array(z.object({ address: z.string(), primary: z.boolean() })),
-    phones: z.array(z.object({ e164: z.string(), raw: z.string() })),
-    externalId: z.string().nullable(),
-    language: z.string().nullable(),
-    source: z.string(),
+    primaryEmail: z.string().nullable(),
+    primaryPhone: z.string().nullable(),
+    photoUrl: z.string().nullable(),
     status: z.enum(['active', 'banned']),
+    lifecycleStage: LifecycleStageSchema,
+    /** Money in the organization's currency, as a decimal number (12.5 = 12.50). */
+    clv: z.number(),
+    totalSpent: z.number(),
+    lastOrderAt: z.string().nullable(),
+    lastActiveAt: z.string().nullable(),
     createdAt: z.string(),
-    updatedAt: z.string(),
+    tags: z.array(TagRefSchema),
   })
-  .meta({ id: 'Customer' });
+  .meta({ id: 'CustomerListItem' });
+export type CustomerListItem = z.infer<typeof CustomerListItemSchema>;
+
+/** The whole profile. */
+export const CustomerSchema = CustomerListItemSchema.extend({
+  emails: z.array(z.object({ address: z.string(), primary: z.boolean() })),
+  phones: z.array(z.object({ e164: z.string(), raw: z.string() })),
+  /** Numbers the customer had before, kept so that a call from one still finds them (C5). */
+  previousPhones: z.array(z.object({ e164: z.string(), raw: z.string(), replacedAt: z.string() })),
+  addresses: z.array(
+    z.object({
+      purpose: z.enum(addressPurposes),
+      line1: z.string(),
+      line2: z.string().nullable(),
+      city: z.string().nullable(),
+      region: z.string().nullable(),
+      postalCode: z.string().nullable(),
+      country: z.string().nullable(),
+    }),
+  ),
+  externalId: z.string().nullable(),
+  language: z.string().nullable(),
+  source: z.string(),
+  dateOfBirth: z.string().nullable(),
+  companyName: z.string().nullable(),
+  marketingConsent: z.object({ given: z.boolean(), at: z.string().nullable(), method: z.string().nullable() }),
+  companies: z.array(z.object({ id: z.string(), name: z.string(), linkedBy: z.enum(['domain', 'manual']) })),
+  /** Custom field values by key; dates as YYYY-MM-DD. */
+  custom: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  erasedAt: z.string().nullable(),
+  updatedAt: z.string(),
+}).meta({ id: 'Customer' });
 export type Customer = z.infer<typeof CustomerSchema>;
 
 export const CustomerPageSchema = z
-  .object({ items: z.array(CustomerSchema), total: z.number().int() })
+  .object({
+    items: z.array(CustomerListItemSchema),
+    /** Exact up to COUNT_CAP; past it, COUNT_CAP with `totalCapped`. */
+    total: z.number().int(),
+    totalCapped: z.boolean(),
+  })
   .meta({ id: 'CustomerPage' });
 export type CustomerPage = z.infer<typeof CustomerPageSchema>;
 
@@ -141,7 +256,7 @@ export type CustomerPage = z.infer<typeof CustomerPageSchema>;
 export const CustomerRefSchema = z.string().min(1).max(64);
 
 /** The display name staff see: full name, else primary email, else the customer number. */
-export function customerDisplayName(c: Pick<Customer, 'firstName' | 'lastName' | 'emails' | 'customerNumber'>): string {
+export function customerDisplayName(c: Pick<CustomerListItem, 'firstName' | 'lastName' | 'primaryEmail' | 'customerNumber'>): string {
   const full = [c.firstName, c.lastName].filter(Boolean).join(' ');
-  return full || c.emails[0]?.address || c.customerNumber;
+  return full || c.primaryEmail || c.customerNumber;
 }

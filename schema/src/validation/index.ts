@@ -1,4 +1,6 @@
 export * from './common.ts';
 export * from './auth.ts';
 export * from './customers.ts';
+export * from './directory.ts';
 export * from './phone.ts';
+export * from './query.ts';
