@@ -16,7 +16,7 @@ export const auditLog = pgTable(
     actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
     entityType: text('entity_type').notNull(),
     entityId: uuid('entity_id').notNull(),
-    action: text('action', { enum: ['created', 'updated', 'deleted'] }).notNull(),
+    action: text('action', { enum: ['created', 'updated', 'deleted', 'erased'] }).notNull(),
     changes: jsonb('changes').$type<Record<string, FieldChange>>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -2,14 +2,21 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as tables from '@foyer/schema/tables';
 
-export type Db = NodePgDatabase<typeof tables>;
+/** drizzle over a pg Pool; `$client` is that pool, for what drizzle does not do (cursors, COPY). */
+export type Db = NodePgDatabase<typeof tables> & { $client: pg.Pool };
 /** A database handle or an open transaction: repositories accept either. */
 export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export type Database = { db: Db; pool: pg.Pool; close: () => Promise<void> };
 
 export function connect(url: string, max = 10): Database {
-  const pool = new pg.Pool({ connectionString: url, max });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    // Name search uses pg_trgm's `<%` (word similarity). Its default threshold, 0.6, misses one-letter
+    // typos in short names ("smiht"); 0.5 keeps them without flooding results.
+    options: '-c pg_trgm.word_similarity_threshold=0.5',
+  });
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => {});
   const db = drizzle(pool, { schema: tables });

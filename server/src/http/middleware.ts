@@ -24,14 +24,23 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
   };
 }
 
-export const limitBody = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  // The rest of the body is never read, so the connection cannot carry another request: close it.
-  onError: (c) =>
-    c.json({ error: { code: 'payload_too_large', message: 'The request body is over the 1 MiB limit' } }, 413, {
-      connection: 'close',
-    }),
-});
+export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
+
+const tooLarge = (maxSize: number, limit: string) =>
+  bodyLimit({
+    maxSize,
+    // The rest of the body is never read, so the connection cannot carry another request: close it.
+    onError: (c) =>
+      c.json({ error: { code: 'payload_too_large', message: `The request body is over the ${limit} limit` } }, 413, {
+        connection: 'close',
+      }),
+  });
+const jsonLimit = tooLarge(MAX_BODY_BYTES, '1 MiB');
+const photoLimit = tooLarge(MAX_PHOTO_BYTES, '8 MiB');
+
+/** 1 MiB for JSON; photos (PUT …/photo) may be 8 MiB, as phones take them. */
+export const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
+  c.req.method === 'PUT' && c.req.path.endsWith('/photo') ? photoLimit(c, next) : jsonLimit(c, next);
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

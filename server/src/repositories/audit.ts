@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { auditLog, users, type FieldChange } from '@foyer/schema/tables';
 import type { DbOrTx } from '../db/connect.ts';
 
@@ -7,7 +7,7 @@ export type AuditEntry = {
   actorUserId: string | null;
   entityType: string;
   entityId: string;
-  action: 'created' | 'updated' | 'deleted';
+  action: 'created' | 'updated' | 'deleted' | 'erased';
   changes: Record<string, FieldChange>;
 };
 
@@ -30,4 +30,14 @@ export async function listAudit(db: DbOrTx, orgId: string, entityType: string, e
     .where(and(eq(auditLog.orgId, orgId), eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId)))
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
     .limit(limit);
+}
+
+/** C9: blanks the values of these fields in an entity's history; who changed what and when stays. */
+export async function redactAudit(db: DbOrTx, orgId: string, entityId: string, fields: string[]) {
+  await db.execute(sql`
+    update audit_log set changes = (
+      select coalesce(jsonb_object_agg(k, case when k = any(${`{${fields.join(',')}}`}::text[])
+        then '{"before": "[erased]", "after": "[erased]"}'::jsonb else v end), '{}'::jsonb)
+      from jsonb_each(changes) as e(k, v))
+    where org_id = ${orgId} and entity_id = ${entityId}`);
 }

@@ -1,22 +1,56 @@
-import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
-import { customerEmails, customerPhones, customers } from '@foyer/schema/tables';
-import { fromSystemId, systemIdPattern, type NormalizedPhone } from '@foyer/schema/validation';
+import { and, asc, eq, inArray, isNotNull, ne, sql, type AnyColumn } from 'drizzle-orm';
+import {
+  companies,
+  customerAddresses,
+  customerCompanies,
+  customerEmails,
+  customerPhones,
+  customerPhotos,
+  customers,
+  customFieldValues,
+  marketingListMembers,
+} from '@foyer/schema/tables';
+import { fromSystemId, systemIdPattern, type Address, type NormalizedPhone } from '@foyer/schema/validation';
 import type { DbOrTx } from '../db/connect.ts';
+import { loadCustomValues, type CustomValue } from './customer-fields.ts';
+import { loadTagsOf, type TagRef } from './customer-tags.ts';
 
 export type CustomerRow = typeof customers.$inferSelect;
-export type CustomerWithContacts = CustomerRow & {
+
+/** A customer with everything the profile shows. */
+export type CustomerProfile = CustomerRow & {
   emails: { address: string }[];
   phones: NormalizedPhone[];
+  previousPhones: (NormalizedPhone & { replacedAt: Date })[];
+  addresses: Address[];
+  tags: TagRef[];
+  companies: { id: string; name: string; linkedBy: 'domain' | 'manual' }[];
+  custom: Record<string, CustomValue>;
 };
+
 export type CustomerColumns = Partial<
-  Pick<CustomerRow, 'customerNumber' | 'firstName' | 'lastName' | 'externalId' | 'language' | 'source' | 'status'>
+  Pick<
+    CustomerRow,
+    | 'customerNumber'
+    | 'firstName'
+    | 'lastName'
+    | 'externalId'
+    | 'language'
+    | 'source'
+    | 'status'
+    | 'dateOfBirth'
+    | 'companyName'
+    | 'marketingConsent'
+    | 'consentAt'
+    | 'consentMethod'
+    | 'photoVersion'
+    | 'erasedAt'
+  >
 >;
 
 /** C3: a reference is the 32-hex system id or the customer number. */
 export async function findCustomerIdByRef(db: DbOrTx, orgId: string, ref: string): Promise<string | undefined> {
-  const match = systemIdPattern.test(ref)
-    ? eq(customers.id, fromSystemId(ref))
-    : eq(customers.customerNumber, ref);
+  const match = systemIdPattern.test(ref) ? eq(customers.id, fromSystemId(ref)) : eq(customers.customerNumber, ref);
   const [row] = await db
     .select({ id: customers.id })
     .from(customers)
@@ -34,10 +68,16 @@ export async function lockCustomer(tx: DbOrTx, orgId: string, id: string) {
   return row;
 }
 
-/** Customers with their emails and phones, in the order of `ids`. */
-export async function loadCustomers(db: DbOrTx, orgId: string, ids: string[]): Promise<CustomerWithContacts[]> {
+const groupBy = <T extends { customerId: string }>(rows: T[]) => {
+  const map = new Map<string, T[]>();
+  for (const row of rows) map.set(row.customerId, [...(map.get(row.customerId) ?? []), row]);
+  return map;
+};
+
+/** Whole profiles, in the order of `ids`. */
+export async function loadCustomers(db: DbOrTx, orgId: string, ids: string[]): Promise<CustomerProfile[]> {
   if (ids.length === 0) return [];
-  const [rows, emails, phones] = await Promise.all([
+  const [rows, emails, phones, addresses, tagMap, links, custom] = await Promise.all([
     db.select().from(customers).where(and(eq(customers.orgId, orgId), inArray(customers.id, ids))),
     db
       .select({ customerId: customerEmails.customerId, address: customerEmails.address })
@@ -45,14 +85,57 @@ export async function loadCustomers(db: DbOrTx, orgId: string, ids: string[]): P
       .where(and(eq(customerEmails.orgId, orgId), inArray(customerEmails.customerId, ids)))
       .orderBy(asc(customerEmails.position)),
     db
-      .select({ customerId: customerPhones.customerId, e164: customerPhones.e164, raw: customerPhones.raw })
+      .select({
+        customerId: customerPhones.customerId,
+        e164: customerPhones.e164,
+        raw: customerPhones.raw,
+        position: customerPhones.position,
+        replacedAt: customerPhones.replacedAt,
+      })
       .from(customerPhones)
       .where(and(eq(customerPhones.orgId, orgId), inArray(customerPhones.customerId, ids)))
-      .orderBy(asc(customerPhones.position)),
+      .orderBy(asc(customerPhones.position), sql`${customerPhones.replacedAt} desc`),
+    db
+      .select()
+      .from(customerAddresses)
+      .where(and(eq(customerAddresses.orgId, orgId), inArray(customerAddresses.customerId, ids)))
+      .orderBy(asc(customerAddresses.position)),
+    loadTagsOf(db, orgId, ids),
+    db
+      .select({ customerId: customerCompanies.customerId, id: companies.id, name: companies.name, linkedBy: customerCompanies.linkedBy })
+      .from(customerCompanies)
+      .innerJoin(companies, eq(companies.id, customerCompanies.companyId))
+      .where(and(eq(customerCompanies.orgId, orgId), inArray(customerCompanies.customerId, ids)))
+      .orderBy(asc(companies.name)),
+    loadCustomValues(db, orgId, ids),
   ]);
-  const byId = new Map(rows.map((r) => [r.id, { ...r, emails: [] as { address: string }[], phones: [] as NormalizedPhone[] }]));
-  for (const e of emails) byId.get(e.customerId)?.emails.push({ address: e.address });
-  for (const p of phones) byId.get(p.customerId)?.phones.push({ e164: p.e164, raw: p.raw });
+  const [emailMap, phoneMap, addressMap, linkMap] = [groupBy(emails), groupBy(phones), groupBy(addresses), groupBy(links)];
+  const byId = new Map(
+    rows.map((r) => {
+      const allPhones = phoneMap.get(r.id) ?? [];
+      const profile: CustomerProfile = {
+        ...r,
+        emails: (emailMap.get(r.id) ?? []).map(({ address }) => ({ address })),
+        phones: allPhones.filter((p) => p.position !== null).map(({ e164, raw }) => ({ e164, raw })),
+        previousPhones: allPhones
+          .filter((p) => p.position === null)
+          .map(({ e164, raw, replacedAt }) => ({ e164, raw, replacedAt: replacedAt ?? r.updatedAt })),
+        addresses: (addressMap.get(r.id) ?? []).map(({ purpose, line1, line2, city, region, postalCode, country }) => ({
+          purpose,
+          line1,
+          line2,
+          city,
+          region,
+          postalCode,
+          country,
+        })),
+        tags: tagMap.get(r.id) ?? [],
+        companies: (linkMap.get(r.id) ?? []).map(({ id, name, linkedBy }) => ({ id, name, linkedBy })),
+        custom: custom.get(r.id) ?? {},
+      };
+      return [r.id, profile];
+    }),
+  );
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
@@ -71,16 +154,41 @@ export async function updateCustomerColumns(tx: DbOrTx, orgId: string, id: strin
     .where(and(eq(customers.orgId, orgId), eq(customers.id, id)));
 }
 
+/** Replaces the emails (the first is primary) and keeps customers.primary_email in step. */
 export async function replaceEmails(tx: DbOrTx, orgId: string, customerId: string, addresses: string[]) {
   await tx.delete(customerEmails).where(and(eq(customerEmails.orgId, orgId), eq(customerEmails.customerId, customerId)));
   if (addresses.length)
     await tx.insert(customerEmails).values(addresses.map((address, position) => ({ orgId, customerId, address, position })));
+  await tx
+    .update(customers)
+    .set({ primaryEmail: addresses[0] ?? null })
+    .where(and(eq(customers.orgId, orgId), eq(customers.id, customerId)));
 }
 
+/**
+ * Replaces the current phones (the first is primary). A number that leaves the list is kept as an
+ * earlier number, still found by search (C5); one that comes back becomes current again.
+ */
 export async function replacePhones(tx: DbOrTx, orgId: string, customerId: string, phones: NormalizedPhone[]) {
-  await tx.delete(customerPhones).where(and(eq(customerPhones.orgId, orgId), eq(customerPhones.customerId, customerId)));
+  const mine = and(eq(customerPhones.orgId, orgId), eq(customerPhones.customerId, customerId));
+  const next = phones.map((p) => p.e164);
+  await tx
+    .update(customerPhones)
+    .set({ position: null, replacedAt: sql`now()` })
+    .where(and(mine, isNotNull(customerPhones.position), next.length ? sql`${customerPhones.e164} <> all(${`{${next.join(',')}}`}::text[])` : undefined));
+  if (next.length) await tx.delete(customerPhones).where(and(mine, inArray(customerPhones.e164, next)));
   if (phones.length)
     await tx.insert(customerPhones).values(phones.map((p, position) => ({ orgId, customerId, ...p, position })));
+  await tx
+    .update(customers)
+    .set({ primaryPhone: phones[0]?.e164 ?? null })
+    .where(and(eq(customers.orgId, orgId), eq(customers.id, customerId)));
+}
+
+export async function replaceAddresses(tx: DbOrTx, orgId: string, customerId: string, addresses: Address[]) {
+  await tx.delete(customerAddresses).where(and(eq(customerAddresses.orgId, orgId), eq(customerAddresses.customerId, customerId)));
+  if (addresses.length)
+    await tx.insert(customerAddresses).values(addresses.map((a, position) => ({ orgId, customerId, ...a, position })));
 }
 
 /** Which of these addresses another customer already holds (case-insensitive), and who. */
@@ -104,31 +212,49 @@ export async function customerNumberTaken(db: DbOrTx, orgId: string, customerNum
   const [row] = await db
     .select({ id: customers.id })
     .from(customers)
-    .where(
-      and(
-        eq(customers.orgId, orgId),
-        eq(customers.customerNumber, customerNumber),
-        exceptId ? ne(customers.id, exceptId) : undefined,
-      ),
-    );
+    .where(and(eq(customers.orgId, orgId), eq(customers.customerNumber, customerNumber), exceptId ? ne(customers.id, exceptId) : undefined));
   return !!row;
-}
-
-/** One page of the list, newest first (the index customers_org_created_idx serves it). */
-export async function listCustomerPage(db: DbOrTx, orgId: string, limit: number, offset: number) {
-  const [ids, [count]] = await Promise.all([
-    db
-      .select({ id: customers.id })
-      .from(customers)
-      .where(eq(customers.orgId, orgId))
-      .orderBy(desc(customers.createdAt), desc(customers.id))
-      .limit(limit)
-      .offset(offset),
-    db.select({ n: sql<number>`count(*)::int` }).from(customers).where(eq(customers.orgId, orgId)),
-  ]);
-  return { ids: ids.map((r) => r.id), total: count!.n };
 }
 
 export async function deleteCustomer(tx: DbOrTx, orgId: string, id: string) {
   await tx.delete(customers).where(and(eq(customers.orgId, orgId), eq(customers.id, id)));
+}
+
+export async function countListMemberships(db: DbOrTx, orgId: string, customerId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(marketingListMembers)
+    .where(and(eq(marketingListMembers.orgId, orgId), eq(marketingListMembers.customerId, customerId)));
+  return row!.n;
+}
+
+/** C9: removes everything that is the person's own and blanks the row's personal columns. */
+export async function eraseCustomerData(tx: DbOrTx, orgId: string, customerId: string) {
+  const mine = <T extends { orgId: AnyColumn; customerId: AnyColumn }>(t: T) => and(eq(t.orgId, orgId), eq(t.customerId, customerId));
+  await tx.delete(customerEmails).where(mine(customerEmails));
+  await tx.delete(customerPhones).where(mine(customerPhones));
+  await tx.delete(customerAddresses).where(mine(customerAddresses));
+  await tx.delete(customFieldValues).where(mine(customFieldValues));
+  await tx.delete(customerCompanies).where(mine(customerCompanies));
+  await tx.delete(marketingListMembers).where(mine(marketingListMembers));
+  await tx.delete(customerPhotos).where(mine(customerPhotos));
+  await tx
+    .update(customers)
+    .set({
+      firstName: null,
+      lastName: null,
+      externalId: null,
+      language: null,
+      dateOfBirth: null,
+      companyName: null,
+      photoVersion: null,
+      marketingConsent: false,
+      consentAt: null,
+      consentMethod: null,
+      primaryEmail: null,
+      primaryPhone: null,
+      erasedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(customers.orgId, orgId), eq(customers.id, customerId)));
 }
