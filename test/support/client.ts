@@ -8,15 +8,17 @@ export class ApiClient {
   ) {}
 
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    // Strings and bytes go as they are; anything else as JSON.
+    const raw = typeof body === 'string' || body instanceof Uint8Array;
     const init: RequestInit = {
       method,
       headers: {
         ...this.defaultHeaders,
-        ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+        ...(body !== undefined && !raw ? { 'content-type': 'application/json' } : {}),
         ...(this.cookie ? { cookie: this.cookie } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? (body as string | Uint8Array<ArrayBuffer>) : JSON.stringify(body),
     };
     const res = await fetch(this.baseUrl + path, init);
     const setCookie = res.headers.get('set-cookie');

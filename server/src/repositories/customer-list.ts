@@ -206,13 +206,22 @@ export async function findCustomerPage(
       : sql`${sortColumns[key]} ${direction}, c.id ${direction}`;
 
   const offset = (query.page - 1) * query.pageSize;
-  const [page, count] = await Promise.all([
-    db.execute<{ id: string }>(sql`select c.id from ${from} where ${where} order by ${order} limit ${query.pageSize} offset ${offset}`),
-    db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from ${from} where ${where} limit ${COUNT_CAP + 1}) t`),
-  ]);
+  const pageSql = sql`select c.id from ${from} where ${where} order by ${order} limit ${query.pageSize} offset ${offset}`;
+  const countSql = sql`select count(*)::int as n from (select 1 from ${from} where ${where} limit ${COUNT_CAP + 1}) t`;
+  const run = (on: DbOrTx) => Promise.all([on.execute<{ id: string }>(pageSql), on.execute<{ n: number }>(countSql)]);
+  // A long name has enough trigrams that a looser threshold still only finds near-misses: it lets
+  // a swapped pair of letters ("Lovleace") through. Short fragments keep the connection's 0.5.
+  const [page, count] = longNameSearch(query.q)
+    ? await db.transaction(async (tx) => {
+        await tx.execute(sql`set local pg_trgm.word_similarity_threshold = 0.35`);
+        return run(tx);
+      })
+    : await run(db);
   const n = count.rows[0]!.n;
   return { ids: page.rows.map((r) => r.id), total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP };
 }
+
+const longNameSearch = (q: string | undefined) => !!q && q.replace(/[^\p{L}]/gu, '').length >= 7;
 
 /** The sort key and direction: as asked, else best match first for a search, else newest first. */
 function sortOf(query: CustomerQuery, searching: boolean): [SortKey, boolean] {

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient } from '../support/client.ts';
+import { startTestFoyer, type TestFoyer } from '../support/foyer.ts';
+
+let foyer: TestFoyer;
+let staff: ApiClient & { orgId: string };
+let ada: { id: string; customerNumber: string };
+let vip: string;
+
+const names = (res: { body: { items: { firstName: string | null; lastName: string | null }[] } }) =>
+  res.body.items.map((c) => `${c.firstName ?? ''} ${c.lastName ?? ''}`.trim());
+
+beforeAll(async () => {
+  foyer = await startTestFoyer();
+  staff = await foyer.signIn();
+  vip = (await foyer.database.pool.query(`select id from tags where org_id = $1 and name = 'VIP'`, [staff.orgId])).rows[0]?.id;
+  if (!vip)
+    vip = (await foyer.database.pool.query(`insert into tags (org_id, name, color, builtin) values ($1, 'VIP', '#b45309', true) returning id`, [staff.orgId])).rows[0].id;
+  await staff.post('/api/custom-fields', { label: 'Membership no', key: 'membership_no', type: 'text' });
+  const field = await foyer.database.pool.query(`select id from custom_fields where org_id = $1 and key = 'membership_no'`, [staff.orgId]);
+  if (!field.rows[0])
+    await foyer.database.pool.query(`insert into custom_fields (org_id, key, label, type) values ($1, 'membership_no', 'Membership no', 'text')`, [staff.orgId]);
+  ada = (
+    await staff.post('/api/customers', {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      emails: ['ada.lovelace@analytical.test'],
+      phones: ['+44 20 7946 0958'],
+      customerNumber: 'MEM-1815',
+      externalId: 'PMS-77',
+      language: 'en',
+      custom: { membership_no: 'GOLD-42' },
+      tags: [vip],
+    })
+  ).body;
+  await staff.post('/api/customers', { firstName: 'Charles', lastName: 'Babbage', emails: ['charles@engine.test'], language: 'en' });
+  await staff.post('/api/customers', { firstName: 'Adam', lastName: 'Smith', emails: ['adam@wealth.test'], language: 'fr' });
+  await staff.post('/api/customers', { firstName: 'Grace', lastName: 'Hopper', phones: ['+33 1 42 68 53 00'], language: 'en', tags: [vip] });
+});
+afterAll(() => foyer?.close());
+
+describe('search (L4)', () => {
+  it.each([
+    ['a first name', 'Ada'],
+    ['a last name', 'Lovelace'],
+    ['the full name', 'Ada Lovelace'],
+    ['a name fragment', 'Lovel'],
+    ['a name with a typo', 'Ada Lovelcae'],
+    ['a last name with a typo', 'Lovleace'],
+    ['a partial email', 'lovelace@'],
+    ['an email domain', '@analytical.test'],
+    ['the phone in international form', '+44 20 7946 0958'],
+    ['the phone in national form', '020 7946 0958'],
+    ['the phone with 00', '0044 20 79460958'],
+    ['the phone as bare digits', '442079460958'],
+    ['the customer number', 'MEM-1815'],
+    ['the external id', 'PMS-77'],
+    ['a custom field value', 'gold-42'],
+  ])('finds Ada by %s, first', async (_, q) => {
+    const res = await staff.get(`/api/customers?q=${encodeURIComponent(q)}`);
+    expect(res.status).toBe(200);
+    expect(res.body.items[0]?.id).toBe(ada.id);
+  });
+
+  it('ranks the best name match first', async () => {
+    const res = await staff.get('/api/customers?q=ada');
+    expect(names(res)[0]).toBe('Ada Lovelace');
+    expect(names(res)).toContain('Adam Smith');
+  });
+
+  it('finds a customer by an earlier phone number', async () => {
+    const c = (await staff.post('/api/customers', { firstName: 'Old', lastName: 'Number', phones: ['+44 20 7946 0111'] })).body;
+    await staff.patch(`/api/customers/${c.id}`, { phones: ['+44 20 7946 0222'] });
+    const profile = (await staff.get(`/api/customers/${c.id}`)).body;
+    expect(profile.previousPhones.map((p: { e164: string }) => p.e164)).toEqual(['+442079460111']);
+    expect((await staff.get('/api/customers?q=020%207946%200111')).body.items[0].id).toBe(c.id);
+  });
+
+  it('finds nothing for nonsense, without error', async () => {
+    const res = await staff.get('/api/customers?q=zzqxv');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ items: [], total: 0, totalCapped: false });
+  });
+});
+
+describe('filters and sorts (L2, L3)', () => {
+  it('combines a tag and a language', async () => {
+    const res = await staff.get(`/api/customers?tags=${vip}&language=en&sort=name`);
+    expect(names(res)).toEqual(['Grace Hopper', 'Ada Lovelace']);
+    expect(res.body.total).toBe(2);
+  });
+
+  it('sorts by name both ways', async () => {
+    const asc = names(await staff.get('/api/customers?sort=name&language=en,fr'));
+    const desc = names(await staff.get('/api/customers?sort=-name&language=en,fr'));
+    expect(asc.slice(0, 4)).toEqual(['Charles Babbage', 'Grace Hopper', 'Ada Lovelace', 'Adam Smith']);
+    expect(desc.slice(-4)).toEqual([...asc.slice(0, 4)].reverse());
+  });
+
+  it('filters by created date range and custom field value', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await staff.get(`/api/customers?createdFrom=${today}&createdTo=${today}`)).body.total).toBeGreaterThanOrEqual(4);
+    expect((await staff.get('/api/customers?createdTo=2001-01-01')).body.total).toBe(0);
+    const byField = await staff.get('/api/customers?cf.membership_no=GOLD-42');
+    expect(byField.body.items.map((c: { id: string }) => c.id)).toEqual([ada.id]);
+  });
+
+  it.each([
+    ['an unknown parameter', 'colour=red', 'colour'],
+    ['an unknown sort', 'sort=shoeSize', 'sort'],
+    ['an unknown lifecycle', 'lifecycle=asleep', 'lifecycle.0'],
+    ['a bad date', 'createdFrom=yesterday', 'createdFrom'],
+    ['an unknown custom field', 'cf.shoe_size=42', 'cf.shoe_size'],
+    ['a tag that is not an id', 'tags=vip', 'tags.0'],
+  ])('refuses %s with 400 naming it and never a 500', async (_, qs, field) => {
+    const res = await staff.get(`/api/customers?${qs}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues.map((i: { field: string }) => i.field)).toContain(field);
+    expect(JSON.stringify(res.body)).not.toMatch(/select|from customers/i);
+  });
+
+  it('lists the valid parameters when one is unknown', async () => {
+    const res = await staff.get('/api/customers?colour=red');
+    expect(res.body.error.issues[0].message).toMatch(/Valid: q, tags, tagMode/);
+  });
+});
+
+describe('profile fields (C5, C6, T1, T2)', () => {
+  it('keeps addresses, date of birth, consent with its time and method, and custom values', async () => {
+    const res = await staff.patch(`/api/customers/${ada.id}`, {
+      dateOfBirth: '1815-12-10',
+      addresses: [{ purpose: 'billing', line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'gb' }],
+      marketingConsent: { given: true, method: 'booking form' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues[0].field).toBe('dateOfBirth');
+
+    const ok = await staff.patch(`/api/customers/${ada.id}`, {
+      dateOfBirth: '1985-12-10',
+      companyName: 'Analytical Engines',
+      addresses: [{ purpose: 'billing', line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'gb' }],
+      marketingConsent: { given: true, method: 'booking form' },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.addresses[0]).toMatchObject({ purpose: 'billing', country: 'GB', line2: null });
+    expect(ok.body.marketingConsent).toMatchObject({ given: true, method: 'booking form' });
+    expect(Date.parse(ok.body.marketingConsent.at)).toBeGreaterThan(Date.now() - 60_000);
+    expect(ok.body.custom).toEqual({ membership_no: 'GOLD-42' });
+    expect((await staff.get('/api/customers?city=london')).body.items.map((c: { id: string }) => c.id)).toEqual([ada.id]);
+    expect((await staff.get('/api/customers?consent=yes')).body.items.map((c: { id: string }) => c.id)).toEqual([ada.id]);
+  });
+
+  it('refuses a custom value of the wrong type or for an unknown field, naming it', async () => {
+    await foyer.database.pool.query(`insert into custom_fields (org_id, key, label, type) values ($1, 'visits', 'Visits', 'number') on conflict do nothing`, [staff.orgId]);
+    const res = await staff.patch(`/api/customers/${ada.id}`, { custom: { visits: 'many', nope: 'x' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues.map((i: { field: string }) => i.field).sort()).toEqual(['custom.nope', 'custom.visits']);
+    const ok = await staff.patch(`/api/customers/${ada.id}`, { custom: { visits: 12 } });
+    expect(ok.body.custom).toEqual({ membership_no: 'GOLD-42', visits: 12 });
+    expect((await staff.get('/api/customers?cf.visits=10..20')).body.items.map((c: { id: string }) => c.id)).toEqual([ada.id]);
+  });
+
+  it('refuses tags past the organization cap, naming the cap', async () => {
+    const tags = (await foyer.database.pool.query(`select id from tags where org_id = $1 order by name limit 3`, [staff.orgId])).rows.map((r) => r.id);
+    await foyer.database.pool.query(`update organizations set max_tags_per_customer = 2 where id = $1`, [staff.orgId]);
+    if (tags.length === 3) {
+      const res = await staff.patch(`/api/customers/${ada.id}`, { tags });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/at most 2 tags/);
+    }
+    await foyer.database.pool.query(`update organizations set max_tags_per_customer = null where id = $1`, [staff.orgId]);
+  });
+
+  it('records each change in the history', async () => {
+    const history = (await staff.get(`/api/customers/${ada.id}/history`)).body.items;
+    const changed = history.flatMap((h: { changes: object }) => Object.keys(h.changes));
+    expect(changed).toEqual(expect.arrayContaining(['dateOfBirth', 'addresses', 'marketingConsent', 'custom']));
+  });
+});
