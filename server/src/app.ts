@@ -7,9 +7,23 @@ import { limitBody, requestLog, requireSession, sameOriginOnly } from './http/mi
 import { AppError } from './lib/errors.ts';
 import type { Logger } from './lib/logger.ts';
 import { authRoutes } from './routes/auth.ts';
+import { companyRoutes } from './routes/companies.ts';
+import { customFieldRoutes } from './routes/custom-fields.ts';
 import { customerRoutes } from './routes/customers.ts';
+import { listRoutes } from './routes/lists.ts';
+import { segmentRoutes } from './routes/segments.ts';
+import { settingsRoutes } from './routes/settings.ts';
+import { tagRoutes } from './routes/tags.ts';
 import { AuthService } from './services/auth.ts';
+import { CompanyService } from './services/companies.ts';
+import { CustomFieldService } from './services/custom-fields.ts';
+import { CustomerBulkService } from './services/customer-bulk.ts';
+import { CustomerPhotoService } from './services/customer-photos.ts';
 import { CustomerService } from './services/customers.ts';
+import { MarketingListService } from './services/lists.ts';
+import { SegmentService } from './services/segments.ts';
+import { SettingsService } from './services/settings.ts';
+import { TagService } from './services/tags.ts';
 
 export type AppDeps = {
   db: Db;
@@ -17,10 +31,33 @@ export type AppDeps = {
   config: Pick<Config, 'secureCookies' | 'allowedOrigins'>;
 };
 
-export type Services = { auth: AuthService; customers: CustomerService };
+export type Services = {
+  auth: AuthService;
+  customers: CustomerService;
+  photos: CustomerPhotoService;
+  bulk: CustomerBulkService;
+  companies: CompanyService;
+  tags: TagService;
+  customFields: CustomFieldService;
+  settings: SettingsService;
+  segments: SegmentService;
+  lists: MarketingListService;
+};
 
 export function createServices(db: Db): Services {
-  return { auth: new AuthService(db), customers: new CustomerService(db) };
+  const customers = new CustomerService(db);
+  return {
+    auth: new AuthService(db),
+    customers,
+    photos: new CustomerPhotoService(db, customers),
+    bulk: new CustomerBulkService(db),
+    companies: new CompanyService(db),
+    tags: new TagService(db),
+    customFields: new CustomFieldService(db),
+    settings: new SettingsService(db),
+    segments: new SegmentService(db),
+    lists: new MarketingListService(db),
+  };
 }
 
 /** Paths under /api that answer without a session. */
@@ -41,7 +78,13 @@ export function createApp({ logger, config }: AppDeps, services: Services) {
 
   const routes = app
     .route('/api/auth', authRoutes(services.auth, config.secureCookies))
-    .route('/api/customers', customerRoutes(services.customers));
+    .route('/api/customers', customerRoutes(services))
+    .route('/api/companies', companyRoutes(services.companies))
+    .route('/api/tags', tagRoutes(services.tags))
+    .route('/api/custom-fields', customFieldRoutes(services.customFields))
+    .route('/api/settings', settingsRoutes(services.settings))
+    .route('/api/segments', segmentRoutes(services.segments))
+    .route('/api/lists', listRoutes(services.lists));
 
   app.get('/api/health', (c) => c.json({ ok: true }));
   app.doc31('/api/openapi.json', {

@@ -9,6 +9,7 @@ import { startEmbeddedPostgres, type EmbeddedCluster } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import type { Logger } from './lib/logger.ts';
 import { attachRealtime } from './realtime/io.ts';
+import { ensureBuiltinTags } from './repositories/tags.ts';
 import { bootstrapDemo } from './services/orgs.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -59,6 +60,8 @@ export async function startFoyer(config: Config, logger: Logger): Promise<Runnin
 
 async function serve(config: Config, logger: Logger, database: Database, embedded: EmbeddedCluster | undefined): Promise<RunningFoyer> {
   await migrate(database.db);
+  // T1: organizations made before built-in tags existed (or before a new one was added) get them.
+  await ensureBuiltinTags(database.db);
   const demo = await bootstrapDemo(database.db, config.admin);
 
   const services = createServices(database.db);

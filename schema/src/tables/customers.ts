@@ -58,6 +58,11 @@ export const customers = pgTable(
     clvCents: bigint('clv_cents', { mode: 'number' }).notNull().default(0),
     lastOrderAt: timestamp('last_order_at', { withTimezone: true }),
     lastActiveAt: timestamp('last_active_at', { withTimezone: true }),
+    /**
+     * The customer's tag ids, mirrored from customer_tags by a trigger (migration 0003) so that a
+     * tag filter is a condition on the row itself, served by a GIN index, not a join per row.
+     */
+    tagIds: uuid('tag_ids').array().notNull().default(sql`'{}'::uuid[]`),
     /** C9: set when the person's data was erased on request; the row stays for its transactions. */
     erasedAt: timestamp('erased_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -76,7 +81,11 @@ export const customers = pgTable(
     // The list's default order (newest first) walks this index instead of sorting.
     index('customers_org_created_idx').on(t.orgId, t.createdAt.desc(), t.id.desc()),
     index('customers_org_external_idx').on(t.orgId, t.externalId),
-    index('customers_org_sort_name_idx').on(t.orgId, t.sortName, t.id),
+    // Name order and name prefixes compare bytes ("C" collation): names are lowercased already,
+    // and byte comparisons keep sorting and prefix search on a million rows cheap.
+    index('customers_org_sort_name_c_idx').on(t.orgId, sql`(${t.sortName} collate "C")`, t.id),
+    index('customers_org_name_search_c_idx').on(t.orgId, sql`(${t.nameSearch} collate "C")`, t.id),
+    index('customers_tag_ids_idx').using('gin', t.tagIds),
     index('customers_org_primary_email_idx').on(t.orgId, t.primaryEmail, t.id),
     index('customers_org_primary_phone_idx').on(t.orgId, t.primaryPhone, t.id),
     index('customers_org_total_spent_idx').on(t.orgId, t.totalSpentCents, t.id),

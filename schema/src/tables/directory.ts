@@ -50,7 +50,8 @@ export const companyDomains = pgTable(
     /** Lowercase, without @. */
     domain: text('domain').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.companyId, t.domain] }), index('company_domains_org_domain_idx').on(t.orgId, t.domain)],
+  // A domain names one company of an organization: otherwise a customer's email would link to both.
+  (t) => [primaryKey({ columns: [t.companyId, t.domain] }), uniqueIndex('company_domains_org_domain_idx').on(t.orgId, t.domain)],
 );
 
 export const companyLink = pgEnum('company_link', ['domain', 'manual']);

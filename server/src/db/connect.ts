@@ -1,4 +1,5 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import * as tables from '@foyer/schema/tables';
 
@@ -21,4 +22,18 @@ export function connect(url: string, max = 10): Database {
   pool.on('error', () => {});
   const db = drizzle(pool, { schema: tables });
   return { db, pool, close: () => pool.end() };
+}
+
+/**
+ * Runs independent queries at once on the pool, or one after another inside a transaction:
+ * a transaction is a single connection, and pg does not multiplex queries on one.
+ */
+export async function concurrently<T extends readonly unknown[]>(
+  db: DbOrTx,
+  tasks: { [K in keyof T]: () => Promise<T[K]> },
+): Promise<T> {
+  if (!(db instanceof PgTransaction)) return (await Promise.all(tasks.map((task) => task()))) as unknown as T;
+  const results: unknown[] = [];
+  for (const task of tasks) results.push(await task());
+  return results as unknown as T;
 }

@@ -10,7 +10,7 @@ import {
   type FieldIssue,
   type SortKey,
 } from '@foyer/schema/validation';
-import type { DbOrTx } from '../db/connect.ts';
+import { concurrently, type DbOrTx } from '../db/connect.ts';
 import { invalid } from '../lib/errors.ts';
 import type { FieldDefinition } from './customer-fields.ts';
 import { loadTagsOf } from './customer-tags.ts';
@@ -24,9 +24,9 @@ export const photoUrl = (id: string, version: number | null) =>
 /** List rows (L1) for these customers, in the order of `ids`: one query for the rows, one for tags. */
 export async function loadCustomerListItems(db: DbOrTx, orgId: string, ids: string[]): Promise<CustomerListItem[]> {
   if (ids.length === 0) return [];
-  const [rows, tagMap] = await Promise.all([
-    db.select().from(customers).where(and(eq(customers.orgId, orgId), inArray(customers.id, ids))),
-    loadTagsOf(db, orgId, ids),
+  const [rows, tagMap] = await concurrently(db, [
+    () => db.select().from(customers).where(and(eq(customers.orgId, orgId), inArray(customers.id, ids))),
+    () => loadTagsOf(db, orgId, ids),
   ]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
@@ -56,7 +56,7 @@ export async function loadCustomerListItems(db: DbOrTx, orgId: string, ids: stri
 
 /** The column each sort key orders by; every one has an (org_id, column, id) index. */
 const sortColumns: Record<Exclude<SortKey, 'relevance'>, SQL> = {
-  name: sql`c.sort_name`,
+  name: sql`(c.sort_name collate "C")`,
   email: sql`c.primary_email`,
   phone: sql`c.primary_phone`,
   lifecycle: sql`c.lifecycle_stage`,
@@ -68,12 +68,13 @@ const sortColumns: Record<Exclude<SortKey, 'relevance'>, SQL> = {
 
 const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 const textArray = (values: string[]) => sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
+const likePrefix = (s: string) => `${s.replace(/[\\%_]/g, '\\$&')}%`;
 
 /**
- * L4: the ways one search box can name a customer, each a branch that an index serves, with a
- * score; a customer found by several keeps its best. Exact identifiers outrank everything.
+ * L4: the ways one search box names a customer by an identifier, each a branch an index serves,
+ * scored so that exact identifiers outrank everything: (customer_id, score) rows.
  */
-function searchBranches(orgId: string, q: string, country: string): SQL {
+function identifierMatches(orgId: string, q: string, country: string): SQL {
   const lower = q.toLowerCase();
   const branches: SQL[] = [
     sql`select id as customer_id, 2.0::float8 as score from customers
@@ -82,22 +83,14 @@ function searchBranches(orgId: string, q: string, country: string): SQL {
   ];
   const phones = phoneCandidates(q, country);
   if (phones.length)
-    branches.push(
-      sql`select customer_id, 1.5::float8 from customer_phones where org_id = ${orgId} and e164 = any(${textArray(phones)})`,
-    );
+    branches.push(sql`select customer_id, 1.5::float8 from customer_phones where org_id = ${orgId} and e164 = any(${textArray(phones)})`);
   // An email fragment: has an @, or a dot and no spaces ("lovelace@", "@acme.com", "ada.love").
   if (lower.length >= 3 && !/\s/.test(lower) && /[@.]/.test(lower))
     branches.push(
       sql`select customer_id, 1.0::float8 from customer_emails
           where org_id = ${orgId} and lower(address) like ${`%${lower.replace(/[\\%_]/g, '\\$&')}%`}`,
     );
-  // Names: word similarity tolerates typos and fragments ("smi", "jonh smith"); GIN trigram index.
-  if (/\p{L}/u.test(lower) && !lower.includes('@'))
-    branches.push(
-      sql`select id, word_similarity(${lower}, name_search)::float8 from customers
-          where org_id = ${orgId} and ${lower} <% name_search`,
-    );
-  return sql.join(branches, sql` union all `);
+  return sql`select customer_id, max(score) as score from (${sql.join(branches, sql` union all `)}) s group by customer_id`;
 }
 
 /** A phone typed any way: read in the org's country, and as international without its "+". */
@@ -108,16 +101,41 @@ function phoneCandidates(q: string, country: string): string[] {
   return [...new Set(candidates.filter((p): p is string => !!p))];
 }
 
+/** Whether a search may be a name: it has letters and is not an email. */
+const nameLike = (q: string) => /\p{L}/u.test(q) && !q.includes('@');
+
+/**
+ * How names are matched. `prefix`: a last name ("last first") or a first name ("first last")
+ * starts with the search, served in order by the C-collation indexes, so a common fragment like
+ * "smi" costs one page, not every Smith. `fuzzy`: trigram word similarity, tolerant of typos,
+ * tried only when no name starts with the search.
+ */
+type NameMode = 'prefix' | 'fuzzy';
+
+/** Name branches: (id, score, key) rows, scored below every identifier. */
+function nameMatches(orgId: string, q: string, mode: NameMode, filters: SQL): SQL[] {
+  const lower = q.toLowerCase().trim().replace(/\s+/g, ' ');
+  if (mode === 'fuzzy')
+    return [
+      sql`select c.id, (0.9 * word_similarity(${lower}, c.name_search))::float8 as score, (c.sort_name collate "C") as k
+          from customers c where c.org_id = ${orgId} and ${lower} <% c.name_search and ${filters}`,
+    ];
+  const prefix = likePrefix(lower);
+  return [
+    sql`select c.id, 0.9::float8 as score, (c.sort_name collate "C") as k from customers c
+        where c.org_id = ${orgId} and (c.sort_name collate "C") like ${prefix} and ${filters}`,
+    sql`select c.id, 0.8::float8, (c.name_search collate "C") from customers c
+        where c.org_id = ${orgId} and (c.name_search collate "C") like ${prefix}
+          and not coalesce((c.sort_name collate "C") like ${prefix}, false) and ${filters}`,
+  ];
+}
+
 /** L2: one SQL condition per filter given; they combine with AND. */
 function filterConditions(query: CustomerQuery, fields: FieldDefinition[]): SQL[] {
   const where: SQL[] = [];
   const q = query;
-  if (q.tags?.length)
-    where.push(
-      q.tagMode === 'all'
-        ? sql`(select count(*) from customer_tags ct where ct.customer_id = c.id and ct.tag_id = any(${uuidArray(q.tags)})) = ${new Set(q.tags).size}`
-        : sql`exists (select 1 from customer_tags ct where ct.customer_id = c.id and ct.tag_id = any(${uuidArray(q.tags)}))`,
-    );
+  // customers.tag_ids mirrors customer_tags (a trigger keeps it), so this is a GIN lookup.
+  if (q.tags?.length) where.push(q.tagMode === 'all' ? sql`c.tag_ids @> ${uuidArray(q.tags)}` : sql`c.tag_ids && ${uuidArray(q.tags)}`);
   if (q.lifecycle?.length) where.push(sql`c.lifecycle_stage::text = any(${textArray(q.lifecycle)})`);
   if (q.source?.length) where.push(sql`c.source = any(${textArray(q.source)})`);
   if (q.language?.length) where.push(sql`c.language = any(${textArray(q.language)})`);
@@ -134,7 +152,6 @@ function filterConditions(query: CustomerQuery, fields: FieldDefinition[]): SQL[
   where.push(...customFieldConditions(q.custom, fields));
   return where;
 }
-
 /** `cf.<key>=value`: equality for text, choice and yes/no; equality or `min..max` for numbers and dates. */
 function customFieldConditions(custom: Record<string, string>, fields: FieldDefinition[]): SQL[] {
   const byKey = new Map(fields.map((f) => [f.key, f]));
@@ -171,20 +188,42 @@ function customFieldConditions(custom: Record<string, string>, fields: FieldDefi
 
 type ListContext = { fields: FieldDefinition[]; country: string };
 
-/** The FROM and WHERE of a list query: customers matching its search and filters, in `c` (and scores in `m`). */
-function matching(orgId: string, query: CustomerQuery, ctx: ListContext) {
-  const search = query.q ? searchBranches(orgId, query.q, ctx.country) : null;
-  const where = sql.join([sql`c.org_id = ${orgId}`, ...filterConditions(query, ctx.fields)], sql` and `);
-  const from = search
-    ? sql`(select customer_id, max(score) as score from (${search}) s group by customer_id) m join customers c on c.id = m.customer_id`
-    : sql`customers c`;
-  return { from, where, searching: !!search };
+/**
+ * The customers a list query matches, as ranked rows `r(id, score, k)`: identifier hits, then
+ * names. Without a search, every customer the filters keep.
+ */
+function matching(orgId: string, query: CustomerQuery, ctx: ListContext, mode: NameMode) {
+  const filters = sql.join([sql`true`, ...filterConditions(query, ctx.fields)], sql` and `);
+  if (!query.q) return { ranked: null, filters };
+  const ident = identifierMatches(orgId, query.q, ctx.country);
+  const names = nameLike(query.q) ? nameMatches(orgId, query.q, mode, filters) : [];
+  // Name hits leave out customers an identifier found (they rank higher there) instead of a
+  // GROUP BY over every hit: each name branch then keeps its index order, and PostgreSQL merges
+  // the branches and stops at the page's last row.
+  const ranked = sql.join(
+    [
+      sql`select c.id, i.score, (c.sort_name collate "C") as k from (${ident}) i join customers c on c.id = i.customer_id
+          where c.org_id = ${orgId} and ${filters}`,
+      ...names.map((branch) => sql`${branch} and c.id not in (select customer_id from (${ident}) x)`),
+    ],
+    sql` union all `,
+  );
+  return { ranked, filters };
 }
 
-/** `select c.id …` of every customer a query matches, for set-based bulk actions and export (L5). */
-export function matchingIdsSql(orgId: string, query: CustomerQuery, ctx: ListContext): SQL {
-  const { from, where } = matching(orgId, query, ctx);
-  return sql`select c.id from ${from} where ${where}`;
+/** `select id …` of every customer a query matches, for set-based bulk actions and export (L5). */
+export async function matchingIdsSql(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: ListContext): Promise<SQL> {
+  const mode = await nameModeFor(db, orgId, query, ctx);
+  const { ranked, filters } = matching(orgId, query, ctx, mode);
+  return ranked ? sql`select id from (${ranked}) r` : sql`select c.id from customers c where c.org_id = ${orgId} and ${filters}`;
+}
+
+/** Prefix matching, unless the search names nobody that way and may be a mistyped name. */
+async function nameModeFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: ListContext): Promise<NameMode> {
+  if (!query.q || !nameLike(query.q)) return 'prefix';
+  const { ranked } = matching(orgId, query, ctx, 'prefix');
+  const found = await db.execute(sql`select 1 from (${ranked}) r limit 1`);
+  return found.rows.length ? 'prefix' : 'fuzzy';
 }
 
 /**
@@ -197,26 +236,43 @@ export async function findCustomerPage(
   query: CustomerQuery,
   ctx: ListContext,
 ): Promise<{ ids: string[]; total: number; totalCapped: boolean }> {
-  const { from, where, searching } = matching(orgId, query, ctx);
-  const [key, desc] = sortOf(query, searching);
-  const direction = desc ? sql`desc` : sql`asc`;
-  const order =
-    key === 'relevance'
-      ? sql`m.score desc, c.sort_name asc, c.id asc`
-      : sql`${sortColumns[key]} ${direction}, c.id ${direction}`;
+  const first = await pageFor(db, orgId, query, ctx, 'prefix');
+  if (first.total > 0 || !query.q || !nameLike(query.q)) return first;
+  return pageFor(db, orgId, query, ctx, 'fuzzy');
+}
 
+async function pageFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: ListContext, mode: NameMode) {
+  const { ranked, filters } = matching(orgId, query, ctx, mode);
+  const [key, desc] = sortOf(query, !!ranked);
+  const direction = desc ? sql`desc` : sql`asc`;
   const offset = (query.page - 1) * query.pageSize;
-  const pageSql = sql`select c.id from ${from} where ${where} order by ${order} limit ${query.pageSize} offset ${offset}`;
-  const countSql = sql`select count(*)::int as n from (select 1 from ${from} where ${where} limit ${COUNT_CAP + 1}) t`;
-  const run = (on: DbOrTx) => Promise.all([on.execute<{ id: string }>(pageSql), on.execute<{ n: number }>(countSql)]);
+  const limit = sql`limit ${query.pageSize} offset ${offset}`;
+
+  let pageSql: SQL;
+  let countSql: SQL;
+  if (!ranked) {
+    const order = sql`${sortColumns[key as Exclude<SortKey, 'relevance'>]} ${direction}, c.id ${direction}`;
+    pageSql = sql`select c.id from customers c where c.org_id = ${orgId} and ${filters} order by ${order} ${limit}`;
+    countSql = sql`select count(*)::int as n from (select 1 from customers c where c.org_id = ${orgId} and ${filters} limit ${COUNT_CAP + 1}) t`;
+  } else {
+    pageSql =
+      key === 'relevance'
+        ? sql`select id from (${ranked}) r order by score desc, k asc, id asc ${limit}`
+        : sql`select c.id from (${ranked}) r join customers c on c.id = r.id
+              order by ${sortColumns[key]} ${direction}, c.id ${direction} ${limit}`;
+    countSql = sql`select count(*)::int as n from (select 1 from (${ranked}) r limit ${COUNT_CAP + 1}) t`;
+  }
+
+  const run = (on: DbOrTx) => concurrently(on, [() => on.execute<{ id: string }>(pageSql), () => on.execute<{ n: number }>(countSql)]);
   // A long name has enough trigrams that a looser threshold still only finds near-misses: it lets
   // a swapped pair of letters ("Lovleace") through. Short fragments keep the connection's 0.5.
-  const [page, count] = longNameSearch(query.q)
-    ? await db.transaction(async (tx) => {
-        await tx.execute(sql`set local pg_trgm.word_similarity_threshold = 0.35`);
-        return run(tx);
-      })
-    : await run(db);
+  const [page, count] =
+    mode === 'fuzzy' && longNameSearch(query.q)
+      ? await db.transaction(async (tx) => {
+          await tx.execute(sql`set local pg_trgm.word_similarity_threshold = 0.35`);
+          return run(tx);
+        })
+      : await run(db);
   const n = count.rows[0]!.n;
   return { ids: page.rows.map((r) => r.id), total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP };
 }

@@ -41,7 +41,11 @@ export async function setCustomerTags(tx: DbOrTx, orgId: string, customerId: str
   const wanted = [...new Set(tagIds)];
   await assertOwnTags(tx, orgId, wanted);
   const cap = await tagCap(tx, orgId);
-  if (cap !== null && wanted.length > cap)
+  // Past the cap only additions are refused: a customer tagged before the cap was lowered can
+  // still lose tags, or keep the ones they have.
+  const have = (await loadTagsOf(tx, orgId, [customerId])).get(customerId)?.map((t) => t.id) ?? [];
+  const adds = wanted.some((id) => !have.includes(id));
+  if (cap !== null && wanted.length > cap && adds)
     throw new AppError(400, 'tag_cap', `A customer can have at most ${cap} tags (this organization's cap)`, [
       { field: 'tags', message: `At most ${cap} tags per customer` },
     ]);

@@ -11,7 +11,7 @@ import {
   marketingListMembers,
 } from '@foyer/schema/tables';
 import { fromSystemId, systemIdPattern, type Address, type NormalizedPhone } from '@foyer/schema/validation';
-import type { DbOrTx } from '../db/connect.ts';
+import { concurrently, type DbOrTx } from '../db/connect.ts';
 import { loadCustomValues, type CustomValue } from './customer-fields.ts';
 import { loadTagsOf, type TagRef } from './customer-tags.ts';
 
@@ -77,14 +77,16 @@ const groupBy = <T extends { customerId: string }>(rows: T[]) => {
 /** Whole profiles, in the order of `ids`. */
 export async function loadCustomers(db: DbOrTx, orgId: string, ids: string[]): Promise<CustomerProfile[]> {
   if (ids.length === 0) return [];
-  const [rows, emails, phones, addresses, tagMap, links, custom] = await Promise.all([
-    db.select().from(customers).where(and(eq(customers.orgId, orgId), inArray(customers.id, ids))),
-    db
+  const [rows, emails, phones, addresses, tagMap, links, custom] = await concurrently(db, [
+    () => db.select().from(customers).where(and(eq(customers.orgId, orgId), inArray(customers.id, ids))),
+    () =>
+      db
       .select({ customerId: customerEmails.customerId, address: customerEmails.address })
       .from(customerEmails)
       .where(and(eq(customerEmails.orgId, orgId), inArray(customerEmails.customerId, ids)))
       .orderBy(asc(customerEmails.position)),
-    db
+    () =>
+      db
       .select({
         customerId: customerPhones.customerId,
         e164: customerPhones.e164,
@@ -95,19 +97,21 @@ export async function loadCustomers(db: DbOrTx, orgId: string, ids: string[]): P
       .from(customerPhones)
       .where(and(eq(customerPhones.orgId, orgId), inArray(customerPhones.customerId, ids)))
       .orderBy(asc(customerPhones.position), sql`${customerPhones.replacedAt} desc`),
-    db
+    () =>
+      db
       .select()
       .from(customerAddresses)
       .where(and(eq(customerAddresses.orgId, orgId), inArray(customerAddresses.customerId, ids)))
       .orderBy(asc(customerAddresses.position)),
-    loadTagsOf(db, orgId, ids),
-    db
+    () => loadTagsOf(db, orgId, ids),
+    () =>
+      db
       .select({ customerId: customerCompanies.customerId, id: companies.id, name: companies.name, linkedBy: customerCompanies.linkedBy })
       .from(customerCompanies)
       .innerJoin(companies, eq(companies.id, customerCompanies.companyId))
       .where(and(eq(customerCompanies.orgId, orgId), inArray(customerCompanies.customerId, ids)))
       .orderBy(asc(companies.name)),
-    loadCustomValues(db, orgId, ids),
+    () => loadCustomValues(db, orgId, ids),
   ]);
   const [emailMap, phoneMap, addressMap, linkMap] = [groupBy(emails), groupBy(phones), groupBy(addresses), groupBy(links)];
   const byId = new Map(

@@ -6,6 +6,7 @@ import type { Db, DbOrTx } from '../db/connect.ts';
 import { invalid, uniqueViolation } from '../lib/errors.ts';
 import { hashPassword } from '../lib/passwords.ts';
 import { countOrganizations, insertOrganization, findOrganizationBySlug } from '../repositories/orgs.ts';
+import { ensureBuiltinTags } from '../repositories/tags.ts';
 import { insertUser } from '../repositories/users.ts';
 
 export const slugify = (name: string) =>
@@ -44,6 +45,7 @@ export async function createOrganization(db: DbOrTx, input: { name: string; owne
   return db.transaction(async (tx) => {
     const org = await insertOrganization(tx, { name, slug, defaultCountry: input.defaultCountry ?? 'GB' });
     const owner = await addUser(tx, org.id, { email: input.ownerEmail, password: input.password, name: 'Owner', role: 'owner' });
+    await ensureBuiltinTags(tx, org.id);
     return { org, owner };
   });
 }
