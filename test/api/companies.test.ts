@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromSystemId } from '@foyer/schema/validation';
-import type { ApiClient } from '../support/client.ts';
+import { issueFields, type ApiClient } from '../support/client.ts';
 import { startTestFoyer, type TestFoyer } from '../support/foyer.ts';
 
 type Client = ApiClient & { orgId: string };
@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => foyer?.close());
 
-const fields = (body: { error: { issues?: { field: string }[] } }) => body.error.issues?.map((i) => i.field);
+const fields = issueFields;
 
 let n = 0;
 /** A customer of `client`'s organization with these emails; returns its 32-hex id and number. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINIMUM_IDENTITY_MESSAGE } from '@foyer/schema/validation';
-import type { ApiClient } from '../support/client.ts';
+import { issueFields, type ApiClient } from '../support/client.ts';
 import { startTestFoyer, type TestFoyer } from '../support/foyer.ts';
 
 let foyer: TestFoyer;
@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => foyer?.close());
 
-const fields = (body: { error: { issues?: { field: string }[] } }) => body.error.issues?.map((i) => i.field);
+const fields = issueFields;
 
 describe('creating customers', () => {
   it('creates with a 32-hex id, a generated number, a primary email and an E.164 phone', async () => {

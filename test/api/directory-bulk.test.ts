@@ -68,7 +68,7 @@ describe('bulk actions (L5)', () => {
     const res = await owner.post('/api/customers/bulk', { target: { ids }, action: { type: 'addTags', tagIds: [tagIds[2]] } });
     expect(res.body.matched).toBe(4);
     expect(res.body.changed).toBe(1);
-    expect(res.body.skipped).toEqual([{ reason: 'at the cap of 1 tags per customer', count: 3 }]);
+    expect(res.body.skipped).toEqual([{ reason: 'at the cap of 1 tag per customer', count: 3 }]);
     await foyer.database.pool.query(`update organizations set max_tags_per_customer = null where id = $1`, [owner.orgId]);
   });
 

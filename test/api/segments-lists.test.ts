@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerQueryKeys, fromSystemId } from '@foyer/schema/validation';
-import type { ApiClient } from '../support/client.ts';
+import { issueFields, type ApiClient } from '../support/client.ts';
 import { startTestFoyer, type TestFoyer } from '../support/foyer.ts';
 
 type Client = ApiClient & { orgId: string };
@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => foyer?.close());
 
-const fields = (body: { error: { issues?: { field: string }[] } }) => body.error.issues?.map((i) => i.field);
+const fields = issueFields;
 const TAG = '0b6f1f1e-8f5e-4a4e-9d7c-2f0b7a1d3c11';
 
 describe('segments (L6)', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_TAGS, fromSystemId } from '@foyer/schema/validation';
 import { insertOrganization } from '@foyer/server/repositories/orgs.ts';
 import { ensureBuiltinTags } from '@foyer/server/repositories/tags.ts';
-import type { ApiClient } from '../support/client.ts';
+import { issueFields, type ApiClient } from '../support/client.ts';
 import { startTestFoyer, type TestFoyer } from '../support/foyer.ts';
 
 type Client = ApiClient & { orgId: string };
@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => foyer?.close());
 
-const fields = (body: { error: { issues?: { field: string }[] } }) => body.error.issues?.map((i) => i.field);
+const fields = issueFields;
 const sql = (text: string, params: unknown[] = []) => foyer.database.pool.query(text, params);
 
 async function customerOf(client: Client) {

@@ -47,3 +47,6 @@ export class ApiClient {
     return res.body;
   }
 }
+
+/** The fields an API error names, in order: what tests of bad input check. */
+export const issueFields = (body: { error: { issues?: { field: string }[] } }) => body.error.issues?.map((i) => i.field);

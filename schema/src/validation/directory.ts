@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CustomerListItemSchema } from './customers.ts';
 
 export const domainPattern = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z]{2,63}$/;
 
@@ -153,3 +154,13 @@ export const BulkResultSchema = z
     skipped: z.array(z.object({ reason: z.string(), count: z.number().int() })),
   })
   .meta({ id: 'BulkResult' });
+
+/** A company's people: list rows, each saying how it is linked (by an email domain or by hand). */
+export const CompanyMemberPageSchema = z
+  .object({
+    items: z.array(CustomerListItemSchema.extend({ linkedBy: z.enum(['domain', 'manual']) })),
+    total: z.number().int(),
+    totalCapped: z.boolean(),
+  })
+  .meta({ id: 'CompanyMemberPage' });
+export type CompanyMemberPage = z.infer<typeof CompanyMemberPageSchema>;

@@ -35,3 +35,14 @@ export async function syncDomainLinks(db: DbOrTx, orgId: string, scope: LinkScop
 }
 
 const toUuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
+/** How each of these customers is linked to a company. */
+export async function linksOf(db: DbOrTx, orgId: string, companyId: string, customerIds: string[]) {
+  const map = new Map<string, 'domain' | 'manual'>();
+  if (customerIds.length === 0) return map;
+  const rows = await db.execute<{ customer_id: string; linked_by: 'domain' | 'manual' }>(sql`
+    select customer_id, linked_by from customer_companies
+    where org_id = ${orgId} and company_id = ${companyId} and customer_id = any(${toUuidArray(customerIds)})`);
+  for (const r of rows.rows) map.set(r.customer_id, r.linked_by);
+  return map;
+}

@@ -5,6 +5,8 @@ import { AppError, invalid } from '../lib/errors.ts';
 
 export type TagRef = { id: string; name: string; color: string };
 
+export const tagsWord = (n: number) => (n === 1 ? '1 tag' : `${n} tags`);
+
 /** Each customer's tags, built-in first then by name. */
 export async function loadTagsOf(db: DbOrTx, orgId: string, customerIds: string[]): Promise<Map<string, TagRef[]>> {
   const map = new Map<string, TagRef[]>();
@@ -46,8 +48,8 @@ export async function setCustomerTags(tx: DbOrTx, orgId: string, customerId: str
   const have = (await loadTagsOf(tx, orgId, [customerId])).get(customerId)?.map((t) => t.id) ?? [];
   const adds = wanted.some((id) => !have.includes(id));
   if (cap !== null && wanted.length > cap && adds)
-    throw new AppError(400, 'tag_cap', `A customer can have at most ${cap} tags (this organization's cap)`, [
-      { field: 'tags', message: `At most ${cap} tags per customer` },
+    throw new AppError(400, 'tag_cap', `A customer can have at most ${tagsWord(cap)} (this organization's cap)`, [
+      { field: 'tags', message: `At most ${tagsWord(cap)} per customer` },
     ]);
   const mine = and(eq(customerTags.orgId, orgId), eq(customerTags.customerId, customerId));
   await tx.delete(customerTags).where(wanted.length ? and(mine, sql`${customerTags.tagId} <> all(${`{${wanted.join(',')}}`}::uuid[])`) : mine);

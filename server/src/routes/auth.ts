@@ -1,18 +1,18 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { ApiErrorSchema, LoginSchema, MeSchema } from '@foyer/schema/validation';
+import { LoginSchema, MeSchema } from '@foyer/schema/validation';
+import { body, error } from './openapi-helpers.ts';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { auth, clientAddress, SESSION_COOKIE, validationHook, type AppEnv } from '../http/context.ts';
 import { setSessionCookie } from '../http/middleware.ts';
 import type { AuthService } from '../services/auth.ts';
 
-const error = (description: string) => ({ content: { 'application/json': { schema: ApiErrorSchema } }, description });
 
 const login = createRoute({
   method: 'post',
   path: '/login',
   tags: ['auth'],
   summary: 'Sign in; sets the HttpOnly session cookie',
-  request: { body: { content: { 'application/json': { schema: LoginSchema } }, required: true } },
+  request: body(LoginSchema),
   responses: {
     200: { content: { 'application/json': { schema: MeSchema } }, description: 'Signed in' },
     400: error('Malformed request'),

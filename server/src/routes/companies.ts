@@ -3,7 +3,7 @@ import {
   CompanyCreateSchema,
   CompanyPatchSchema,
   CompanySchema,
-  CustomerPageSchema,
+  CompanyMemberPageSchema,
   CustomerRefSchema,
   DomainSchema,
   PageQuerySchema,
@@ -103,7 +103,7 @@ const customers = createRoute({
   path: '/{id}/customers',
   summary: "The company's customers as list rows, newest first, in pages of 50",
   request: { params: IdParams, query: PageQuerySchema },
-  responses: { 200: json(CustomerPageSchema, 'A page of customers'), 400: error('Bad paging'), ...signedIn, ...missing },
+  responses: { 200: json(CompanyMemberPageSchema, 'A page of its people, each with how it is linked'), 400: error('Bad paging'), ...signedIn, ...missing },
 });
 
 const link = createRoute({

@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
 import {
-  ApiErrorSchema,
   BulkActionSchema,
   BulkResultSchema,
   CustomerCreateSchema,
@@ -14,10 +13,9 @@ import {
 import { auth, requireRole, validationHook, type AppEnv } from '../http/context.ts';
 import type { CustomerBulkService } from '../services/customer-bulk.ts';
 import type { CustomerPhotoService } from '../services/customer-photos.ts';
-import type { Actor, CustomerService } from '../services/customers.ts';
+import type { CustomerService } from '../services/customers.ts';
+import { actorOf, body, error, json } from './openapi-helpers.ts';
 
-const error = (description: string) => ({ content: { 'application/json': { schema: ApiErrorSchema } }, description });
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 const RefParams = z.object({
   ref: CustomerRefSchema.meta({ description: 'The 32-hex system id or the customer number', param: { name: 'ref', in: 'path' } }),
 });
@@ -57,7 +55,7 @@ const create = createRoute({
   method: 'post',
   path: '/',
   summary: 'Create a customer (C4: a first + last name, an email, or a first name + a valid phone)',
-  request: { body: { content: { 'application/json': { schema: CustomerCreateSchema } }, required: true } },
+  request: body(CustomerCreateSchema),
   responses: {
     201: json(CustomerSchema, 'Created'),
     400: error('Not a valid customer; issues name the fields'),
@@ -80,7 +78,7 @@ const bulk = createRoute({
   method: 'post',
   path: '/bulk',
   summary: 'Add or remove tags, or add to a marketing list, for chosen customers or a whole query (L5)',
-  request: { body: { content: { 'application/json': { schema: BulkActionSchema } }, required: true } },
+  request: body(BulkActionSchema),
   responses: { 200: json(BulkResultSchema, 'What changed'), 400: error('Not valid'), 404: error('No such list') },
 });
 
@@ -98,7 +96,7 @@ const patch = createRoute({
   method: 'patch',
   path: '/{ref}',
   summary: 'Change some fields; lists replace the old list; null clears; custom changes only its keys',
-  request: { params: RefParams, body: { content: { 'application/json': { schema: CustomerPatchSchema } }, required: true } },
+  request: { params: RefParams, ...body(CustomerPatchSchema) },
   responses: {
     200: json(CustomerSchema, 'The updated customer'),
     400: error('Not valid'),
@@ -170,11 +168,6 @@ const getPhoto = createRoute({
   request: { params: RefParams },
   responses: { 200: { content: { 'image/webp': { schema: z.string() } }, description: 'The photo' }, 404: error('No photo') },
 });
-
-export const actorOf = (c: Parameters<typeof auth>[0]): Actor => {
-  const me = auth(c);
-  return { orgId: me.organization.id, userId: me.user.id, defaultCountry: me.organization.defaultCountry };
-};
 
 type CustomerServices = { customers: CustomerService; photos: CustomerPhotoService; bulk: CustomerBulkService };
 

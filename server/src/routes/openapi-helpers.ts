@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ApiErrorSchema } from '@foyer/schema/validation';
 import type { Context } from 'hono';
 import { auth, type AppEnv } from '../http/context.ts';
-import type { DirectoryActor } from '../services/directory.ts';
+import type { Actor } from '../services/customers.ts';
 
 /** The pieces every directory route (companies, tags, custom fields, settings, segments, lists) is declared with. */
 
@@ -29,9 +29,10 @@ export const signedIn = { 401: error('Not signed in') };
 
 export const orgOf = (c: Context<AppEnv>) => auth(c).organization.id;
 
-export const actorOf = (c: Context<AppEnv>): DirectoryActor => {
+/** Who acts: the signed-in staff member, their organization and its phone country. */
+export const actorOf = (c: Context<AppEnv>): Actor => {
   const me = auth(c);
-  return { orgId: me.organization.id, userId: me.user.id };
+  return { orgId: me.organization.id, userId: me.user.id, defaultCountry: me.organization.defaultCountry };
 };
 
 export const ownerOrManager = { 403: error('Only owners and managers may do this') };

@@ -1,8 +1,8 @@
-import type { Company, CustomerPage, CustomerQuery } from '@foyer/schema/validation';
-import type { Db, DbOrTx } from '../db/connect.ts';
+import type { Company, CompanyMemberPage, CustomerQuery } from '@foyer/schema/validation';
+import { concurrently, type Db, type DbOrTx } from '../db/connect.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import * as repo from '../repositories/companies.ts';
-import { syncDomainLinks } from '../repositories/customer-companies.ts';
+import { linksOf, syncDomainLinks } from '../repositories/customer-companies.ts';
 import { findCustomerPage, loadCustomerListItems } from '../repositories/customer-list.ts';
 import { findCustomerIdByRef } from '../repositories/customers.ts';
 import { found, nameConflict, recordChange, type DirectoryActor } from './directory.ts';
@@ -88,12 +88,16 @@ export class CompanyService {
   }
 
   /** The company's customers as list rows, newest first: the customer list filtered by this company. */
-  async customers(orgId: string, id: string, page: number, pageSize: number): Promise<CustomerPage> {
+  async customers(orgId: string, id: string, page: number, pageSize: number): Promise<CompanyMemberPage> {
     await this.load(this.db, orgId, id);
     // No search and no custom field filters, so the list reads neither the fields nor a country.
     const query: CustomerQuery = { company: id, page, pageSize, tagMode: 'any', custom: {} };
     const { ids, total, totalCapped } = await findCustomerPage(this.db, orgId, query, { fields: [], country: '' });
-    return { items: await loadCustomerListItems(this.db, orgId, ids), total, totalCapped };
+    const [items, links] = await concurrently(this.db, [
+      () => loadCustomerListItems(this.db, orgId, ids),
+      () => linksOf(this.db, orgId, id, ids),
+    ]);
+    return { items: items.map((item, i) => ({ ...item, linkedBy: links.get(ids[i]!) ?? 'manual' })), total, totalCapped };
   }
 
   /** A manual link: it stays whatever the customer's emails or the company's domains become. */

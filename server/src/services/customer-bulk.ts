@@ -6,7 +6,7 @@ import type { Db } from '../db/connect.ts';
 import { invalid, notFound } from '../lib/errors.ts';
 import { loadFieldDefinitions, type FieldDefinition } from '../repositories/customer-fields.ts';
 import { matchingIdsSql } from '../repositories/customer-list.ts';
-import { tagCap, assertOwnTags } from '../repositories/customer-tags.ts';
+import { assertOwnTags, tagCap, tagsWord } from '../repositories/customer-tags.ts';
 import type { Actor } from './customers.ts';
 
 export type BulkTarget = BulkAction['target'];
@@ -27,7 +27,7 @@ export class CustomerBulkService {
       return sql`select c.id from customers c where c.org_id = ${actor.orgId} and c.id = any(${uuidArray(target.ids.map(fromSystemId))})`;
     const parsed = parseCustomerQuery(new URLSearchParams(target.query));
     if (!parsed.ok) throw invalid('Not a valid list query', parsed.issues.map((i) => ({ ...i, field: `target.query.${i.field}` })));
-    return matchingIdsSql(actor.orgId, parsed.query, {
+    return matchingIdsSql(this.db, actor.orgId, parsed.query, {
       fields: fields ?? (await loadFieldDefinitions(this.db, actor.orgId)),
       country: actor.defaultCountry,
     });
@@ -62,7 +62,7 @@ export class CustomerBulkService {
         select (select count(*) from target)::int as matched, (select count(*) from audited)::int as changed,
                (select count(distinct customer_id) from pairs p where not (${cap}::int is null or have + nth <= ${cap}::int))::int as capped`);
       const { matched, changed, capped } = result.rows[0]!;
-      return { matched, changed, skipped: capped ? [{ reason: `at the cap of ${cap} tags per customer`, count: capped }] : [] };
+      return { matched, changed, skipped: capped ? [{ reason: `at the cap of ${tagsWord(cap!)} per customer`, count: capped }] : [] };
     }
 
     if (action.type === 'removeTags') {

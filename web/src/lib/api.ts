@@ -79,3 +79,58 @@ export async function api<T = unknown>(
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
 }
+
+/**
+ * Sends a file as the raw request body with its own content type (e.g. PUT
+ * /api/customers/:ref/photo). Resolves to the parsed JSON answer, rejects with ApiFailure.
+ */
+export async function apiUpload<T = unknown>(path: string, file: Blob, options: { method?: 'PUT' | 'POST'; fetch?: typeof fetch } = {}): Promise<T> {
+  const { method = 'PUT', fetch: f = fetch } = options;
+  let response: Response;
+  try {
+    response = await f(path, {
+      method,
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', 'content-type': file.type || 'application/octet-stream' },
+      body: file,
+    });
+  } catch {
+    throw new ApiFailure(0, 'network', 'Could not reach the server. Check your connection and try again.');
+  }
+  if (!response.ok) throw await toFailure(response);
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** GET /api/customers/:ref/deletion-impact: what goes with a customer when it is deleted (C9). */
+export type DeletionImpact = { items: { what: string; count: number }[]; /** Audit entries that stay. */ historyKept?: number };
+
+/** An ApiFailure's message, or a fallback for anything else that was thrown. */
+export function failureMessage(e: unknown, fallback = 'Something went wrong. Try again.'): string {
+  return e instanceof ApiFailure ? e.message : fallback;
+}
+
+// ————— The customer list: search, bulk actions, segments, marketing lists (issue 3, L4–L6) —————
+
+/** The parsed output of one of @foyer/schema's zod schemas, without importing zod here. */
+type Output<S> = S extends { _zod: { output: infer O } } ? O : never;
+export type Segment = Output<typeof import('@foyer/schema/validation').SegmentSchema>;
+export type MarketingList = Output<typeof import('@foyer/schema/validation').MarketingListSchema>;
+export type BulkResult = Output<typeof import('@foyer/schema/validation').BulkResultSchema>;
+export type DirectorySettings = Output<typeof import('@foyer/schema/validation').SettingsSchema>;
+
+/** GET /api/customers?<query>: a page of the list; `search` is a query string, with or without `?`. */
+export const listCustomers = (search: string, f?: typeof fetch) =>
+  api<import('@foyer/schema/validation').CustomerPage>(`/api/customers${search && !search.startsWith('?') ? '?' : ''}${search}`, { fetch: f });
+
+/** POST /api/customers/bulk (L5). */
+export const bulkAction = (body: import('@foyer/schema/validation').BulkAction) =>
+  api<BulkResult>('/api/customers/bulk', { method: 'POST', body });
+
+export const listSegments = (f?: typeof fetch) => api<{ items: Segment[] }>('/api/segments', { fetch: f });
+export const createSegment = (name: string, query: string) => api<Segment>('/api/segments', { method: 'POST', body: { name, query } });
+export const deleteSegment = (id: string) => api(`/api/segments/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
+export const listMarketingLists = (f?: typeof fetch) => api<{ items: MarketingList[] }>('/api/lists', { fetch: f });
+export const createMarketingList = (name: string) => api<MarketingList>('/api/lists', { method: 'POST', body: { name } });

@@ -1,19 +1,29 @@
-import type { Customer } from '@foyer/schema/validation';
+import type { Company, Customer, CustomField, SettingsSchema, Tag } from '@foyer/schema/validation';
 import { api } from '$lib/api';
 import type { HistoryEntry } from '$lib/history';
 import { apiGet } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
 
+type Settings = ReturnType<typeof SettingsSchema.parse>;
+
+/** A side panel's data: the profile still works when it cannot be read (null). */
+const optional = <T>(promise: Promise<T>): Promise<T | null> => promise.then((v) => v, () => null);
+
 export const load: PageServerLoad = async ({ fetch, params, url, depends }) => {
   depends('foyer:customer');
   const ref = encodeURIComponent(params.ref);
-  const [customer, history] = await Promise.all([
+  const [customer, history, tags, fields, settings] = await Promise.all([
     apiGet<Customer>(fetch, `/api/customers/${ref}`, url),
-    // History is a side panel: the profile still works when it cannot be read.
-    api<{ items: HistoryEntry[] }>(`/api/customers/${ref}/history`, { fetch }).then(
-      (h) => h.items,
-      () => null,
-    ),
+    optional(api<{ items: HistoryEntry[] }>(`/api/customers/${ref}/history`, { fetch })).then((h) => h?.items ?? null),
+    optional(api<{ items: Tag[] }>('/api/tags', { fetch })).then((t) => t?.items ?? null),
+    optional(api<{ items: CustomField[] }>('/api/custom-fields', { fetch })).then((f) => f?.items ?? null),
+    optional(api<Settings>('/api/settings', { fetch })),
   ]);
-  return { customer, history };
+  // Which domain made each domain link: the company's domains (usually one or two companies).
+  const byDomain = (customer.companies ?? []).filter((c) => c.linkedBy === 'domain');
+  const companies = await Promise.all(byDomain.map((c) => optional(api<Company>(`/api/companies/${c.id}`, { fetch }))));
+  const companyDomains: Record<string, string[]> = {};
+  for (const c of companies) if (c) companyDomains[c.id] = c.domains;
+
+  return { customer, history, tags, fields, settings, companyDomains };
 };

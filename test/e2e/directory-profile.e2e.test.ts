@@ -1,0 +1,258 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, snap } from '../support/browser.ts';
+import { ApiClient } from '../support/client.ts';
+import { OWNER } from '../support/foyer.ts';
+import { spawnFoyer, type FoyerProcess } from '../support/process.ts';
+
+/** A small real PNG (a 40×40 gradient), made here so the test needs no fixture file. */
+function makePng(size = 40): Buffer {
+  const crc32 = (buf: Buffer) => {
+    let crc = 0xffffffff;
+    for (const byte of buf) {
+      crc ^= byte;
+      for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+    }
+    return (crc ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // RGB
+  const rows: number[] = [];
+  for (let y = 0; y < size; y++) {
+    rows.push(0); // no filter
+    for (let x = 0; x < size; x++) rows.push(15 + x * 4, 118, 110 + y * 3);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.from(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+let foyer: FoyerProcess;
+let browser: Browser;
+let page: Page;
+let api: ApiClient;
+let ada: { id: string; customerNumber: string };
+let grace: { id: string; customerNumber: string };
+let initech: { id: string; name: string };
+let photoPath: string;
+
+beforeAll(async () => {
+  [foyer, browser] = await Promise.all([spawnFoyer(), launchChromium()]);
+  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  api = new ApiClient(foyer.url);
+  await api.login(OWNER.email, OWNER.password);
+  const a = await api.post('/api/customers', { firstName: 'Ada', lastName: 'Lovelace', emails: ['ada@acme.test'], phones: ['020 7946 0958'] });
+  const g = await api.post('/api/customers', { firstName: 'Grace', lastName: 'Hopper', emails: ['grace@acme.test'] });
+  expect([a.status, g.status]).toEqual([201, 201]);
+  [ada, grace] = [a.body, g.body];
+  // Someone at no company domain, to add by hand; and a second company to link from a profile.
+  expect((await api.post('/api/customers', { firstName: 'Linus', lastName: 'Torvalds', emails: ['linus@kernel.test'] })).status).toBe(201);
+  const i = await api.post('/api/companies', { name: 'Initech' });
+  expect(i.status).toBe(201);
+  initech = i.body;
+  // An earlier number, so the profile has one to list.
+  expect((await api.patch(`/api/customers/${ada.id}`, { phones: ['+33 1 42 68 53 00'] })).status).toBe(200);
+  photoPath = join(mkdtempSync(join(tmpdir(), 'foyer-photo-')), 'ada.png');
+  writeFileSync(photoPath, makePng());
+});
+afterAll(async () => {
+  await browser?.close();
+  await foyer?.stop();
+});
+
+describe('staff work with companies, settings and a full customer profile in Chromium', () => {
+  it('signs in', async () => {
+    await page.goto(`${foyer.url}/login`);
+    await page.getByLabel('Email').fill(OWNER.email);
+    await page.getByLabel('Password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/customers$/);
+  });
+
+  it('defines a choice field and a custom tag in Settings', async () => {
+    await page.goto(`${foyer.url}/settings`);
+    await page.getByRole('button', { name: 'New field' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'New custom field' });
+    await dialog.getByLabel('Label').fill('Seating');
+    await dialog.getByLabel('Type').selectOption('choice');
+    // A choice field without options is refused beside its input, before anything is sent.
+    await dialog.getByRole('button', { name: 'Create field' }).click();
+    await expect.poll(() => dialog.getByLabel('Options').getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByLabel('Options').fill('Window\nBar\nTerrace');
+    await dialog.getByRole('button', { name: 'Create field' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => page.getByTestId('settings-field').first().textContent()).toMatch(/Seating.*Choice.*Window, Bar, Terrace/);
+
+    await page.getByLabel('Tag name').fill('Wedding party');
+    await page.getByRole('button', { name: 'Create tag' }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Your tags' }).textContent()).toMatch(/Wedding party/);
+    await snap(page, 'directory-settings');
+  });
+
+  it('creates the company Acme and links both acme.test customers by adding the domain', async () => {
+    await page.goto(`${foyer.url}/companies`);
+    await page.getByRole('button', { name: 'New company' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'New company' });
+    await dialog.getByLabel('Name').fill('Acme');
+    await dialog.getByRole('button', { name: 'Create company' }).click();
+    await page.waitForURL(/\/companies\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Acme');
+
+    const domain = page.getByLabel('Domain to add');
+    await domain.fill('not a domain');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    await expect.poll(() => page.locator('#domain-input-error').textContent()).toMatch(/Not a domain/);
+    await expect.poll(() => domain.getAttribute('aria-invalid')).toBe('true');
+
+    await domain.fill('acme.test');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    await expect.poll(() => page.getByTestId('domain-result').textContent()).toMatch(/2 customers linked/);
+    const people = page.getByTestId('company-people');
+    await expect.poll(() => people.textContent()).toMatch(/Ada Lovelace/);
+    await expect.poll(() => people.textContent()).toMatch(/Grace Hopper/);
+    await expect.poll(() => people.textContent()).toMatch(/via acme\.test/);
+
+    // Someone whose email is elsewhere, added by hand, and removed again.
+    const picker = page.getByRole('combobox', { name: 'Add a person by hand' });
+    await picker.fill('Linus');
+    await expect.poll(() => page.getByRole('listbox', { name: 'Add a person by hand' }).getByRole('option').first().textContent()).toMatch(/Linus Torvalds/);
+    await picker.press('Enter');
+    await expect.poll(() => people.getByRole('row', { name: /Linus Torvalds/ }).textContent()).toMatch(/added by hand/);
+    await snap(page, 'directory-company');
+    await people.getByRole('button', { name: 'Remove Linus Torvalds from Acme' }).click();
+    await expect.poll(() => people.textContent()).not.toMatch(/Linus Torvalds/);
+
+    await page.goto(`${foyer.url}/companies`);
+    await expect.poll(() => page.getByRole('row', { name: /Acme/ }).textContent()).toMatch(/@acme\.test.*2/);
+    await snap(page, 'directory-companies');
+    await page.getByRole('link', { name: 'Acme' }).click();
+    await page.waitForURL(/\/companies\/[0-9a-f-]{36}$/);
+  });
+
+  it('fills in a profile — address, tag, custom field, consent, photo — and all of it survives a reload', async () => {
+    await page.getByTestId('company-people').getByRole('link', { name: /Ada Lovelace/ }).click();
+    await page.waitForURL(/\/customers\/[^/]+$/);
+    await expect.poll(() => page.getByTestId('company-link').textContent()).toMatch(/Acme.*via acme\.test/);
+    await expect.poll(() => page.getByTestId('earlier-numbers').textContent()).toMatch(/\+442079460958/);
+
+    // Link to another company by hand from the profile, then unlink it.
+    const companyPicker = page.getByRole('combobox', { name: 'Link to a company' });
+    await companyPicker.fill('Initech');
+    await expect.poll(() => page.getByRole('listbox', { name: 'Link to a company' }).getByRole('option').first().textContent()).toMatch(/Initech/);
+    await companyPicker.press('Enter');
+    await expect.poll(() => page.getByRole('list', { name: 'Companies of this customer' }).textContent()).toMatch(/Initech.*added by hand/);
+    await page.getByRole('button', { name: 'Unlink Initech' }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Companies of this customer' }).textContent()).not.toMatch(/Initech/);
+    expect((await api.get(`/api/companies/${initech.id}`)).body.customerCount).toBe(0);
+
+    // Address
+    await page.getByRole('button', { name: 'Add address' }).click();
+    const addressDialog = page.getByRole('dialog', { name: 'Add an address' });
+    await addressDialog.getByText('Billing', { exact: true }).click();
+    await addressDialog.getByLabel('Street address').fill('1 Acme Way');
+    await addressDialog.getByLabel('Postal code').fill('EC1A 1BB');
+    await addressDialog.getByLabel('City').fill('London');
+    await addressDialog.getByRole('button', { name: 'Add address' }).click();
+    await expect.poll(() => addressDialog.count()).toBe(0);
+    await expect.poll(() => page.getByTestId('address').first().textContent()).toMatch(/Billing.*1 Acme Way.*EC1A 1BB London/);
+
+    // Tag, from the organization's tags, with the keyboard
+    const tagPicker = page.getByRole('combobox', { name: 'Add a tag' });
+    await tagPicker.fill('VIP');
+    await expect.poll(() => page.getByRole('listbox', { name: 'Add a tag' }).getByRole('option').first().textContent()).toMatch(/VIP/);
+    await tagPicker.press('Enter');
+    await expect.poll(() => page.getByRole('list', { name: 'Tags of this customer' }).textContent()).toMatch(/VIP/);
+
+    // Past the organization's cap the server refuses, and its message is shown.
+    expect((await api.patch('/api/settings', { maxTagsPerCustomer: 1 })).status).toBe(200);
+    await tagPicker.fill('Regular');
+    await expect.poll(() => page.getByRole('listbox', { name: 'Add a tag' }).getByRole('option').first().textContent()).toMatch(/Regular/);
+    await tagPicker.press('Enter');
+    await expect.poll(() => page.locator('#tag-picker-error').textContent()).toMatch(/\S/);
+    expect((await api.patch('/api/settings', { maxTagsPerCustomer: null })).status).toBe(200);
+
+    // Custom field
+    await page.getByLabel('Seating').selectOption('Window');
+    await page.getByRole('button', { name: 'Save fields' }).click();
+    await expect.poll(() => page.getByRole('status', { name: 'Notifications' }).textContent()).toMatch(/Custom fields saved/);
+
+    // Marketing consent: turning it on asks how it was given
+    await page.getByRole('switch', { name: 'Marketing consent' }).click();
+    const consentDialog = page.getByRole('dialog', { name: 'Record marketing consent' });
+    await consentDialog.getByRole('button', { name: 'Record consent' }).click();
+    await expect.poll(() => consentDialog.textContent()).toMatch(/Say how the customer gave consent/);
+    await consentDialog.getByLabel('How was consent given?').fill('Asked in person');
+    await consentDialog.getByRole('button', { name: 'Record consent' }).click();
+    await expect.poll(() => consentDialog.count()).toBe(0);
+    await expect.poll(() => page.getByRole('switch', { name: 'Marketing consent' }).getAttribute('aria-checked')).toBe('true');
+
+    // Photo: a PNG made on the fly, uploaded as it is, shown as the server resized it
+    await page.getByRole('group', { name: 'Customer actions' }).getByRole('button', { name: 'Add photo' }).click();
+    const photoDialog = page.getByRole('dialog', { name: /Photo of Ada Lovelace/ });
+    await photoDialog.getByTestId('photo-input').setInputFiles(photoPath);
+    await photoDialog.getByRole('button', { name: 'Save photo' }).click();
+    await expect.poll(() => photoDialog.count()).toBe(0);
+
+    await page.reload();
+    await expect.poll(() => page.getByTestId('address').first().textContent()).toMatch(/1 Acme Way/);
+    await expect.poll(() => page.getByRole('list', { name: 'Tags of this customer' }).textContent()).toMatch(/VIP/);
+    await expect.poll(() => page.getByLabel('Seating').inputValue()).toBe('Window');
+    await expect.poll(() => page.getByRole('switch', { name: 'Marketing consent' }).getAttribute('aria-checked')).toBe('true');
+    await expect.poll(() => page.getByTestId('consent-detail').textContent()).toMatch(/Asked in person/);
+    const photo = page.locator('header img').first();
+    await expect.poll(() => photo.getAttribute('src')).toMatch(/\/photo/);
+    await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    const saved = await api.get(`/api/customers/${ada.id}`);
+    expect(saved.body).toMatchObject({
+      addresses: [{ purpose: 'billing', line1: '1 Acme Way', city: 'London', postalCode: 'EC1A 1BB' }],
+      custom: { seating: 'Window' },
+      marketingConsent: { given: true, method: 'Asked in person' },
+      tags: [{ name: 'VIP' }],
+    });
+    expect(saved.body.photoUrl).toBeTruthy();
+    await snap(page, 'directory-profile');
+  });
+
+  it('shows what goes with a customer before deleting it', async () => {
+    await page.goto(`${foyer.url}/customers/${grace.customerNumber}`);
+    await page.getByRole('group', { name: 'Customer actions' }).getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('alertdialog', { name: /Delete Grace Hopper/ });
+    const impact = dialog.getByTestId('deletion-impact');
+    await expect.poll(() => impact.textContent()).toMatch(/emails/i);
+    await expect.poll(() => impact.textContent()).toMatch(/company links/i);
+    await snap(page, 'directory-delete-impact');
+    await dialog.getByRole('button', { name: 'Delete permanently' }).click();
+    await page.waitForURL(/\/customers$/);
+    expect((await api.get(`/api/customers/${grace.id}`)).status).toBe(404);
+  });
+
+  it('erases a customer’s personal data on request, and the profile says so', async () => {
+    await page.goto(`${foyer.url}/customers/${ada.customerNumber}`);
+    await page.getByRole('group', { name: 'Customer actions' }).getByRole('button', { name: 'Erase data' }).click();
+    const dialog = page.getByRole('alertdialog', { name: /Erase Ada Lovelace/ });
+    await expect.poll(() => dialog.textContent()).toMatch(/Kept, anonymously/);
+    await dialog.getByRole('checkbox').check();
+    await dialog.getByRole('button', { name: 'Erase personal data' }).click();
+    await expect.poll(() => page.getByTestId('erased-notice').textContent()).toMatch(/personal data was erased/);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(ada.customerNumber);
+    await snap(page, 'directory-erased');
+  });
+});

@@ -1,0 +1,42 @@
+import { CompanyCreateSchema, fieldIssues, type CustomerListItem } from '@foyer/schema/validation';
+import { toFieldErrors, type FieldErrors } from '$lib/issues';
+
+/** `acme.com, @Acme.co.uk  beta.io` → `['acme.com', '@Acme.co.uk', 'beta.io']` (the schema normalizes each). */
+export function splitDomains(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((d) => d.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Checks the New company form with the shared CompanyCreateSchema. A bad domain's message names
+ * it, since they share one input: `“acme”: Not a domain: write it like acme.com`.
+ */
+export function validateCompany(name: string, domainsText: string): { ok: true; body: { name: string; domains: string[] } } | { ok: false; errors: FieldErrors } {
+  const domains = splitDomains(domainsText);
+  const parsed = CompanyCreateSchema.safeParse({ name, domains });
+  if (parsed.success) return { ok: true, body: { name: parsed.data.name, domains: parsed.data.domains ?? [] } };
+  return { ok: false, errors: companyErrors(fieldIssues(parsed.error), domains) };
+}
+
+/** Issues on `domains.<i>` go to the one domains input, naming the domain. */
+export function companyErrors(issues: { field: string; message: string }[], domains: string[]): FieldErrors {
+  return toFieldErrors(
+    issues.map((i) => {
+      const m = /^domains\.(\d+)$/.exec(i.field);
+      return m ? { field: 'domains', message: `“${domains[Number(m[1])] ?? ''}”: ${i.message}` } : i;
+    }),
+  );
+}
+
+/**
+ * How a person on a company's list is linked. The list rows do not say; a primary email at one of
+ * the company's domains is a domain link (a link by a secondary email shows as manual).
+ */
+export function linkedVia(person: Pick<CustomerListItem, 'primaryEmail'> & { linkedBy?: 'domain' | 'manual' }, domains: string[]): { by: 'domain' | 'manual'; domain: string | null } {
+  const at = person.primaryEmail ? person.primaryEmail.slice(person.primaryEmail.lastIndexOf('@') + 1).toLowerCase() : null;
+  const domain = at && domains.includes(at) ? at : null;
+  if (person.linkedBy) return { by: person.linkedBy, domain: person.linkedBy === 'domain' ? domain : null };
+  return domain ? { by: 'domain', domain } : { by: 'manual', domain: null };
+}

@@ -1,0 +1,30 @@
+import type { CustomField } from '@foyer/schema/validation';
+
+export const fieldTypeLabels: Record<CustomField['type'], string> = {
+  text: 'Text',
+  number: 'Number',
+  date: 'Date',
+  choice: 'Choice',
+  boolean: 'Yes / no',
+};
+
+/** The options textarea as a list: one per line, trimmed, blanks and repeats dropped. */
+export function optionLines(text: string): string[] {
+  const seen = new Set<string>();
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !seen.has(l) && (seen.add(l), true));
+}
+
+/**
+ * The position changes that put `fields` (in their current order) into the order with the field
+ * at `from` moved to `to`: every field whose index differs from its position gets its index, so
+ * the order is dense and unambiguous afterwards.
+ */
+export function reorder(fields: CustomField[], from: number, to: number): { id: string; position: number }[] {
+  const next = [...fields];
+  const [moved] = next.splice(from, 1);
+  next.splice(to, 0, moved);
+  return next.flatMap((f, i) => (f.position === i ? [] : [{ id: f.id, position: i }]));
+}

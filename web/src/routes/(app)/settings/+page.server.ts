@@ -1,0 +1,15 @@
+import type { CustomField, SettingsSchema, Tag } from '@foyer/schema/validation';
+import { apiGet } from '$lib/server/api';
+import type { PageServerLoad } from './$types';
+
+type Settings = ReturnType<typeof SettingsSchema.parse>;
+
+export const load: PageServerLoad = async ({ fetch, url, depends }) => {
+  depends('foyer:settings');
+  const [tags, fields, settings] = await Promise.all([
+    apiGet<{ items: Tag[] }>(fetch, '/api/tags', url),
+    apiGet<{ items: CustomField[] }>(fetch, '/api/custom-fields', url),
+    apiGet<Settings>(fetch, '/api/settings', url),
+  ]);
+  return { tags: tags.items, fields: fields.items, settings };
+};
