@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+/**
+ * R2: what a credential is. `rfid` covers cards and key fobs read by RDM6300/EM4100 or Wiegand
+ * readers; `qr` wallet passes (M3) and `barcode` cards are read by scanners as a line of text.
+ */
+export const credentialKinds = ['rfid', 'qr', 'barcode'] as const;
+export type CredentialKind = (typeof credentialKinds)[number];
+
+/**
+ * The canonical text of a credential, the same at the desk and at the door, so that both hash it
+ * alike. RFID ids are case- and separator-insensitive hex or Wiegand ids ("0A 00 1B 2C 3D" →
+ * "0A001B2C3D", "w26:12:3456" → "W26:12:3456"); QR and barcode payloads are exact (a wallet token
+ * is case-sensitive), only trimmed.
+ */
+export function normalizeCredential(kind: CredentialKind, value: string): string {
+  const text = value.trim();
+  return kind === 'rfid' ? text.toUpperCase().replace(/[\s-]/g, '') : text;
+}
+
+/** Wiegand 26/34 as readers report it: facility code and card number. */
+export const wiegandCredential = (bits: 26 | 34, facility: number, card: number) => `W${bits}:${facility}:${card}`;
+
+/** What staff see of a credential: its kind and last four characters. */
+export const maskCredential = (normalized: string) => `••••${normalized.slice(-4)}`;
+
+export const CredentialCreateSchema = z
+  .object({
+    kind: z.enum(credentialKinds, { error: `A credential is one of ${credentialKinds.join(', ')}` }),
+    /** Absent for `qr`: the server then makes a random wallet token. */
+    value: z.string().trim().min(4, 'A credential has at least 4 characters').max(200).optional(),
+    label: z.string().trim().max(100).optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.kind !== 'qr' && !c.value) ctx.addIssue({ code: 'custom', path: ['value'], message: 'Enter the card, fob or barcode number' });
+    if (c.kind === 'rfid' && c.value && !/^([0-9A-F]{8,20}|W(26|34):\d{1,5}:\d{1,5})$/.test(normalizeCredential('rfid', c.value)))
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'An RFID id is 8–20 hex characters, or W26:facility:card' });
+  })
+  .meta({ id: 'CredentialCreate' });
+
+export const lockTypes = ['fail_safe', 'fail_secure'] as const;
+
+export const DoorCreateSchema = z
+  .object({
+    name: z.string().trim().min(1, 'A door needs a name').max(100),
+    location: z.string().trim().max(200).optional(),
+    /** How long the relay holds the lock open. */
+    pulseMs: z.number().int().min(100, 'A pulse lasts 100 ms to 30 s').max(30_000, 'A pulse lasts 100 ms to 30 s').default(3000),
+    lockType: z.enum(lockTypes).default('fail_secure'),
+    /** Seconds the door may stand open before "held open" is reported. */
+    heldOpenAlarmSeconds: z.number().int().min(5).max(3600).default(30),
+  })
+  .strict()
+  .meta({ id: 'DoorCreate' });
+
+export const PermissionCreateSchema = z
+  .object({
+    doorId: z.uuid({ error: 'Not a door id' }),
+    startsAt: z.iso.datetime({ offset: true }).optional(),
+    /** Absent for open-ended access. */
+    endsAt: z.iso.datetime({ offset: true }).nullable().optional(),
+    notes: z.string().trim().max(500).optional(),
+  })
+  .strict()
+  .refine((p) => !p.startsAt || !p.endsAt || p.endsAt > p.startsAt, { path: ['endsAt'], message: 'Access ends after it starts' })
+  .meta({ id: 'PermissionCreate' });
+
+/** The pairing trade: a one-time code for the device's own secret and its organization's credential key. */
+export const PairRequestSchema = z.object({ code: z.string().trim().min(6).max(32) }).strict().meta({ id: 'PairRequest' });
+export const PairResponseSchema = z
+  .object({
+    deviceId: z.string(),
+    /** The device's secret, shown once; the server keeps only its hash. */
+    secret: z.string(),
+    /** Base64 HMAC-SHA256 key the device hashes credentials with, as the server does. */
+    credentialKey: z.string(),
+  })
+  .meta({ id: 'PairResponse' });
+
+/** One permission as a device holds it: this credential may open this door in this window. */
+export const EdgeEntrySchema = z.object({
+  credentialHash: z.string(),
+  customerId: z.string(),
+  doorId: z.string(),
+  /** ISO times; endsAt null for open-ended. */
+  startsAt: z.string(),
+  endsAt: z.string().nullable(),
+});
+export type EdgeEntry = z.infer<typeof EdgeEntrySchema>;
+
+export const EdgeDoorSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  pulseMs: z.number().int(),
+  lockType: z.enum(lockTypes),
+  heldOpenAlarmSeconds: z.number().int(),
+});
+export type EdgeDoor = z.infer<typeof EdgeDoorSchema>;
+
+/** A decision the agent made, journaled with its per-device sequence number. */
+export const EdgeEventSchema = z.object({
+  seq: z.number().int().min(1),
+  at: z.string(),
+  doorId: z.string(),
+  kind: z.enum(['access', 'door']),
+  /** access: the decision; door: what the door contact reported. */
+  result: z.enum(['granted', 'denied', 'held_open', 'forced_open', 'closed']),
+  reason: z.string().max(100),
+  credentialHash: z.string().nullable(),
+  credentialMasked: z.string().nullable(),
+  customerId: z.string().nullable(),
+});
+export type EdgeEvent = z.infer<typeof EdgeEventSchema>;
