@@ -109,6 +109,13 @@ describe('CSV export (I2)', () => {
     expect(rows.map((r) => r[0])).toEqual(list);
   });
 
+  it("keeps the list's sort order, and refuses a sort that does not exist", async () => {
+    const [, ...rows] = parseCsv((await owner.request('GET', '/api/customers/export.csv?language=fr,en&sort=-name')).text);
+    const list = (await owner.get('/api/customers?language=fr,en&sort=-name')).body.items.map((c: { id: string }) => c.id);
+    expect(rows.map((r) => r[0])).toEqual(list);
+    expect((await owner.request('GET', '/api/customers/export.csv?sort=shoeSize')).status).toBe(400);
+  });
+
   it('exports chosen ids, and defuses spreadsheet formulas', async () => {
     const evil = (await owner.post('/api/customers', { firstName: '=HYPERLINK("http://x")', lastName: 'Formula' })).body;
     const res = await owner.request('GET', `/api/customers/export.csv?ids=${evil.id}`);

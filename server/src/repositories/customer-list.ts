@@ -279,6 +279,13 @@ async function pageFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: Lis
 
 const longNameSearch = (q: string | undefined) => !!q && q.replace(/[^\p{L}]/gu, '').length >= 7;
 
+/** ORDER BY for a list's `sort` parameter outside a search (export keeps the list's order). */
+export function orderOf(sort: string | undefined): SQL {
+  const [key, desc] = sortOf({ sort } as CustomerQuery, false);
+  const direction = desc ? sql`desc` : sql`asc`;
+  return sql`${sortColumns[key as Exclude<SortKey, 'relevance'>]} ${direction}, c.id ${direction}`;
+}
+
 /** The sort key and direction: as asked, else best match first for a search, else newest first. */
 function sortOf(query: CustomerQuery, searching: boolean): [SortKey, boolean] {
   if (!query.sort) return searching ? ['relevance', true] : ['created', true];

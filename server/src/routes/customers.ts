@@ -9,7 +9,9 @@ import {
   CustomerRefSchema,
   CustomerSchema,
   customerQueryKeys,
+  parseCustomerQuery,
 } from '@foyer/schema/validation';
+import { invalid } from '../lib/errors.ts';
 import { auth, requireRole, validationHook, type AppEnv } from '../http/context.ts';
 import type { CustomerBulkService } from '../services/customer-bulk.ts';
 import type { CustomerPhotoService } from '../services/customer-photos.ts';
@@ -68,7 +70,7 @@ const exportCsv = createRoute({
   ...common,
   method: 'get',
   path: '/export.csv',
-  summary: 'Export the customers a list query matches (or ids=a,b,c) as CSV, streamed (I2); owner or manager',
+  summary: 'Export the customers a list query matches (or ids=a,b,c) as CSV, streamed, in the list\'s sort order (I2); owner or manager',
   description: listQueryDoc,
   responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' }, 400: error('Bad query'), 403: error('Role') },
 });
@@ -181,15 +183,18 @@ export function customerRoutes({ customers, photos, bulk: bulkService }: Custome
         requireRole(c, 'owner', 'manager');
         const params = new URL(c.req.url).searchParams;
         const ids = params.get('ids');
+        const sort = params.get('sort') ?? undefined;
         for (const key of ['page', 'pageSize', 'sort']) params.delete(key);
         const target = ids ? { ids: ids.split(',').filter(Boolean) } : { query: params.toString() };
         const actor = actorOf(c);
         // Validate before the first byte goes out, so a bad query is a 400 and not a broken download.
+        const sortCheck = parseCustomerQuery(sort ? { sort } : {});
+        if (!sortCheck.ok) throw invalid('Not a valid sort', sortCheck.issues);
         await bulkService.targetSql(actor, target);
         c.header('content-type', 'text/csv; charset=utf-8');
         c.header('content-disposition', `attachment; filename="customers-${new Date().toISOString().slice(0, 10)}.csv"`);
         return stream(c, async (out) => {
-          await bulkService.exportCsv(actor, target, (chunk) => out.write(chunk).then(() => undefined), () => out.aborted);
+          await bulkService.exportCsv(actor, target, sort, (chunk) => out.write(chunk).then(() => undefined), () => out.aborted);
         });
       })
       .openapi(bulk, async (c) => c.json(await bulkService.run(actorOf(c), c.req.valid('json')), 200))

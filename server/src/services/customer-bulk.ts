@@ -5,7 +5,7 @@ import { fromSystemId, parseCustomerQuery, type BulkAction } from '@foyer/schema
 import type { Db } from '../db/connect.ts';
 import { invalid, notFound } from '../lib/errors.ts';
 import { loadFieldDefinitions, type FieldDefinition } from '../repositories/customer-fields.ts';
-import { matchingIdsSql } from '../repositories/customer-list.ts';
+import { matchingIdsSql, orderOf } from '../repositories/customer-list.ts';
 import { assertOwnTags, tagCap, tagsWord } from '../repositories/customer-tags.ts';
 import type { Actor } from './customers.ts';
 
@@ -101,7 +101,13 @@ export class CustomerBulkService {
    * I2: the target as CSV, streamed through a server-side cursor in batches, so a million rows
    * never sit in memory. `write` resolves when the client has taken the chunk (back-pressure).
    */
-  async exportCsv(actor: Actor, target: BulkTarget, write: (chunk: string) => Promise<void>, aborted: () => boolean) {
+  async exportCsv(
+    actor: Actor,
+    target: BulkTarget,
+    sort: string | undefined,
+    write: (chunk: string) => Promise<void>,
+    aborted: () => boolean,
+  ) {
     const fields = await loadFieldDefinitions(this.db, actor.orgId);
     const targetIds = await this.targetSql(actor, target, fields);
     const query = new PgDialect().sqlToQuery(sql`
@@ -115,7 +121,7 @@ export class CustomerBulkService {
         (select string_agg(co.name, '; ' order by co.name) from customer_companies cc join companies co on co.id = cc.company_id where cc.customer_id = c.id) as companies,
         (select jsonb_object_agg(v.field_id, v.value_text) from custom_field_values v where v.customer_id = c.id) as custom,
         c.created_at
-      from customers c where c.id in (${targetIds}) order by c.created_at desc, c.id desc`);
+      from customers c where c.id in (${targetIds}) order by ${orderOf(sort)}`);
 
     const header = [
       'id', 'customer_number', 'first_name', 'last_name', 'primary_email', 'emails', 'primary_phone', 'phones',
