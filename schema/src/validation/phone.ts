@@ -1,4 +1,4 @@
-import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js';
+import { parsePhoneNumberFromString, parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js';
 
 export type NormalizedPhone = { e164: string; raw: string };
 
@@ -17,4 +17,14 @@ export function normalizePhone(raw: string, defaultCountry: string): NormalizedP
   } catch {
     return null;
   }
+}
+
+/**
+ * A stored number as people write it, in the international format: `+447700900123` →
+ * `+44 7700 900123`, `+33612345678` → `+33 6 12 34 56 78`. Text that is not a phone number comes
+ * back as it is; no number gives an empty string.
+ */
+export function formatPhone(e164: string | null | undefined): string {
+  if (!e164) return '';
+  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
 }

@@ -49,6 +49,20 @@ export async function toFailure(response: Response): Promise<ApiFailure> {
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
+/** Sends one request and reads its answer: the parsed JSON body (undefined for 204), or an ApiFailure. */
+async function send<T>(f: typeof fetch, path: string, init: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await f(path, { ...init, credentials: 'same-origin' });
+  } catch {
+    throw new ApiFailure(0, 'network', 'Could not reach the server. Check your connection and try again.');
+  }
+  if (!response.ok) throw await toFailure(response);
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
 /**
  * A same-origin JSON call to the API from the browser (or with a load function's `fetch`).
  * Resolves to the parsed body (undefined for 204), rejects with ApiFailure.
@@ -60,24 +74,14 @@ export async function api<T = unknown>(
   const { method = 'GET', body, fetch: f = fetch } = options;
   // The server only accepts mutations that are same-origin JSON requests, body or not.
   const json = body !== undefined || method !== 'GET';
-  let response: Response;
-  try {
-    response = await f(path, {
-      method,
-      credentials: 'same-origin',
-      headers: {
-        accept: 'application/json',
-        ...(json ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiFailure(0, 'network', 'Could not reach the server. Check your connection and try again.');
-  }
-  if (!response.ok) throw await toFailure(response);
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  return (text ? JSON.parse(text) : undefined) as T;
+  return send<T>(f, path, {
+    method,
+    headers: {
+      accept: 'application/json',
+      ...(json ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 
 /**
@@ -86,29 +90,26 @@ export async function api<T = unknown>(
  */
 export async function apiUpload<T = unknown>(path: string, file: Blob, options: { method?: 'PUT' | 'POST'; fetch?: typeof fetch } = {}): Promise<T> {
   const { method = 'PUT', fetch: f = fetch } = options;
-  let response: Response;
-  try {
-    response = await f(path, {
-      method,
-      credentials: 'same-origin',
-      headers: { accept: 'application/json', 'content-type': file.type || 'application/octet-stream' },
-      body: file,
-    });
-  } catch {
-    throw new ApiFailure(0, 'network', 'Could not reach the server. Check your connection and try again.');
-  }
-  if (!response.ok) throw await toFailure(response);
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  return (text ? JSON.parse(text) : undefined) as T;
+  return send<T>(f, path, {
+    method,
+    headers: { accept: 'application/json', 'content-type': file.type || 'application/octet-stream' },
+    body: file,
+  });
 }
 
 /** GET /api/customers/:ref/deletion-impact: what goes with a customer when it is deleted (C9). */
 export type DeletionImpact = { items: { what: string; count: number }[]; /** Audit entries that stay. */ historyKept?: number };
 
+const SOMETHING_WENT_WRONG = 'Something went wrong. Try again.';
+
 /** An ApiFailure's message, or a fallback for anything else that was thrown. */
-export function failureMessage(e: unknown, fallback = 'Something went wrong. Try again.'): string {
+export function failureMessage(e: unknown, fallback = SOMETHING_WENT_WRONG): string {
   return e instanceof ApiFailure ? e.message : fallback;
+}
+
+/** Whatever a call threw, as an ApiFailure: itself, or one without issues saying something went wrong. */
+export function asFailure(e: unknown): ApiFailure {
+  return e instanceof ApiFailure ? e : new ApiFailure(0, 'unknown', SOMETHING_WENT_WRONG);
 }
 
 // ————— The customer list: search, bulk actions, segments, marketing lists (issue 3, L4–L6) —————

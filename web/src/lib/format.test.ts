@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initials, pageRange, plural, relativeDate, safeNext } from './format';
+import { formatMoney, initials, pageRange, plural, relativeDate, safeNext } from './format';
 
 describe('relativeDate', () => {
   const now = new Date('2025-03-12T15:00:00Z');
@@ -47,5 +47,12 @@ describe('safeNext', () => {
     expect(safeNext('https://evil.test')).toBe('/customers');
     expect(safeNext('/api/auth/logout')).toBe('/customers');
     expect(safeNext(null)).toBe('/customers');
+  });
+});
+
+describe('formatMoney', () => {
+  it('writes two decimals with grouping', () => {
+    expect(formatMoney(0)).toBe('0.00');
+    expect(formatMoney(1234.5)).toBe('1,234.50');
   });
 });

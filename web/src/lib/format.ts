@@ -1,3 +1,5 @@
+import type { Customer } from '@foyer/schema/validation';
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -38,8 +40,21 @@ export function dateTime(iso: string): string {
   return Number.isNaN(date.getTime()) ? '—' : fullDateTime.format(date);
 }
 
+const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** `2026-03-01` → `1 Mar 2026`, without the time zone moving the day; anything else as written. */
+export function formatDay(day: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return day;
+  const d = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? day : dayFormat.format(d);
+}
+
 const integer = new Intl.NumberFormat('en-GB');
 export const formatCount = (n: number): string => integer.format(n);
+
+/** Money in the organization's currency as a plain decimal (12.5 → `12.50`, 1234 → `1,234.00`); `—` for none. */
+const money = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+export const formatMoney = (n: number | null | undefined): string => (typeof n === 'number' && Number.isFinite(n) ? money.format(n) : '—');
 
 /** `1 customer`, `2,310 customers`. */
 export function plural(n: number, one: string, many = `${one}s`): string {
@@ -73,3 +88,35 @@ export function safeNext(next: string | null | undefined, fallback = '/customers
   if (next.startsWith('/api/') || next === '/login' || next.startsWith('/login?')) return fallback;
   return next;
 }
+
+// ————— Words for a customer's fields —————
+
+export const lifecycleLabels: Record<Customer['lifecycleStage'], string> = { lead: 'Lead', active: 'Active', at_risk: 'At-Risk', churned: 'Churned' };
+
+/** What each lifecycle stage means, for a badge's tooltip. */
+export const lifecycleHints: Record<Customer['lifecycleStage'], string> = {
+  lead: 'No orders yet',
+  active: 'Ordered recently',
+  at_risk: 'No recent orders',
+  churned: 'No orders for a long time',
+};
+
+const sourceLabels: Record<string, string> = { online: 'Online', dashboard: 'Added by staff', import: 'Import' };
+/** `dashboard` → `Added by staff`; a custom channel as written. */
+export const sourceLabel = (source: string): string => sourceLabels[source] ?? source;
+
+let languageNames: Intl.DisplayNames | null = null;
+/** `fr` → `French`, `pt-BR` → `Brazilian Portuguese`; the code itself when unknown. */
+export function languageName(code: string | null | undefined): string | null {
+  if (!code) return null;
+  try {
+    languageNames ??= new Intl.DisplayNames(['en'], { type: 'language' });
+    const name = languageNames.of(code);
+    return name && name !== code ? name : code;
+  } catch {
+    return code;
+  }
+}
+
+/** A few languages staff pick most, for the preferred-language input's suggestions. */
+export const commonLanguages = ['en', 'fr', 'de', 'es', 'it', 'nl', 'pt', 'pt-BR', 'sv', 'da', 'pl', 'ja', 'zh', 'ar'];

@@ -6,6 +6,7 @@
  * of bulk actions, exports and segments.
  */
 import { COUNT_CAP, customerQueryKeys, lifecycleStages, parseRange, sortKeys, type SortKey } from '@foyer/schema/validation';
+import { formatCount, formatDay, lifecycleLabels } from './format';
 
 export const LIST_PATH = '/customers';
 export const DEFAULT_PAGE_SIZE = 50;
@@ -316,19 +317,8 @@ export const sameView = (a: string, b: string) => writeView(readView(a), { pagin
 
 /** "1 customer", "2,310 customers", "10,000+ customers". */
 export function totalLabel(total: number, capped: boolean): string {
-  const n = new Intl.NumberFormat('en-GB').format(capped ? Math.max(total, COUNT_CAP) : total);
+  const n = formatCount(capped ? Math.max(total, COUNT_CAP) : total);
   return `${n}${capped ? '+' : ''} ${total === 1 && !capped ? 'customer' : 'customers'}`;
-}
-
-export const lifecycleLabels: Record<Lifecycle, string> = { lead: 'Lead', active: 'Active', at_risk: 'At-Risk', churned: 'Churned' };
-
-const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-
-/** `2026-03-01` → `1 Mar 2026`; anything else as written. */
-export function formatDay(day: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return day;
-  const d = new Date(`${day}T00:00:00Z`);
-  return Number.isNaN(d.getTime()) ? day : dayFormat.format(d);
 }
 
 /** "1 Mar 2026 – 31 Mar 2026", "from 1 Mar 2026", "until 31 Mar 2026". */

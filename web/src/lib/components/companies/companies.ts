@@ -30,12 +30,22 @@ export function companyErrors(issues: { field: string; message: string }[], doma
   );
 }
 
+/** The part of an email after `@`, lowercased. */
+export const emailDomain = (address: string): string => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+
+/** The company domain one of the customer's emails matches (how a domain link came about). */
+export function matchingDomain(emails: { address: string }[], domains: string[]): string | null {
+  const set = new Set(domains.map((d) => d.toLowerCase()));
+  for (const e of emails) if (set.has(emailDomain(e.address))) return emailDomain(e.address);
+  return null;
+}
+
 /**
  * How a person on a company's list is linked. The list rows do not say; a primary email at one of
  * the company's domains is a domain link (a link by a secondary email shows as manual).
  */
 export function linkedVia(person: Pick<CustomerListItem, 'primaryEmail'> & { linkedBy?: 'domain' | 'manual' }, domains: string[]): { by: 'domain' | 'manual'; domain: string | null } {
-  const at = person.primaryEmail ? person.primaryEmail.slice(person.primaryEmail.lastIndexOf('@') + 1).toLowerCase() : null;
+  const at = person.primaryEmail ? emailDomain(person.primaryEmail) : null;
   const domain = at && domains.includes(at) ? at : null;
   if (person.linkedBy) return { by: person.linkedBy, domain: person.linkedBy === 'domain' ? domain : null };
   return domain ? { by: 'domain', domain } : { by: 'manual', domain: null };

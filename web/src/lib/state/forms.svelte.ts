@@ -1,0 +1,24 @@
+import { tick, untrack } from 'svelte';
+
+/**
+ * Runs `reset` each time `isOpen()` turns true, before the dialog renders: a dialog's form starts
+ * fresh at every opening. Call it while a component initializes, like any effect.
+ */
+export function resetOnOpen(isOpen: () => boolean, reset: () => void): void {
+  let wasOpen = false;
+  $effect.pre(() => {
+    const open = isOpen();
+    if (open && !wasOpen) untrack(reset);
+    wasOpen = open;
+  });
+}
+
+/**
+ * After a refused submit: focus the first field marked invalid in `form`, else the element with
+ * `fallbackId` (the form's error summary), once the errors have rendered.
+ */
+export async function focusFirstProblem(form: HTMLElement | undefined, fallbackId?: string): Promise<void> {
+  await tick();
+  const target = form?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? (fallbackId ? document.getElementById(fallbackId) : null);
+  target?.focus();
+}
