@@ -6,20 +6,33 @@ import { validationHook, type AppEnv } from './http/context.ts';
 import { limitBody, requestLog, requireSession, sameOriginOnly } from './http/middleware.ts';
 import { AppError } from './lib/errors.ts';
 import type { Logger } from './lib/logger.ts';
+import { activityRoutes } from './routes/activities.ts';
 import { authRoutes } from './routes/auth.ts';
 import { companyRoutes } from './routes/companies.ts';
+import { credentialRoutes } from './routes/credentials.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
 import { customerRoutes } from './routes/customers.ts';
+import { doorEventRoutes } from './routes/door-events.ts';
+import { doorPermissionRoutes } from './routes/door-permissions.ts';
+import { doorRoutes } from './routes/doors.ts';
+import { edgeDeviceRoutes, PUBLIC_EDGE_PATHS } from './routes/edge-devices.ts';
 import { listRoutes } from './routes/lists.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { tagRoutes } from './routes/tags.ts';
+import { ActivityService } from './services/activities.ts';
 import { AuthService } from './services/auth.ts';
 import { CompanyService } from './services/companies.ts';
+import { CredentialService } from './services/credentials.ts';
 import { CustomFieldService } from './services/custom-fields.ts';
 import { CustomerBulkService } from './services/customer-bulk.ts';
 import { CustomerPhotoService } from './services/customer-photos.ts';
 import { CustomerService } from './services/customers.ts';
+import { DoorEventService } from './services/door-events.ts';
+import { DoorPermissionService } from './services/door-permissions.ts';
+import { DoorService } from './services/doors.ts';
+import { EdgeDeviceService } from './services/edge-devices.ts';
+import { EdgeSyncService } from './services/edge-sync.ts';
 import { MarketingListService } from './services/lists.ts';
 import { SegmentService } from './services/segments.ts';
 import { SettingsService } from './services/settings.ts';
@@ -42,6 +55,13 @@ export type Services = {
   settings: SettingsService;
   segments: SegmentService;
   lists: MarketingListService;
+  doors: DoorService;
+  doorPermissions: DoorPermissionService;
+  credentials: CredentialService;
+  edgeDevices: EdgeDeviceService;
+  edgeSync: EdgeSyncService;
+  doorEvents: DoorEventService;
+  activities: ActivityService;
 };
 
 export function createServices(db: Db): Services {
@@ -57,11 +77,18 @@ export function createServices(db: Db): Services {
     settings: new SettingsService(db),
     segments: new SegmentService(db),
     lists: new MarketingListService(db),
+    doors: new DoorService(db),
+    doorPermissions: new DoorPermissionService(db),
+    credentials: new CredentialService(db),
+    edgeDevices: new EdgeDeviceService(db),
+    edgeSync: new EdgeSyncService(db),
+    doorEvents: new DoorEventService(db),
+    activities: new ActivityService(db),
   };
 }
 
 /** Paths under /api that answer without a session. */
-const PUBLIC_PATHS = new Set(['/api/auth/login', '/api/auth/logout', '/api/openapi.json', '/api/health']);
+const PUBLIC_PATHS = new Set(['/api/auth/login', '/api/auth/logout', '/api/openapi.json', '/api/health', ...PUBLIC_EDGE_PATHS]);
 
 export function createApp({ logger, config }: AppDeps, services: Services) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -84,7 +111,13 @@ export function createApp({ logger, config }: AppDeps, services: Services) {
     .route('/api/custom-fields', customFieldRoutes(services.customFields))
     .route('/api/settings', settingsRoutes(services.settings))
     .route('/api/segments', segmentRoutes(services.segments))
-    .route('/api/lists', listRoutes(services.lists));
+    .route('/api/lists', listRoutes(services.lists))
+    .route('/api/doors', doorRoutes(services.doors))
+    .route('/api', doorPermissionRoutes(services.doorPermissions))
+    .route('/api', credentialRoutes(services.credentials))
+    .route('/api', activityRoutes(services.activities))
+    .route('/api/door-events', doorEventRoutes(services.doorEvents))
+    .route('/api/edge', edgeDeviceRoutes(services.edgeDevices));
 
   app.get('/api/health', (c) => c.json({ ok: true }));
   app.doc31('/api/openapi.json', {

@@ -73,7 +73,7 @@ async function serve(config: Config, logger: Logger, database: Database, embedde
     if (req.url === '/api' || req.url?.startsWith('/api/')) return void api(req, res);
     ui(req, res, () => res.writeHead(404).end('Not found'));
   });
-  const io = attachRealtime(http, services.auth, logger);
+  const io = attachRealtime(http, services, logger);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, resolve);

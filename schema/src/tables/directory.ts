@@ -10,22 +10,11 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { customers } from './customers.ts';
-import { organizations, users } from './orgs.ts';
-
-const orgRef = () =>
-  uuid('org_id')
-    .notNull()
-    .references(() => organizations.id, { onDelete: 'cascade' });
-const customerRef = () =>
-  uuid('customer_id')
-    .notNull()
-    .references(() => customers.id, { onDelete: 'cascade' });
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+import { createdAt, customerRef, orgRef } from './columns.ts';
+import { users } from './orgs.ts';
 
 /** Co1: a company groups customers (employer, tenant, organization). */
 export const companies = pgTable(

@@ -2,3 +2,4 @@ export * from './orgs.ts';
 export * from './customers.ts';
 export * from './directory.ts';
 export * from './audit.ts';
+export * from './doors.ts';

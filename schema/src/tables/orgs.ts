@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bytea } from './types.ts';
 
 export const staffRole = pgEnum('staff_role', ['owner', 'manager', 'staff']);
 
@@ -11,6 +12,16 @@ export const organizations = pgTable('organizations', {
   defaultCountry: text('default_country').notNull().default('GB'),
   /** T1: at most this many tags on one customer; null for no cap. */
   maxTagsPerCustomer: integer('max_tags_per_customer'),
+  /**
+   * The key credentials are HMAC'd under (R2), shared with the organization's edge devices. The
+   * default draws from gen_random_uuid(), which PostgreSQL feeds from its strong random source
+   * (no pgcrypto needed): 244 random bits, for every organization however it is inserted.
+   */
+  credentialKey: bytea('credential_key')
+    .notNull()
+    .default(sql`decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex')`),
+  /** Bumped by every change that alters what some edge device holds; devices sync from it (Da2). */
+  edgeVersion: bigint('edge_version', { mode: 'number' }).notNull().default(0),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

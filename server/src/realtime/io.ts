@@ -5,14 +5,17 @@ import type { StaffClientToServer, StaffServerToClient } from '@foyer/schema/rea
 import { SESSION_COOKIE } from '../http/context.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Auth, AuthService } from '../services/auth.ts';
+import { attachEdge, type EdgeDeps } from './edge.ts';
 
 export type StaffSocketData = { auth: Auth };
 
 /**
  * socket.io on the HTTP server that serves the API and the UI. The /staff namespace admits a
- * socket only with a live session cookie, and puts it in its organization's room.
+ * socket only with a live session cookie, and puts it in its organization's room; /edge admits
+ * paired devices (see edge.ts).
  */
-export function attachRealtime(http: HttpServer, authService: AuthService, logger: Logger) {
+export function attachRealtime(http: HttpServer, services: EdgeDeps & { auth: AuthService }, logger: Logger) {
+  const authService = services.auth;
   const io = new Server(http, {
     transports: ['websocket'],
     // Refuse oversized frames outright instead of buffering them.
@@ -42,5 +45,8 @@ export function attachRealtime(http: HttpServer, authService: AuthService, logge
     void socket.join(`org:${organization.id}`);
     socket.emit('welcome', { userId: user.id, orgId: organization.id });
   });
+  const detachEdge = attachEdge(io, services, logger);
+  // io.close() closes the HTTP server: the bus must not keep calling into a stopped server.
+  http.once('close', detachEdge);
   return io;
 }

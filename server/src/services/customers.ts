@@ -15,6 +15,7 @@ import {
 } from '@foyer/schema/validation';
 import type { Db, DbOrTx } from '../db/connect.ts';
 import { AppError, invalid, notFound, uniqueViolation } from '../lib/errors.ts';
+import { customerChanged } from '../lib/events.ts';
 import { insertAudit, listAudit, redactAudit } from '../repositories/audit.ts';
 import { syncDomainLinks } from '../repositories/customer-companies.ts';
 import { loadFieldDefinitions, typeCustomValues, writeCustomValues } from '../repositories/customer-fields.ts';
@@ -209,7 +210,7 @@ export class CustomerService {
         if (Object.keys(changes).length === 0) throw new NothingChanged();
         await this.audit(tx, actor, id, 'updated', changes);
         return toCustomerDto(after);
-      });
+      }).then(customerChanged(actor.orgId, id));
     } catch (error) {
       if (error instanceof NothingChanged) return this.get(actor.orgId, ref);
       throw await this.conflictFrom(error, actor.orgId, patch.emails ?? [], patch.customerNumber, id);
@@ -223,7 +224,7 @@ export class CustomerService {
       const before = (await repo.loadCustomers(tx, actor.orgId, [id]))[0]!;
       await repo.deleteCustomer(tx, actor.orgId, id);
       await this.audit(tx, actor, id, 'deleted', diff(auditView(before), null));
-    });
+    }).then(customerChanged(actor.orgId, id));
   }
 
   /** C9: what a delete takes with it, shown before it runs. The history stays. */
@@ -259,7 +260,7 @@ export class CustomerService {
       await redactAudit(tx, actor.orgId, id, PERSONAL_FIELDS);
       await this.audit(tx, actor, id, 'erased', {});
       return toCustomerDto((await repo.loadCustomers(tx, actor.orgId, [id]))[0]!);
-    });
+    }).then(customerChanged(actor.orgId, id));
   }
 
   async history(orgId: string, ref: string) {

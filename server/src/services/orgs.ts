@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/connect.ts';
 import { invalid, uniqueViolation } from '../lib/errors.ts';
 import { hashPassword } from '../lib/passwords.ts';
+import { insertDoor } from '../repositories/doors.ts';
 import { countOrganizations, insertOrganization, findOrganizationBySlug } from '../repositories/orgs.ts';
 import { ensureBuiltinTags } from '../repositories/tags.ts';
 import { insertUser } from '../repositories/users.ts';
@@ -51,8 +52,9 @@ export async function createOrganization(db: DbOrTx, input: { name: string; owne
 }
 
 /**
- * First start on an empty database: the "Demo Venue" organization and its owner. The login comes
- * from FOYER_ADMIN_EMAIL / FOYER_ADMIN_PASSWORD, or is generated and returned to be printed once.
+ * First start on an empty database: the "Demo Venue" organization, its owner and a "Front door"
+ * to pair a device with. The login comes from FOYER_ADMIN_EMAIL / FOYER_ADMIN_PASSWORD, or is
+ * generated and returned to be printed once.
  */
 export async function bootstrapDemo(db: Db, admin: { email?: string; password?: string }) {
   return db.transaction(async (tx) => {
@@ -62,6 +64,7 @@ export async function bootstrapDemo(db: Db, admin: { email?: string; password?: 
     const email = admin.email ?? 'owner@demo.foyer.local';
     const password = admin.password ?? randomBytes(12).toString('base64url');
     const { org } = await createOrganization(tx, { name: 'Demo Venue', ownerEmail: email, password });
+    await insertDoor(tx, org.id, { name: 'Front door', location: 'Main entrance' });
     return { org, email, password, generated: !admin.password };
   });
 }
