@@ -11,7 +11,7 @@ const step = (title, cmd, args) => {
   execFileSync(cmd, args, { stdio: 'inherit' });
 };
 
-step('Chromium for the end-to-end tests', 'node', ['test/scripts/ensure-chromium.mjs']);
+step('Test tools: Chromium, socat', 'node', ['test/scripts/ensure-test-tools.mjs']);
 step('Build the web UI', 'pnpm', ['build']);
 step('Typecheck', 'pnpm', ['-r', 'typecheck']);
 

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { credentialHasher } from './credential-hash.ts';
+import { decide } from './decide.ts';
+import { PermissionCache } from './permission-cache.ts';
+
+const DOOR = 'door-front';
+const entry = (over: Partial<{ credentialHash: string; customerId: string; doorId: string; startsAt: string; endsAt: string | null }>) => ({
+  credentialHash: 'h1',
+  customerId: 'c1',
+  doorId: DOOR,
+  startsAt: '2026-01-01T00:00:00Z',
+  endsAt: null,
+  ...over,
+});
+const at = (iso: string) => Date.parse(iso);
+
+describe('decide', () => {
+  const cache = PermissionCache.from({
+    version: 1,
+    doors: [],
+    entries: [entry({}), entry({ credentialHash: 'h2', customerId: 'c2', startsAt: '2026-03-01T00:00:00Z', endsAt: '2026-03-02T00:00:00Z' }), entry({ credentialHash: 'h3', customerId: 'c3', doorId: 'door-back' })],
+  });
+
+  it('denies an unknown credential', () => {
+    expect(decide(cache, 'nope', DOOR, at('2026-05-01T00:00:00Z'))).toEqual({ granted: false, reason: 'unknown_credential', customerId: null });
+  });
+
+  it('denies a known credential without an entry for this door', () => {
+    expect(decide(cache, 'h3', DOOR, at('2026-05-01T00:00:00Z'))).toEqual({ granted: false, reason: 'no_permission', customerId: 'c3' });
+  });
+
+  it('grants inside [startsAt, endsAt) and denies outside, the end itself excluded', () => {
+    expect(decide(cache, 'h2', DOOR, at('2026-03-01T00:00:00Z')).granted).toBe(true);
+    expect(decide(cache, 'h2', DOOR, at('2026-03-01T23:59:59.999Z')).granted).toBe(true);
+    expect(decide(cache, 'h2', DOOR, at('2026-03-02T00:00:00Z'))).toEqual({ granted: false, reason: 'outside_validity', customerId: 'c2' });
+    expect(decide(cache, 'h2', DOOR, at('2026-02-28T23:59:59Z')).reason).toBe('outside_validity');
+  });
+
+  it('grants open-ended permissions after their start', () => {
+    expect(decide(cache, 'h1', DOOR, at('2030-01-01T00:00:00Z'))).toEqual({ granted: true, reason: 'valid_permission', customerId: 'c1' });
+  });
+});
+
+describe('permission cache deltas', () => {
+  it('replaces everything held for a customer, revokes with an empty list, ignores older versions', () => {
+    const cache = PermissionCache.from({ version: 5, doors: [], entries: [entry({}), entry({ credentialHash: 'h9', customerId: 'c9' })] });
+    expect(cache.applyDelta({ version: 6, customers: [{ customerId: 'c1', entries: [entry({ credentialHash: 'h1b' })] }] })).toBe(true);
+    expect(cache.entriesFor('h1')).toBeUndefined();
+    expect(cache.entriesFor('h1b')).toHaveLength(1);
+    expect(cache.applyDelta({ version: 6, customers: [{ customerId: 'c9', entries: [] }] })).toBe(false);
+    expect(cache.applyDelta({ version: 7, customers: [{ customerId: 'c9', entries: [] }] })).toBe(true);
+    expect(cache.entriesFor('h9')).toBeUndefined();
+    expect(cache.toFile()).toMatchObject({ version: 7, entries: [expect.objectContaining({ credentialHash: 'h1b' })] });
+  });
+
+  it('keeps a credential shared by two customers for the other one when one is revoked', () => {
+    const cache = PermissionCache.from({ version: 1, doors: [], entries: [entry({ customerId: 'a' }), entry({ customerId: 'b' })] });
+    cache.applyDelta({ version: 2, customers: [{ customerId: 'a', entries: [] }] });
+    expect(cache.entriesFor('h1')?.map((e) => e.customerId)).toEqual(['b']);
+  });
+});
+
+describe('credential hash', () => {
+  it('is HMAC-SHA256 under the base64 key, in hex', () => {
+    // openssl: printf 0A001B2C3D | openssl dgst -sha256 -hmac keykeykeykey
+    expect(credentialHasher(Buffer.from('keykeykeykey').toString('base64'))('0A001B2C3D')).toBe('4ca8ae5cf1ac2052f8dfbf7349b31289f3f213dcf0c3177be76634d0da8d88f8');
+    const hash = credentialHasher('a2V5');
+    expect(hash('X')).toBe(hash('X'));
+    expect(hash('X')).not.toBe(hash('x'));
+  });
+});
