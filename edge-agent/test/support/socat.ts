@@ -57,3 +57,16 @@ export async function waitFor<T>(check: () => T | undefined | false, timeoutMs =
     await sleep(10);
   }
 }
+
+/** Resolves once `value()` has not changed for `quietMs`. */
+export async function settled(value: () => unknown, quietMs: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = value();
+  let since = Date.now();
+  while (Date.now() - since < quietMs) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a value to settle');
+    await sleep(20);
+    const now = value();
+    if (now !== last) [last, since] = [now, Date.now()];
+  }
+}
