@@ -54,7 +54,8 @@ export async function runAgent(config: AgentConfig, options: RunOptions): Promis
   ensureStateDir(config.stateDir);
   let identity: DeviceIdentity | undefined;
   try {
-    identity = await resolveIdentity(config, log, { mayPair: !simulate });
+    // Simulation pairs like a real device: it is how a newcomer tries the doors against a server.
+    identity = await resolveIdentity(config, log, { mayPair: true });
   } catch (error) {
     if (!simulate) throw error;
     log(`simulation without a device identity (${(error as Error).message}): every credential is unknown`);

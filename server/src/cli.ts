@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { organizations } from '@foyer/schema/tables';
@@ -9,6 +11,19 @@ import { migrate } from './db/migrate.ts';
 import { AppError } from './lib/errors.ts';
 import { addUser, createOrganization } from './services/orgs.ts';
 import { seedCustomers } from './services/seed.ts';
+import { createServices } from './app.ts';
+
+/** A config for the agent's simulation mode: simulated doors, no readers, state beside the file. */
+async function writeAgentConfig(path: string, serverUrl: string, pairingCode: string, doors: { id: string }[]) {
+  const config = {
+    serverUrl,
+    pairingCode,
+    stateDir: join(dirname(resolve(path)), 'foyer-edge-state'),
+    readers: [],
+    doors: doors.map((d) => ({ id: d.id, driver: 'simulated' })),
+  };
+  await writeFile(path, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+}
 
 const HELP = `foyer — manage a Foyer installation
 
@@ -19,7 +34,10 @@ Usage: pnpm foyer <command> [options]
   users add EMAIL --password P [--org SLUG] [--role staff|manager|owner] [--name NAME]
       Add a staff member (the organization may be left out when there is only one).
   seed --customers N [--org SLUG]
-      Add N realistic customers through COPY (100k take a few seconds).
+      Add N realistic customers through COPY.
+  devices add NAME [--org SLUG] [--doors "Front door,Back door"] [--agent-config FILE] [--server URL]
+      Add an edge device for these doors (default: all) and print its one-time pairing code;
+      with --agent-config, also write a config for the agent's simulation mode.
 
 The database is DATABASE_URL, or the embedded one under FOYER_DATA_DIR (default ./.foyer),
 shared with a running server.`;
@@ -62,6 +80,9 @@ async function run(argv: string[]): Promise<string> {
       role: { type: 'string', default: 'staff' },
       name: { type: 'string' },
       customers: { type: 'string' },
+      doors: { type: 'string' },
+      'agent-config': { type: 'string' },
+      server: { type: 'string', default: 'http://localhost:3000' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,7 +94,7 @@ async function run(argv: string[]): Promise<string> {
   };
 
   const command = `${noun} ${verb ?? ''}`.trim();
-  if (!['orgs add', 'users add', 'seed'].includes(command)) throw new UsageError(`Unknown command "${command}"`);
+  if (!['orgs add', 'users add', 'seed', 'devices add'].includes(command)) throw new UsageError(`Unknown command "${command}"`);
   const { database, cluster } = await openDatabase();
   try {
     if (command === 'orgs add') {
@@ -96,6 +117,27 @@ async function run(argv: string[]): Promise<string> {
         role: role.data,
       });
       return `Added ${user.email} to "${org.name}" as ${user.role}`;
+    }
+    if (command === 'devices add') {
+      const org = await findOrg(database, values.org);
+      const services = createServices(database.db);
+      const doors = (await services.doors.list(org.id)).items;
+      const wanted = values.doors?.split(',').map((d) => d.trim().toLowerCase());
+      const chosen = wanted ? doors.filter((d) => wanted.includes(d.name.toLowerCase())) : doors;
+      if (wanted && chosen.length !== wanted.length)
+        throw new UsageError(`Unknown door among "${values.doors}". Doors: ${doors.map((d) => d.name).join(', ')}`);
+      const { device, pairingCode, pairingExpiresAt } = await services.edgeDevices.create(org.id, {
+        name: need(arg, 'the device name'),
+        doorIds: chosen.map((d) => d.id),
+      });
+      if (values['agent-config']) await writeAgentConfig(values['agent-config'], values.server!, pairingCode, chosen);
+      return [
+        `Added device "${device.name}" for ${chosen.map((d) => d.name).join(', ') || 'no doors'}.`,
+        `Pairing code: ${pairingCode} (one use, until ${pairingExpiresAt})`,
+        values['agent-config'] ? `Agent config written to ${values['agent-config']}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n');
     }
     const count = Number(need(values.customers, '--customers N'));
     if (!Number.isInteger(count) || count < 1 || count > 10_000_000)
