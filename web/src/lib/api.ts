@@ -135,3 +135,103 @@ export const deleteSegment = (id: string) => api(`/api/segments/${encodeURICompo
 
 export const listMarketingLists = (f?: typeof fetch) => api<{ items: MarketingList[] }>('/api/lists', { fetch: f });
 export const createMarketingList = (name: string) => api<MarketingList>('/api/lists', { method: 'POST', body: { name } });
+
+// ————— Door access: doors, permissions, credentials, edge devices, the door log, the timeline (Da1, Da2, R2, M3, Ac1) —————
+
+export type DoorLogEntry = import('@foyer/schema/realtime').DoorLogEntry;
+export type LockType = (typeof import('@foyer/schema/validation').lockTypes)[number];
+export type CredentialKind = import('@foyer/schema/validation').CredentialKind;
+
+/** GET /api/doors/:id. */
+export type Door = {
+  id: string;
+  name: string;
+  location: string | null;
+  pulseMs: number;
+  lockType: LockType;
+  heldOpenAlarmSeconds: number;
+  createdAt: string;
+};
+/** POST /api/doors (PATCH takes any part of it; a blank location clears it). */
+export type DoorInput = { name: string; location?: string; pulseMs: number; lockType: LockType; heldOpenAlarmSeconds: number };
+
+/** One row of GET /api/customers/:ref/door-permissions (Da1). */
+export type DoorPermission = {
+  id: string;
+  customerId: string;
+  doorId: string;
+  doorName: string;
+  startsAt: string;
+  /** null: open-ended. */
+  endsAt: string | null;
+  notes: string | null;
+  status: 'scheduled' | 'active' | 'expired' | 'revoked';
+  createdAt: string;
+};
+export type PermissionInput = { doorId: string; startsAt?: string; endsAt?: string | null; notes?: string };
+export type PermissionPatch = { startsAt?: string; endsAt?: string | null; notes?: string };
+
+/** One row of GET /api/customers/:ref/credentials (R2): all anyone sees of it after it was issued. */
+export type Credential = { id: string; kind: CredentialKind; masked: string; label: string | null; createdAt: string };
+/** POST's answer: a generated wallet pass's token comes this once (M3). */
+export type IssuedCredential = Credential & { walletToken?: string };
+
+/** One row of GET /api/edge/devices. */
+export type EdgeDevice = {
+  id: string;
+  name: string;
+  doorIds: string[];
+  paired: boolean;
+  pairedAt: string | null;
+  /** While a pairing code is waiting to be used. */
+  pairingExpiresAt: string | null;
+  online: boolean;
+  lastSeenAt: string | null;
+  createdAt: string;
+};
+/** A new device or a new code: the code is shown this once. */
+export type DevicePairing = { device: EdgeDevice; pairingCode: string; pairingExpiresAt: string };
+
+/** A page of a growing list, newest first: `hasMore` instead of a total. */
+export type GrowingPage<T> = { items: T[]; page: number; pageSize: number; hasMore: boolean };
+
+/** One entry of a customer's timeline (Ac1); door visits carry `data.doorName`, `data.deviceName`. */
+export type Activity = {
+  id: number;
+  category: string;
+  type: string;
+  source: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+};
+
+const part = encodeURIComponent;
+
+export const listDoors = (f?: typeof fetch) => api<{ items: Door[] }>('/api/doors', { fetch: f });
+export const createDoor = (body: DoorInput) => api<Door>('/api/doors', { method: 'POST', body });
+export const updateDoor = (doorId: string, body: Partial<DoorInput>) => api<Door>(`/api/doors/${part(doorId)}`, { method: 'PATCH', body });
+export const deleteDoor = (doorId: string) => api<void>(`/api/doors/${part(doorId)}`, { method: 'DELETE' });
+
+export const listPermissions = (ref: string, f?: typeof fetch) => api<{ items: DoorPermission[] }>(`/api/customers/${part(ref)}/door-permissions`, { fetch: f });
+export const grantPermission = (ref: string, body: PermissionInput) =>
+  api<DoorPermission>(`/api/customers/${part(ref)}/door-permissions`, { method: 'POST', body });
+export const updatePermission = (permissionId: string, body: PermissionPatch) =>
+  api<DoorPermission>(`/api/door-permissions/${part(permissionId)}`, { method: 'PATCH', body });
+export const revokePermission = (permissionId: string) => api<void>(`/api/door-permissions/${part(permissionId)}`, { method: 'DELETE' });
+
+export const listCredentials = (ref: string, f?: typeof fetch) => api<{ items: Credential[] }>(`/api/customers/${part(ref)}/credentials`, { fetch: f });
+export const issueCredential = (ref: string, body: { kind: CredentialKind; value?: string; label?: string }) =>
+  api<IssuedCredential>(`/api/customers/${part(ref)}/credentials`, { method: 'POST', body });
+export const revokeCredential = (credentialId: string) => api<void>(`/api/credentials/${part(credentialId)}`, { method: 'DELETE' });
+
+export const listDevices = (f?: typeof fetch) => api<{ items: EdgeDevice[] }>('/api/edge/devices', { fetch: f });
+export const createDevice = (body: { name: string; doorIds?: string[] }) => api<DevicePairing>('/api/edge/devices', { method: 'POST', body });
+export const updateDevice = (deviceId: string, body: { name?: string; doorIds?: string[] }) =>
+  api<EdgeDevice>(`/api/edge/devices/${part(deviceId)}`, { method: 'PATCH', body });
+export const revokeDevice = (deviceId: string) => api<void>(`/api/edge/devices/${part(deviceId)}`, { method: 'DELETE' });
+export const renewPairingCode = (deviceId: string) => api<DevicePairing>(`/api/edge/devices/${part(deviceId)}/pairing-code`, { method: 'POST' });
+
+export const doorLog = (page: number, pageSize: number, f?: typeof fetch) =>
+  api<GrowingPage<DoorLogEntry>>(`/api/door-events?page=${page}&pageSize=${pageSize}`, { fetch: f });
+export const listActivities = (ref: string, page: number, pageSize: number, f?: typeof fetch) =>
+  api<GrowingPage<Activity>>(`/api/customers/${part(ref)}/activities?page=${page}&pageSize=${pageSize}`, { fetch: f });

@@ -1,5 +1,6 @@
 import type { Company, Customer, CustomField, SettingsSchema, Tag } from '@foyer/schema/validation';
-import { api } from '$lib/api';
+import { api, listActivities, listCredentials, listDoors, listPermissions } from '$lib/api';
+import { ACTIVITY_PAGE_SIZE } from '$lib/components/doors/doors';
 import type { HistoryEntry } from '$lib/history';
 import { apiGet } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
@@ -12,12 +13,17 @@ const optional = <T>(promise: Promise<T>): Promise<T | null> => promise.then((v)
 export const load: PageServerLoad = async ({ fetch, params, url, depends }) => {
   depends('foyer:customer');
   const ref = encodeURIComponent(params.ref);
-  const [customer, history, tags, fields, settings] = await Promise.all([
+  const [customer, history, tags, fields, settings, permissions, credentials, doors, activity] = await Promise.all([
     apiGet<Customer>(fetch, `/api/customers/${ref}`, url),
     optional(api<{ items: HistoryEntry[] }>(`/api/customers/${ref}/history`, { fetch })).then((h) => h?.items ?? null),
     optional(api<{ items: Tag[] }>('/api/tags', { fetch })).then((t) => t?.items ?? null),
     optional(api<{ items: CustomField[] }>('/api/custom-fields', { fetch })).then((f) => f?.items ?? null),
     optional(api<Settings>('/api/settings', { fetch })),
+    // Door access (Da1), credentials (R2, M3) and the timeline (Ac1).
+    optional(listPermissions(params.ref, fetch)).then((p) => p?.items ?? null),
+    optional(listCredentials(params.ref, fetch)).then((c) => c?.items ?? null),
+    optional(listDoors(fetch)).then((d) => d?.items ?? null),
+    optional(listActivities(params.ref, 1, ACTIVITY_PAGE_SIZE, fetch)),
   ]);
   // Which domain made each domain link: the company's domains (usually one or two companies).
   const byDomain = (customer.companies ?? []).filter((c) => c.linkedBy === 'domain');
@@ -25,5 +31,5 @@ export const load: PageServerLoad = async ({ fetch, params, url, depends }) => {
   const companyDomains: Record<string, string[]> = {};
   for (const c of companies) if (c) companyDomains[c.id] = c.domains;
 
-  return { customer, history, tags, fields, settings, companyDomains };
+  return { customer, history, tags, fields, settings, companyDomains, permissions, credentials, doors, activity };
 };
