@@ -63,6 +63,8 @@ async function findOrg(database: Database, slug: string | undefined) {
     .from(organizations)
     .where(slug ? eq(organizations.slug, slug) : undefined);
   if (slug && !orgs[0]) throw new UsageError(`No organization with slug "${slug}"`);
+  if (orgs.length === 0)
+    throw new UsageError('There is no organization yet: start Foyer once (it creates the demo venue) or run "pnpm foyer orgs add"');
   if (orgs.length !== 1)
     throw new UsageError(`Name the organization with --org; there are ${orgs.length}: ${orgs.map((o) => o.slug).join(', ')}`);
   return orgs[0]!;

@@ -24,7 +24,14 @@ export type EmbeddedCluster = { url: (database: string) => string; stop: () => P
  * Runs a private PostgreSQL with its data under `dir`, on a free loopback port. The password is
  * made on first start and kept beside the data, so the cluster is not open to other local users.
  */
-export async function startEmbeddedPostgres(dir: string, opts: { log?: (msg: string) => void } = {}): Promise<EmbeddedCluster> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  opts: {
+    log?: (msg: string) => void;
+    /** Extra server settings for this start, e.g. `['-c', 'shared_buffers=1GB']` (benchmarks tune with these). */
+    postgresFlags?: string[];
+  } = {},
+): Promise<EmbeddedCluster> {
   await mkdir(dir, { recursive: true });
   const dataDir = await clusterDir(dir, opts.log);
   const secretFile = join(dir, 'pg-password');
@@ -48,7 +55,7 @@ export async function startEmbeddedPostgres(dir: string, opts: { log?: (msg: str
     port,
     persistent: true,
     // Loopback only: the embedded cluster serves this process, not the network.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(opts.postgresFlags ?? [])],
     // initdb and pg_ctl refuse to run as root; the package then runs them as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
     onLog: (m) => opts.log?.(String(m).trim()),
