@@ -112,3 +112,70 @@ export const EdgeEventSchema = z.object({
   customerId: z.string().nullable(),
 });
 export type EdgeEvent = z.infer<typeof EdgeEventSchema>;
+
+// Answers of the door-access API, shared by the server's routes and the web client.
+
+export const DoorSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    location: z.string().nullable(),
+    pulseMs: z.number().int(),
+    lockType: z.enum(lockTypes),
+    heldOpenAlarmSeconds: z.number().int(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Door' });
+
+export const PermissionSchema = z
+  .object({
+    id: z.uuid(),
+    customerId: z.string(),
+    doorId: z.uuid(),
+    doorName: z.string(),
+    startsAt: z.string(),
+    endsAt: z.string().nullable(),
+    notes: z.string().nullable(),
+    status: z.enum(['scheduled', 'active', 'expired', 'revoked']),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'DoorPermission' });
+
+export const CredentialSchema = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(credentialKinds),
+    /** The last four characters: all anyone sees of a credential after it is issued. */
+    masked: z.string(),
+    label: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Credential' });
+
+export const DeviceSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    doorIds: z.array(z.uuid()),
+    paired: z.boolean(),
+    pairedAt: z.string().nullable(),
+    pairingExpiresAt: z.string().nullable(),
+    online: z.boolean(),
+    lastSeenAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'EdgeDevice' });
+
+export const DevicePairingSchema = z
+  .object({
+    device: DeviceSchema,
+    pairingCode: z.string().meta({ description: '8 characters, shown once; the agent trades it at POST /api/edge/pair' }),
+    pairingExpiresAt: z.string(),
+  })
+  .meta({ id: 'EdgeDevicePairing' });
+
+export type Door = z.infer<typeof DoorSchema>;
+export type DoorPermission = z.infer<typeof PermissionSchema>;
+export type Credential = z.infer<typeof CredentialSchema>;
+export type EdgeDevice = z.infer<typeof DeviceSchema>;
+export type DevicePairing = z.infer<typeof DevicePairingSchema>;

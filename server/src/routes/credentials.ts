@@ -1,20 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { CredentialCreateSchema, credentialKinds } from '@foyer/schema/validation';
+import { CredentialCreateSchema, credentialKinds, CredentialSchema } from '@foyer/schema/validation';
 import { validationHook, type AppEnv } from '../http/context.ts';
 import type { CredentialService } from '../services/credentials.ts';
 import { CustomerRefParams } from './door-permissions.ts';
 import { actorOf, body, error, itemsOf, json, orgOf, routeDefaults, signedIn, uuidParams } from './openapi-helpers.ts';
 
-export const CredentialSchema = z
-  .object({
-    id: z.uuid(),
-    kind: z.enum(credentialKinds),
-    /** The last four characters: all anyone sees of a credential after it is issued. */
-    masked: z.string(),
-    label: z.string().nullable(),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'Credential' });
 
 const IssuedCredentialSchema = CredentialSchema.extend({
   walletToken: z.string().optional().meta({ description: 'A generated QR payload (kind qr without a value), shown this once to render the wallet pass' }),

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { CustomerRefSchema, PermissionCreateSchema } from '@foyer/schema/validation';
+import { CustomerRefSchema, PermissionCreateSchema, PermissionSchema } from '@foyer/schema/validation';
 import { validationHook, type AppEnv } from '../http/context.ts';
 import type { DoorPermissionService } from '../services/door-permissions.ts';
 import { actorOf, body, error, itemsOf, json, orgOf, pathParam, routeDefaults, signedIn, uuidParams } from './openapi-helpers.ts';
@@ -7,19 +7,6 @@ import { actorOf, body, error, itemsOf, json, orgOf, pathParam, routeDefaults, s
 /** `/customers/{ref}/…` of the routes that hang off a customer (permissions, credentials, activities). */
 export const CustomerRefParams = z.object({ ref: pathParam('ref', CustomerRefSchema.meta({ description: 'The 32-hex system id or the customer number' })) });
 
-export const PermissionSchema = z
-  .object({
-    id: z.uuid(),
-    customerId: z.string(),
-    doorId: z.uuid(),
-    doorName: z.string(),
-    startsAt: z.string(),
-    endsAt: z.string().nullable(),
-    notes: z.string().nullable(),
-    status: z.enum(['scheduled', 'active', 'expired', 'revoked']),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'DoorPermission' });
 
 // The door of a permission stays: access to another door is another permission. An empty note clears it.
 const PermissionPatchSchema = z.object(PermissionCreateSchema.shape).omit({ doorId: true }).strict().meta({ id: 'DoorPermissionPatch' });

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { DoorCreateSchema, lockTypes } from '@foyer/schema/validation';
+import { DoorCreateSchema, DoorSchema, lockTypes } from '@foyer/schema/validation';
 import { requireRole, validationHook, type AppEnv } from '../http/context.ts';
 import type { DoorService } from '../services/doors.ts';
 import { error, json, orgOf, ownerOrManager, resourceRoutes, routeDefaults, signedIn, uuidParams } from './openapi-helpers.ts';
@@ -13,17 +13,6 @@ export function patchOf<S extends z.ZodRawShape>(shape: S) {
   return z.object(fields as { [K in keyof S]: S[K] extends z.ZodDefault<infer T> ? T : S[K] }).partial().strict();
 }
 
-export const DoorSchema = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    location: z.string().nullable(),
-    pulseMs: z.number().int(),
-    lockType: z.enum(lockTypes),
-    heldOpenAlarmSeconds: z.number().int(),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'Door' });
 
 const DoorPatchSchema = patchOf(DoorCreateSchema.shape).meta({ id: 'DoorPatch' });
 

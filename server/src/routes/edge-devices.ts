@@ -1,30 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { PairRequestSchema, PairResponseSchema, PermissionCreateSchema } from '@foyer/schema/validation';
+import { DevicePairingSchema, DeviceSchema, PairRequestSchema, PairResponseSchema, PermissionCreateSchema } from '@foyer/schema/validation';
 import { clientAddress, requireRole, validationHook, type AppEnv } from '../http/context.ts';
 import type { EdgeDeviceService } from '../services/edge-devices.ts';
 import { body, error, json, orgOf, ownerOrManager, resourceRoutes, routeDefaults, signedIn, uuidParams } from './openapi-helpers.ts';
 
-export const DeviceSchema = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    doorIds: z.array(z.uuid()),
-    paired: z.boolean(),
-    pairedAt: z.string().nullable(),
-    pairingExpiresAt: z.string().nullable(),
-    online: z.boolean(),
-    lastSeenAt: z.string().nullable(),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'EdgeDevice' });
 
-const DevicePairingSchema = z
-  .object({
-    device: DeviceSchema,
-    pairingCode: z.string().meta({ description: '8 characters, shown once; the agent trades it at POST /api/edge/pair' }),
-    pairingExpiresAt: z.string(),
-  })
-  .meta({ id: 'EdgeDevicePairing' });
 
 // The contract has no device body: its pieces are the contract's own (a door id is a door id).
 const DeviceCreateSchema = z

@@ -1,5 +1,5 @@
 import { doorPermissions } from '@foyer/schema/tables';
-import { toSystemId } from '@foyer/schema/validation';
+import { toSystemId, type DoorPermission } from '@foyer/schema/validation';
 import type { Db } from '../db/connect.ts';
 import { AppError, invalid, notFound } from '../lib/errors.ts';
 import * as repo from '../repositories/door-permissions.ts';
@@ -8,18 +8,7 @@ import type { Actor } from './customers.ts';
 import { customerIdOf, lockCustomerForAccess, recordAccessChange, revokeAccess } from './customer-access.ts';
 import { withEdgeChange } from './edge-sync.ts';
 
-export type Permission = {
-  id: string;
-  customerId: string;
-  doorId: string;
-  doorName: string;
-  startsAt: string;
-  endsAt: string | null;
-  notes: string | null;
-  /** Where now falls in its window; revoked ones are only seen in the answer that revoked them. */
-  status: 'scheduled' | 'active' | 'expired' | 'revoked';
-  createdAt: string;
-};
+export type Permission = DoorPermission;
 
 export type PermissionInput = { doorId: string; startsAt?: string; endsAt?: string | null; notes?: string };
 export type PermissionPatch = { startsAt?: string; endsAt?: string | null; notes?: string | null };

@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { DevicePairing, EdgeDevice as EdgeDeviceAnswer } from '@foyer/schema/validation';
 import type { Db, DbOrTx } from '../db/connect.ts';
 import { AppError, notFound } from '../lib/errors.ts';
 import { domainEvents } from '../lib/events.ts';
@@ -8,21 +9,10 @@ import * as repo from '../repositories/edge-devices.ts';
 import { hashToken } from './auth.ts';
 import { withEdgeChange, type EdgeDevice } from './edge-sync.ts';
 
-export type Device = {
-  id: string;
-  name: string;
-  doorIds: string[];
-  /** Paired once its code was used; until then `pairingExpiresAt` says how long the code works. */
-  paired: boolean;
-  pairedAt: string | null;
-  pairingExpiresAt: string | null;
-  online: boolean;
-  lastSeenAt: string | null;
-  createdAt: string;
-};
+export type Device = EdgeDeviceAnswer;
 
 /** A pairing code, shown once to the person setting the device up. */
-export type DevicePairing = { device: Device; pairingCode: string; pairingExpiresAt: string };
+export type { DevicePairing };
 
 export type PairResult = { deviceId: string; secret: string; credentialKey: string };
 

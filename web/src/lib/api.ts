@@ -1,4 +1,7 @@
-import type { FieldIssue } from '@foyer/schema/validation';
+import type { Credential, DevicePairing, Door, DoorPermission, EdgeDevice, FieldIssue } from '@foyer/schema/validation';
+
+// The door-access answers are declared once, in @foyer/schema, for the server and this client.
+export type { Credential, DevicePairing, Door, DoorPermission, EdgeDevice };
 
 /** A refusal from the API, carrying its `{ error: { code, message, issues } }` body. */
 export class ApiFailure extends Error {
@@ -142,55 +145,15 @@ export type DoorLogEntry = import('@foyer/schema/realtime').DoorLogEntry;
 export type LockType = (typeof import('@foyer/schema/validation').lockTypes)[number];
 export type CredentialKind = import('@foyer/schema/validation').CredentialKind;
 
-/** GET /api/doors/:id. */
-export type Door = {
-  id: string;
-  name: string;
-  location: string | null;
-  pulseMs: number;
-  lockType: LockType;
-  heldOpenAlarmSeconds: number;
-  createdAt: string;
-};
 /** POST /api/doors (PATCH takes any part of it; a blank location clears it). */
 export type DoorInput = { name: string; location?: string; pulseMs: number; lockType: LockType; heldOpenAlarmSeconds: number };
 
-/** One row of GET /api/customers/:ref/door-permissions (Da1). */
-export type DoorPermission = {
-  id: string;
-  customerId: string;
-  doorId: string;
-  doorName: string;
-  startsAt: string;
-  /** null: open-ended. */
-  endsAt: string | null;
-  notes: string | null;
-  status: 'scheduled' | 'active' | 'expired' | 'revoked';
-  createdAt: string;
-};
 export type PermissionInput = { doorId: string; startsAt?: string; endsAt?: string | null; notes?: string };
 export type PermissionPatch = { startsAt?: string; endsAt?: string | null; notes?: string };
 
-/** One row of GET /api/customers/:ref/credentials (R2): all anyone sees of it after it was issued. */
-export type Credential = { id: string; kind: CredentialKind; masked: string; label: string | null; createdAt: string };
 /** POST's answer: a generated wallet pass's token comes this once (M3). */
 export type IssuedCredential = Credential & { walletToken?: string };
 
-/** One row of GET /api/edge/devices. */
-export type EdgeDevice = {
-  id: string;
-  name: string;
-  doorIds: string[];
-  paired: boolean;
-  pairedAt: string | null;
-  /** While a pairing code is waiting to be used. */
-  pairingExpiresAt: string | null;
-  online: boolean;
-  lastSeenAt: string | null;
-  createdAt: string;
-};
-/** A new device or a new code: the code is shown this once. */
-export type DevicePairing = { device: EdgeDevice; pairingCode: string; pairingExpiresAt: string };
 
 /** A page of a growing list, newest first: `hasMore` instead of a total. */
 export type GrowingPage<T> = { items: T[]; page: number; pageSize: number; hasMore: boolean };
