@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, snap } from '../support/browser.ts';
+import { launchChromium, signInThroughUi, snap } from '../support/browser.ts';
 import { createTestDatabase } from '../support/db.ts';
 import { OWNER } from '../support/foyer.ts';
 import { spawnFoyer, type FoyerProcess } from '../support/process.ts';
@@ -85,11 +85,7 @@ beforeAll(async () => {
   [foyer, browser] = await Promise.all([spawnFoyer({ DATABASE_URL: databaseUrl }), launchChromium()]);
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 
-  await page.goto(`${foyer.url}/login`);
-  await page.getByLabel('Email').fill(OWNER.email);
-  await page.getByLabel('Password').fill(OWNER.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/customers$/);
+  await signInThroughUi(page, foyer.url, OWNER);
 
   // The list below is exactly these people: remove the demo guest a fresh venue starts with.
   const demoGuest = await page.request.delete(`${foyer.url}/api/customers/DEMO-0001`, { headers: { origin: foyer.url } });

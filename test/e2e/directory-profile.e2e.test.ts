@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, snap } from '../support/browser.ts';
+import { launchChromium, signInThroughUi, snap } from '../support/browser.ts';
 import { ApiClient } from '../support/client.ts';
 import { OWNER } from '../support/foyer.ts';
 import { spawnFoyer, type FoyerProcess } from '../support/process.ts';
@@ -79,13 +79,7 @@ afterAll(async () => {
 });
 
 describe('staff work with companies, settings and a full customer profile in Chromium', () => {
-  it('signs in', async () => {
-    await page.goto(`${foyer.url}/login`);
-    await page.getByLabel('Email').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/customers$/);
-  });
+  it('signs in', () => signInThroughUi(page, foyer.url, OWNER));
 
   it('defines a choice field and a custom tag in Settings', async () => {
     await page.goto(`${foyer.url}/settings`);

@@ -9,7 +9,7 @@ import type { EdgeClientToServer, EdgeServerToClient } from '@foyer/schema/realt
 import { normalizeCredential, type EdgeEntry, type EdgeEvent } from '@foyer/schema/validation';
 import { parseConfig } from '@foyer/edge-agent/config.ts';
 import { runAgent, type RunningAgent } from '@foyer/edge-agent/run-agent.ts';
-import { launchChromium, snap } from '../support/browser.ts';
+import { launchChromium, signInThroughUi, snap } from '../support/browser.ts';
 import { ApiClient } from '../support/client.ts';
 import { OWNER } from '../support/foyer.ts';
 import { spawnFoyer, type FoyerProcess } from '../support/process.ts';
@@ -76,13 +76,7 @@ const markPage = () => page.evaluate(() => ((window as unknown as { __noReload: 
 const stillSamePage = () => page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload === true);
 
 describe('doors, access and the live door log in Chromium', () => {
-  it('signs in', async () => {
-    await page.goto(`${foyer.url}/login`);
-    await page.getByLabel('Email').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/customers$/);
-  });
+  it('signs in', () => signInThroughUi(page, foyer.url, OWNER));
 
   it('adds a door from the Doors page, with its lock type explained', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Doors' }).click();

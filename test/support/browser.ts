@@ -17,3 +17,12 @@ export async function snap(page: Page, name: string) {
   mkdirSync(artifactsDir, { recursive: true });
   await page.screenshot({ path: `${artifactsDir}${name}.png`, fullPage: true });
 }
+
+/** Signs in through the login page, as a person would, and waits for the customer list. */
+export async function signInThroughUi(page: Page, baseUrl: string, login: { email: string; password: string }) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email').fill(login.email);
+  await page.getByLabel('Password').fill(login.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/customers$/);
+}
