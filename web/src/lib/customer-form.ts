@@ -394,9 +394,3 @@ export function checkPhoto(file: { type: string; size: number }): string | null 
   if (file.size === 0) return 'This file is empty.';
   return null;
 }
-
-/** The photo's address with the profile's version on it, so a new upload is not served from cache. */
-export function photoSrc(c: Pick<Customer, 'photoUrl' | 'updatedAt'>): string | null {
-  if (!c.photoUrl) return null;
-  return `${c.photoUrl}${c.photoUrl.includes('?') ? '&' : '?'}v=${encodeURIComponent(c.updatedAt)}`;
-}
