@@ -93,3 +93,8 @@ export async function writeCustomValues(tx: DbOrTx, orgId: string, customerId: s
         set: { valueText: row.valueText, valueNumber: row.valueNumber ?? null, valueDate: row.valueDate ?? null, valueBool: row.valueBool ?? null },
       });
 }
+
+/** The definitions a list query's `cf.<key>` filters are checked against: none to read without such a filter. */
+export function fieldsForQuery(db: DbOrTx, orgId: string, query: { custom: Record<string, string> }): Promise<FieldDefinition[]> {
+  return Object.keys(query.custom).length ? loadFieldDefinitions(db, orgId) : Promise.resolve([]);
+}

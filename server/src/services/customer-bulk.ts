@@ -4,7 +4,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { fromSystemId, parseCustomerQuery, type BulkAction } from '@foyer/schema/validation';
 import type { Db } from '../db/connect.ts';
 import { invalid, notFound } from '../lib/errors.ts';
-import { loadFieldDefinitions, type FieldDefinition } from '../repositories/customer-fields.ts';
+import { fieldsForQuery, loadFieldDefinitions, type FieldDefinition } from '../repositories/customer-fields.ts';
 import { matchingIdsSql, orderOf } from '../repositories/customer-list.ts';
 import { assertOwnTags, tagCap, tagsWord } from '../repositories/customer-tags.ts';
 import type { Actor } from './customers.ts';
@@ -28,7 +28,7 @@ export class CustomerBulkService {
     const parsed = parseCustomerQuery(new URLSearchParams(target.query));
     if (!parsed.ok) throw invalid('Not a valid list query', parsed.issues.map((i) => ({ ...i, field: `target.query.${i.field}` })));
     return matchingIdsSql(this.db, actor.orgId, parsed.query, {
-      fields: fields ?? (await loadFieldDefinitions(this.db, actor.orgId)),
+      fields: fields ?? (await fieldsForQuery(this.db, actor.orgId, parsed.query)),
       country: actor.defaultCountry,
     });
   }

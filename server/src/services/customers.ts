@@ -18,7 +18,7 @@ import { AppError, invalid, notFound, uniqueViolation } from '../lib/errors.ts';
 import { customerChanged } from '../lib/events.ts';
 import { insertAudit, listAudit, redactAudit } from '../repositories/audit.ts';
 import { syncDomainLinks } from '../repositories/customer-companies.ts';
-import { loadFieldDefinitions, typeCustomValues, writeCustomValues } from '../repositories/customer-fields.ts';
+import { fieldsForQuery, loadFieldDefinitions, typeCustomValues, writeCustomValues } from '../repositories/customer-fields.ts';
 import { findCustomerPage, loadCustomerListItems, photoUrl } from '../repositories/customer-list.ts';
 import { setCustomerTags } from '../repositories/customer-tags.ts';
 import * as repo from '../repositories/customers.ts';
@@ -137,7 +137,7 @@ export class CustomerService {
   async list(actor: Actor, params: URLSearchParams | Record<string, string>): Promise<CustomerPage> {
     const parsed = parseCustomerQuery(params);
     if (!parsed.ok) throw invalid(`Not a valid list query: ${parsed.issues.map((i) => i.field).join(', ')}`, parsed.issues);
-    const fields = await loadFieldDefinitions(this.db, actor.orgId);
+    const fields = await fieldsForQuery(this.db, actor.orgId, parsed.query);
     const page = await findCustomerPage(this.db, actor.orgId, parsed.query, { fields, country: actor.defaultCountry });
     return { items: await loadCustomerListItems(this.db, actor.orgId, page.ids), total: page.total, totalCapped: page.totalCapped };
   }
