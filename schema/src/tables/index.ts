@@ -3,3 +3,5 @@ export * from './customers.ts';
 export * from './directory.ts';
 export * from './audit.ts';
 export * from './doors.ts';
+export * from './bookings.ts';
+export * from './notes.ts';

@@ -12,6 +12,8 @@ export const organizations = pgTable('organizations', {
   defaultCountry: text('default_country').notNull().default('GB'),
   /** T1: at most this many tags on one customer; null for no cap. */
   maxTagsPerCustomer: integer('max_tags_per_customer'),
+  /** IANA time zone the venue's opening hours and booking slots are read in. */
+  timezone: text('timezone').notNull().default('Europe/London'),
   /**
    * The key credentials are HMAC'd under (R2), shared with the organization's edge devices. The
    * default draws from gen_random_uuid(), which PostgreSQL feeds from its strong random source
