@@ -2,14 +2,77 @@
 import type { EdgeDoor, EdgeEntry, EdgeEvent } from './validation/edge.ts';
 
 /** /staff: staff browsers, admitted by their session cookie. */
-export interface StaffServerToClient {
+/** A colleague shown on a profile (P1): who, and the initials and color of their avatar. */
+export type StaffViewer = { userId: string; name: string };
+
+/** An in-app notification (N1 mentions), as the bell lists it. */
+export type StaffNotification = {
+  id: string;
+  kind: 'mention';
+  body: string;
+  customerId: string | null;
+  actor: { userId: string; name: string } | null;
+  createdAt: string;
+  readAt: string | null;
+};
+
+/** Yjs messages travel as bytes; browsers receive ArrayBuffer, Node Buffer: wrap in Uint8Array. */
+export type NoteBytes = Uint8Array | ArrayBuffer;
+
+export interface StaffServerToClient extends PresenceServerToClient, NotesServerToClient {
   /** Sent once after the handshake so a client knows who the server thinks it is. */
   welcome: (info: { userId: string; orgId: string }) => void;
   /** Da2: a decision or door alarm reported by an edge device, as the door log shows it. */
   'door:event': (event: DoorLogEntry) => void;
 }
+export interface StaffClientToServer extends PresenceClientToServer, NotesClientToServer {}
+
+/** P1/C7: which customers are inside a live flow, and who is looking at which profile. */
+export interface PresenceServerToClient {
+  /** The organization's online customers, sent once on connect (and after a reconnect). */
+  'presence:online': (info: { customerIds: string[] }) => void;
+  /** A customer came online or (after the grace period) went offline. */
+  'presence:customer': (info: { customerId: string; online: boolean }) => void;
+  /** Everyone who has this profile open now, the receiver included. */
+  'profile:viewers': (info: { customerId: string; viewers: StaffViewer[] }) => void;
+}
+export interface PresenceClientToServer {
+  'profile:open': (customerId: string) => void;
+  'profile:close': (customerId: string) => void;
+}
+
+/** N1/P2: a customer's notes as a Yjs document, synced over the staff socket. */
+export interface NotesServerToClient {
+  /** An update stored by the server (from another editor), to apply to the local copy. */
+  'note:update': (info: { customerId: string; update: NoteBytes }) => void;
+  /** y-protocols awareness (names and carets) of the other editors. */
+  'note:awareness': (info: { customerId: string; update: NoteBytes }) => void;
+  notification: (notification: StaffNotification) => void;
+}
+export interface NotesClientToServer {
+  /** Join a document: the reply carries what the client lacks (from its state vector) and the server's state vector. */
+  'note:open': (
+    info: { customerId: string; stateVector: NoteBytes },
+    ack: (reply: { update: NoteBytes; stateVector: NoteBytes } | { error: string }) => void,
+  ) => void;
+  /** The ack comes only after the update is committed to PostgreSQL. */
+  'note:update': (info: { customerId: string; update: NoteBytes }, ack: (reply: { ok: true } | { error: string }) => void) => void;
+  'note:awareness': (info: { customerId: string; update: NoteBytes }) => void;
+  'note:close': (customerId: string) => void;
+}
+
+/**
+ * /flow: the public booking flow, anonymous until the customer gives their details. Then the
+ * page presents the flow token it was given and the server holds that customer's presence while
+ * the socket lives. The flow hears nothing about other customers or staff.
+ */
+export interface FlowClientToServer {
+  'flow:identify': (info: { token: string }, ack: (reply: { ok: true } | { error: string }) => void) => void;
+  /** The booking is confirmed: the flow lets presence go a little later, even if the tab stays. */
+  'flow:done': () => void;
+}
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface StaffClientToServer {}
+export interface FlowServerToClient {}
 
 export type DoorLogEntry = {
   id: number;
