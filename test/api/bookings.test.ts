@@ -435,6 +435,17 @@ describe('bookings (C8)', () => {
     expect(foreign.status).toBe(401);
   });
 
+  it('refuses a banned customer (403) without saying more', async () => {
+    const s = await service(owner);
+    const email = `banned${++n}@guest.test`;
+    const c = await owner.post('/api/customers', { firstName: 'Not', lastName: 'Welcome', emails: [email] });
+    await owner.patch(`/api/customers/${c.body.id}`, { status: 'banned' });
+    const token = await identify(slug, { firstName: 'Not', lastName: 'Welcome', email });
+    const res = await book(slug, { flowToken: token, serviceId: s.id, startsAt: tomorrowAt('10:00'), partySize: 1, idempotencyKey: key() });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe('Online booking is not available: please contact the venue');
+  });
+
   it('keeps organizations apart: another venue’s service, customer or booking is a 404', async () => {
     const s = await service(owner);
     const other = await foyer.signIn();
@@ -463,5 +474,28 @@ describe('bookings (C8)', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.body.error.code).toBe('rate_limited');
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes the service, booking and public flow routes', async () => {
+    const res = await foyer.client().get('/api/openapi.json');
+    expect(res.status, res.text.slice(0, 500)).toBe(200);
+    const doc = res.body;
+    for (const path of [
+      '/api/services',
+      '/api/services/{id}',
+      '/api/customers/{ref}/bookings',
+      '/api/bookings/{id}/cancel',
+      '/api/public/book/{slug}',
+      '/api/public/book/{slug}/services/{id}/slots',
+      '/api/public/book/{slug}/identify',
+      '/api/public/book/{slug}/bookings',
+    ])
+      expect(Object.keys(doc.paths)).toContain(path);
+    expect(doc.components.schemas.ServiceCreate).toBeDefined();
+    expect(doc.components.schemas.BookingCreate.required).toEqual(expect.arrayContaining(['flowToken', 'serviceId', 'startsAt', 'partySize', 'idempotencyKey']));
+    // The public routes need no session.
+    expect(doc.paths['/api/public/book/{slug}/bookings'].post.security).toBeUndefined();
   });
 });
