@@ -46,6 +46,10 @@ describe('the public booking flow (C8)', () => {
     });
     expect(full.status).toBe(201);
 
+    // What the page says on its sockets: the /flow namespace (presence, C7) once it knows who books.
+    const sent: string[] = [];
+    customer.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(String(f.payload))));
+
     await customer.goto(`${foyer.url}/book/demo-venue`);
     await customer.getByRole('heading', { name: 'What would you like to book?' }).waitFor();
     await snap(customer, 'booking-1-services-phone');
@@ -82,10 +86,13 @@ describe('the public booking flow (C8)', () => {
     await customer.getByRole('button', { name: 'Continue' }).click();
 
     await customer.getByRole('heading', { name: 'Check and confirm' }).waitFor();
+    await expect.poll(() => sent.some((f) => f.startsWith('40/flow'))).toBe(true);
     // A reload inside the flow keeps the customer's identity and choice (sessionStorage).
     await customer.reload();
     await customer.getByRole('heading', { name: 'Check and confirm' }).waitFor();
     await customer.getByText('Margaret Hamilton').waitFor();
+    // …and presents the same identity again on a new /flow socket.
+    await expect.poll(() => sent.filter((f) => f.startsWith('40/flow')).length).toBe(2);
     expect(await customer.getByText('2 people').count()).toBeGreaterThan(0);
     await snap(customer, 'booking-4-review-phone');
     await customer.getByRole('button', { name: 'Confirm booking' }).click();
