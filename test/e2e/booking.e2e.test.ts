@@ -151,6 +151,12 @@ describe('the public booking flow (C8)', () => {
     await desk.getByTestId('settings-service').filter({ hasText: 'Sauna' }).waitFor();
     const sauna = desk.getByTestId('settings-service').filter({ hasText: 'Sauna' });
     expect(await sauna.textContent()).toContain('Mon 09:00–17:00, 18:00–22:00');
+    // Edit: the dialog opens with the service as it is.
+    await sauna.getByRole('button', { name: 'Edit Sauna' }).click();
+    expect(await dialog.getByLabel('People per slot').inputValue()).toBe('6');
+    await dialog.getByLabel('People per slot').fill('4');
+    await dialog.getByRole('button', { name: 'Save service' }).click();
+    await sauna.getByText('up to 4 people').waitFor();
     await sauna.getByRole('button', { name: 'Deactivate' }).click();
     await sauna.getByText('Inactive').waitFor();
     await snap(desk, 'booking-8-settings-services');
