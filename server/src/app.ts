@@ -8,6 +8,7 @@ import { AppError } from './lib/errors.ts';
 import type { Logger } from './lib/logger.ts';
 import { activityRoutes } from './routes/activities.ts';
 import { authRoutes } from './routes/auth.ts';
+import { bookingRoutes } from './routes/bookings.ts';
 import { companyRoutes } from './routes/companies.ts';
 import { credentialRoutes } from './routes/credentials.ts';
 import { customFieldRoutes } from './routes/custom-fields.ts';
@@ -17,11 +18,15 @@ import { doorPermissionRoutes } from './routes/door-permissions.ts';
 import { doorRoutes } from './routes/doors.ts';
 import { edgeDeviceRoutes, PUBLIC_EDGE_PATHS } from './routes/edge-devices.ts';
 import { listRoutes } from './routes/lists.ts';
+import { PUBLIC_BOOKING_PREFIX, publicBookingRoutes } from './routes/public-booking.ts';
 import { segmentRoutes } from './routes/segments.ts';
+import { serviceRoutes } from './routes/services.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { tagRoutes } from './routes/tags.ts';
 import { ActivityService } from './services/activities.ts';
 import { AuthService } from './services/auth.ts';
+import { BookableServices } from './services/bookable-services.ts';
+import { BookingService } from './services/bookings.ts';
 import { CompanyService } from './services/companies.ts';
 import { CredentialService } from './services/credentials.ts';
 import { CustomFieldService } from './services/custom-fields.ts';
@@ -62,6 +67,8 @@ export type Services = {
   edgeSync: EdgeSyncService;
   doorEvents: DoorEventService;
   activities: ActivityService;
+  bookableServices: BookableServices;
+  bookings: BookingService;
 };
 
 export function createServices(db: Db): Services {
@@ -84,6 +91,8 @@ export function createServices(db: Db): Services {
     edgeSync: new EdgeSyncService(db),
     doorEvents: new DoorEventService(db),
     activities: new ActivityService(db),
+    bookableServices: new BookableServices(db),
+    bookings: new BookingService(db, customers),
   };
 }
 
@@ -95,7 +104,7 @@ export function createApp({ logger, config }: AppDeps, services: Services) {
   app.use('*', requestLog(logger));
   app.use('/api/*', limitBody, sameOriginOnly(config.allowedOrigins));
   const session = requireSession(services.auth, config.secureCookies);
-  app.use('/api/*', (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : session(c, next)));
+  app.use('/api/*', (c, next) => (PUBLIC_PATHS.has(c.req.path) || c.req.path.startsWith(PUBLIC_BOOKING_PREFIX) ? next() : session(c, next)));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
     type: 'apiKey',
@@ -117,7 +126,10 @@ export function createApp({ logger, config }: AppDeps, services: Services) {
     .route('/api', credentialRoutes(services.credentials))
     .route('/api', activityRoutes(services.activities))
     .route('/api/door-events', doorEventRoutes(services.doorEvents))
-    .route('/api/edge', edgeDeviceRoutes(services.edgeDevices));
+    .route('/api/edge', edgeDeviceRoutes(services.edgeDevices))
+    .route('/api/services', serviceRoutes(services.bookableServices))
+    .route('/api', bookingRoutes(services.bookings))
+    .route('/api/public/book', publicBookingRoutes(services.bookings));
 
   app.get('/api/health', (c) => c.json({ ok: true }));
   app.doc31('/api/openapi.json', {

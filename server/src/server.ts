@@ -10,7 +10,7 @@ import { migrate } from './db/migrate.ts';
 import type { Logger } from './lib/logger.ts';
 import { attachRealtime } from './realtime/io.ts';
 import { ensureBuiltinTags } from './repositories/tags.ts';
-import { createDemoGuest } from './services/demo.ts';
+import { createDemoGuest, createDemoService } from './services/demo.ts';
 import { bootstrapDemo } from './services/orgs.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -66,7 +66,10 @@ async function serve(config: Config, logger: Logger, database: Database, embedde
   const demo = await bootstrapDemo(database.db, config.admin);
 
   const services = createServices(database.db);
-  if (demo) await createDemoGuest(services, demo.org);
+  if (demo) {
+    await createDemoGuest(services, demo.org);
+    await createDemoService(services, demo.org);
+  }
   const app = createApp({ db: database.db, logger, config }, services);
   globalThis.__foyerApi = (request) => Promise.resolve(app.fetch(request));
   const api = getRequestListener(app.fetch);

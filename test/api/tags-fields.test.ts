@@ -147,17 +147,17 @@ describe('custom tags (T1)', () => {
 describe('settings', () => {
   it('starts with no tag cap and the organization country', async () => {
     const org = await foyer.signIn();
-    expect((await org.get('/api/settings')).body).toEqual({ maxTagsPerCustomer: null, defaultCountry: 'GB' });
+    expect((await org.get('/api/settings')).body).toEqual({ maxTagsPerCustomer: null, defaultCountry: 'GB', timezone: 'Europe/London' });
   });
 
   it('sets and clears the tag cap and the country, for this organization only', async () => {
     const org = await foyer.signIn();
     const other = await foyer.signIn();
-    expect((await org.patch('/api/settings', { maxTagsPerCustomer: 9 })).body).toEqual({ maxTagsPerCustomer: 9, defaultCountry: 'GB' });
-    expect((await org.patch('/api/settings', { defaultCountry: 'FR' })).body).toEqual({ maxTagsPerCustomer: 9, defaultCountry: 'FR' });
-    expect((await org.patch('/api/settings', {})).body).toEqual({ maxTagsPerCustomer: 9, defaultCountry: 'FR' });
+    expect((await org.patch('/api/settings', { maxTagsPerCustomer: 9 })).body).toEqual({ maxTagsPerCustomer: 9, defaultCountry: 'GB', timezone: 'Europe/London' });
+    expect((await org.patch('/api/settings', { defaultCountry: 'FR' })).body).toEqual({ maxTagsPerCustomer: 9, defaultCountry: 'FR', timezone: 'Europe/London' });
+    expect((await org.patch('/api/settings', {})).body).toEqual({ maxTagsPerCustomer: 9, defaultCountry: 'FR', timezone: 'Europe/London' });
     expect((await org.patch('/api/settings', { maxTagsPerCustomer: null })).body.maxTagsPerCustomer).toBeNull();
-    expect((await other.get('/api/settings')).body).toEqual({ maxTagsPerCustomer: null, defaultCountry: 'GB' });
+    expect((await other.get('/api/settings')).body).toEqual({ maxTagsPerCustomer: null, defaultCountry: 'GB', timezone: 'Europe/London' });
   });
 
   it.each([

@@ -5,7 +5,10 @@ import type { Me } from '@foyer/schema/validation';
 const isApiPath = (pathname: string) => pathname === '/api' || pathname.startsWith('/api/');
 
 /** The paths a signed-out visitor may see. */
-const isPublicPath = (pathname: string) => pathname === '/login';
+const isPublicPath = (pathname: string) => pathname === '/login' || isBookingFlow(pathname);
+
+/** The public booking flow (C8): for the venue's customers, never behind a staff session. */
+const isBookingFlow = (pathname: string) => pathname.startsWith('/book/');
 
 /**
  * Copies the API's Set-Cookie headers (a refreshed or cleared session) onto the page response.
@@ -89,6 +92,11 @@ export const handle: Handle = async ({ event, resolve }) => {
     });
   }
 
+  // The booking flow has no use for a staff session: do not look one up for every customer.
+  if (isBookingFlow(pathname)) {
+    event.locals.me = null;
+    return resolve(event);
+  }
   event.locals.me = await loadMe(event);
 
   if (!event.locals.me && !isPublicPath(pathname)) {

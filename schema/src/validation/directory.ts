@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TimeZoneSchema } from './bookings.ts';
 import { CustomerListItemSchema } from './customers.ts';
 
 export const domainPattern = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z]{2,63}$/;
@@ -103,6 +104,8 @@ export const SettingsSchema = z
   .object({
     maxTagsPerCustomer: z.number().int().min(1).max(100).nullable(),
     defaultCountry: z.string().regex(/^[A-Z]{2}$/),
+    /** IANA time zone of the venue: opening hours and booking times are read in it (C8). */
+    timezone: TimeZoneSchema,
   })
   .meta({ id: 'Settings' });
 export const SettingsPatchSchema = SettingsSchema.partial().strict().meta({ id: 'SettingsPatch' });

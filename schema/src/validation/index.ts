@@ -1,5 +1,6 @@
 export * from './common.ts';
 export * from './auth.ts';
+export * from './bookings.ts';
 export * from './customers.ts';
 export * from './directory.ts';
 export * from './edge.ts';

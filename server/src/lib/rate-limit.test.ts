@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FailureLimiter } from './rate-limit.ts';
+import { FailureLimiter, RequestLimiter } from './rate-limit.ts';
 
 describe('FailureLimiter', () => {
   it('blocks a key after max failures until the oldest leaves the window', () => {
@@ -22,5 +22,21 @@ describe('FailureLimiter', () => {
     expect(limiter.retryAfter('k')).toBeGreaterThan(0);
     limiter.reset('k');
     expect(limiter.retryAfter('k')).toBe(0);
+  });
+});
+
+describe('RequestLimiter', () => {
+  it('counts every request per key and answers the wait once the window is full', () => {
+    let now = 0;
+    const limiter = new RequestLimiter(2, 60_000, () => now);
+    expect(limiter.take('a')).toBe(0);
+    expect(limiter.take('a')).toBe(0);
+    expect(limiter.take('a')).toBe(60);
+    expect(limiter.take('b')).toBe(0);
+    now = 30_000;
+    // A refused request is not counted: the wait shrinks as the window slides.
+    expect(limiter.take('a')).toBe(30);
+    now = 60_001;
+    expect(limiter.take('a')).toBe(0);
   });
 });

@@ -38,3 +38,23 @@ export class FailureLimiter {
     for (const key of this.failures.keys()) if (this.recent(key).length === 0) this.failures.delete(key);
   }
 }
+
+/**
+ * Counts every request per key (not only failures) in the same sliding window: a public endpoint
+ * answers 429 once a client address has made `max` requests within `windowMs`.
+ */
+export class RequestLimiter {
+  private readonly window: FailureLimiter;
+
+  constructor(max: number, windowMs: number, now: () => number = Date.now) {
+    this.window = new FailureLimiter(max, windowMs, now);
+  }
+
+  /** Counts one request for `key`; the seconds it must wait instead, or 0 when it may go on (and was counted). */
+  take(key: string): number {
+    const wait = this.window.retryAfter(key);
+    if (wait > 0) return Math.max(1, wait);
+    this.window.fail(key);
+    return 0;
+  }
+}

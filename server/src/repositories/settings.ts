@@ -2,9 +2,9 @@ import { eq } from 'drizzle-orm';
 import { organizations } from '@foyer/schema/tables';
 import type { DbOrTx } from '../db/connect.ts';
 
-export type Settings = { maxTagsPerCustomer: number | null; defaultCountry: string };
+export type Settings = { maxTagsPerCustomer: number | null; defaultCountry: string; timezone: string };
 
-const settingsColumns = { maxTagsPerCustomer: organizations.maxTagsPerCustomer, defaultCountry: organizations.defaultCountry };
+const settingsColumns = { maxTagsPerCustomer: organizations.maxTagsPerCustomer, defaultCountry: organizations.defaultCountry, timezone: organizations.timezone };
 
 export async function findSettings(db: DbOrTx, orgId: string): Promise<Settings | undefined> {
   const [row] = await db.select(settingsColumns).from(organizations).where(eq(organizations.id, orgId));

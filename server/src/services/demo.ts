@@ -21,3 +21,21 @@ export async function createDemoGuest(services: Services, org: { id: string; def
   if (frontDoor) await services.doorPermissions.grant(actor, guest.id, { doorId: frontDoor.id, notes: 'Demo access' });
   await services.credentials.issue(actor, guest.id, { kind: 'rfid', value: DEMO_CARD, label: 'Demo card' });
 }
+
+/**
+ * First start only: a service with opening hours every day, so that `/book/demo-venue` takes a
+ * booking at once (README, quick start).
+ */
+export async function createDemoService(services: Services, org: { id: string }) {
+  await services.bookableServices.create(org.id, {
+    name: 'Afternoon tea',
+    description: 'Tea, sandwiches and cakes in the lounge.',
+    durationMinutes: 90,
+    slotIntervalMinutes: 30,
+    priceCents: 2800,
+    currency: 'GBP',
+    capacity: 8,
+    openingHours: [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, opens: '08:00', closes: '22:00' })),
+    active: true,
+  });
+}
