@@ -17,6 +17,7 @@ import { doorPermissionRoutes } from './routes/door-permissions.ts';
 import { doorRoutes } from './routes/doors.ts';
 import { edgeDeviceRoutes, PUBLIC_EDGE_PATHS } from './routes/edge-devices.ts';
 import { listRoutes } from './routes/lists.ts';
+import { noteRoutes } from './routes/notes.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { tagRoutes } from './routes/tags.ts';
@@ -34,6 +35,9 @@ import { DoorService } from './services/doors.ts';
 import { EdgeDeviceService } from './services/edge-devices.ts';
 import { EdgeSyncService } from './services/edge-sync.ts';
 import { MarketingListService } from './services/lists.ts';
+import { NoteAttachmentService } from './services/note-attachments.ts';
+import { NoteService } from './services/notes.ts';
+import { NotificationService } from './services/notifications.ts';
 import { SegmentService } from './services/segments.ts';
 import { SettingsService } from './services/settings.ts';
 import { TagService } from './services/tags.ts';
@@ -62,10 +66,14 @@ export type Services = {
   edgeSync: EdgeSyncService;
   doorEvents: DoorEventService;
   activities: ActivityService;
+  notes: NoteService;
+  notifications: NotificationService;
+  noteAttachments: NoteAttachmentService;
 };
 
-export function createServices(db: Db): Services {
+export function createServices(db: Db, logger?: Logger): Services {
   const customers = new CustomerService(db);
+  const notes = new NoteService(db, logger?.child({ module: 'notes' }));
   return {
     auth: new AuthService(db),
     customers,
@@ -84,6 +92,9 @@ export function createServices(db: Db): Services {
     edgeSync: new EdgeSyncService(db),
     doorEvents: new DoorEventService(db),
     activities: new ActivityService(db),
+    notes,
+    notifications: new NotificationService(db),
+    noteAttachments: new NoteAttachmentService(db, notes),
   };
 }
 
@@ -117,7 +128,8 @@ export function createApp({ logger, config }: AppDeps, services: Services) {
     .route('/api', credentialRoutes(services.credentials))
     .route('/api', activityRoutes(services.activities))
     .route('/api/door-events', doorEventRoutes(services.doorEvents))
-    .route('/api/edge', edgeDeviceRoutes(services.edgeDevices));
+    .route('/api/edge', edgeDeviceRoutes(services.edgeDevices))
+    .route('/api', noteRoutes({ notes: services.notes, notifications: services.notifications, attachments: services.noteAttachments }));
 
   app.get('/api/health', (c) => c.json({ ok: true }));
   app.doc31('/api/openapi.json', {

@@ -65,7 +65,7 @@ async function serve(config: Config, logger: Logger, database: Database, embedde
   await ensureBuiltinTags(database.db);
   const demo = await bootstrapDemo(database.db, config.admin);
 
-  const services = createServices(database.db);
+  const services = createServices(database.db, logger);
   if (demo) await createDemoGuest(services, demo.org);
   const app = createApp({ db: database.db, logger, config }, services);
   globalThis.__foyerApi = (request) => Promise.resolve(app.fetch(request));
@@ -87,6 +87,8 @@ async function serve(config: Config, logger: Logger, database: Database, embedde
   const close = () =>
     (closing ??= (async () => {
       await io.close(); // also closes the HTTP server
+      await services.notes.flushProjections().catch(() => {});
+      services.notes.close();
       await database.close();
       await embedded?.stop();
     })());

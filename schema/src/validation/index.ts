@@ -5,3 +5,4 @@ export * from './directory.ts';
 export * from './edge.ts';
 export * from './phone.ts';
 export * from './query.ts';
+export * from './notes.ts';
