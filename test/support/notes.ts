@@ -29,6 +29,9 @@ export class NoteEditor {
   readonly doc = new Y.Doc();
   acked = 0;
   readonly failures: string[] = [];
+  /** A label for the updates made next (e.g. the text typed), listed in `ackedLabels` once acknowledged. */
+  label: string | undefined;
+  readonly ackedLabels: string[] = [];
   /** Called with each update from the server as it arrives. */
   onRemote: (update: Uint8Array) => void = () => {};
   #pending = new Set<Promise<unknown>>();
@@ -45,7 +48,7 @@ export class NoteEditor {
     });
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === 'remote') return;
-      this.send(update);
+      this.send(update, this.label);
     });
   }
 
@@ -66,13 +69,15 @@ export class NoteEditor {
     return reply;
   }
 
-  send(update: Uint8Array) {
+  send(update: Uint8Array, label?: string) {
     const p = this.socket
       .timeout(20_000)
       .emitWithAck('note:update', { customerId: this.customerId, update })
       .then((reply) => {
-        if ('ok' in reply) this.acked++;
-        else this.failures.push(reply.error);
+        if ('ok' in reply) {
+          this.acked++;
+          if (label !== undefined) this.ackedLabels.push(label);
+        } else this.failures.push(reply.error);
       })
       .catch((e: Error) => this.failures.push(e.message))
       .finally(() => this.#pending.delete(p));
