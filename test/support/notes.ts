@@ -108,13 +108,20 @@ export class NoteEditor {
     });
   }
 
-  /** A new paragraph with this text. */
-  paragraph(text: string) {
+  /** A new paragraph with this text; returns it, to type into later. */
+  paragraph(text: string): Y.XmlElement {
+    const paragraph = new Y.XmlElement('paragraph');
     this.doc.transact(() => {
-      const paragraph = new Y.XmlElement('paragraph');
       this.doc.getXmlFragment(NOTE_FIELD).push([paragraph]);
       paragraph.push([new Y.XmlText(text)]);
     });
+    return paragraph;
+  }
+
+  /** Types at the end of this paragraph (one update per call). */
+  typeInto(paragraph: Y.XmlElement, text: string) {
+    const last = paragraph.get(paragraph.length - 1);
+    if (last instanceof Y.XmlText) last.insert(last.length, text);
   }
 
   /** Inserts an @-mention of a colleague, as Tiptap's Mention node is stored. */
