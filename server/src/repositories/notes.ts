@@ -14,7 +14,7 @@ export async function findNoteCustomer(db: DbOrTx, orgId: string, customerId: st
   return row;
 }
 
-/** Makes the note's row exist (appends lock it, compaction locks it harder). */
+/** Makes the note's row exist: it holds the snapshot and the search text. */
 export async function ensureNote(db: DbOrTx, orgId: string, customerId: string) {
   await db.insert(customerNotes).values({ orgId, customerId }).onConflictDoNothing();
 }
@@ -34,26 +34,15 @@ export async function loadNote(db: DbOrTx, customerId: string): Promise<StoredNo
 }
 
 /**
- * Appends updates in ONE statement (so one commit): the CTE takes a share lock on the note's row,
- * which lets appends run side by side but makes compaction (FOR UPDATE) wait for every append in
- * flight and hold back new ones while it folds. Returns the new ids, or none when the note's row
- * does not exist (the caller creates it and tries again).
+ * Appends updates in ONE statement (one commit) and returns their ids. Appends take no lock on
+ * the note: compaction deletes only the rows it folded, and loading reads every row still there.
  */
 export async function appendUpdates(db: Db, orgId: string, customerId: string, items: { update: Uint8Array; userId: string }[]) {
-  const values = sql.join(
-    items.map((i) => sql`(${Buffer.from(i.update.buffer, i.update.byteOffset, i.update.byteLength)}::bytea, ${i.userId}::uuid)`),
-    sql`, `,
-  );
-  const result = await db.execute<{ id: string }>(sql`
-    with note as (
-      select customer_id, org_id from ${customerNotes}
-      where customer_id = ${customerId} and org_id = ${orgId}
-      for share
-    )
-    insert into ${noteUpdates} (org_id, customer_id, update, user_id)
-    select note.org_id, note.customer_id, v.u, v.uid from note, (values ${values}) as v(u, uid)
-    returning id`);
-  return result.rows.map((r) => Number(r.id));
+  const rows = await db
+    .insert(noteUpdates)
+    .values(items.map((i) => ({ orgId, customerId, userId: i.userId, update: Buffer.from(i.update.buffer, i.update.byteOffset, i.update.byteLength) })))
+    .returning({ id: noteUpdates.id });
+  return rows.map((r) => r.id);
 }
 
 export async function countUpdates(db: DbOrTx, customerId: string) {
@@ -62,24 +51,31 @@ export async function countUpdates(db: DbOrTx, customerId: string) {
 }
 
 /**
- * Folds the log into a snapshot. `fold` gets the stored state (read under FOR UPDATE on the note's
- * row, so no append is in flight and none starts) and returns the re-encoded document and its
- * text; the snapshot replaces the folded updates in the same transaction.
+ * Folds the log into a snapshot. Compactions of one note exclude each other (a transaction-level
+ * advisory lock, across nodes; a busy lock means another is at it, and this one stands down), but
+ * appends go on meanwhile: `fold` gets the snapshot and the rows committed so far and returns the
+ * re-encoded document and its text; the new snapshot replaces exactly the rows it folded, in the
+ * same transaction. A row committed during the fold (even with a smaller id) stays for next time.
  */
 export async function compactNote(db: Db, customerId: string, fold: (stored: StoredNote) => { snapshot: Uint8Array; plainText: string }) {
   return db.transaction(async (tx) => {
-    const locked = await tx.execute(sql`select 1 from ${customerNotes} where customer_id = ${customerId} for update`);
-    if (!locked.rows.length) return 0;
+    const locked = await tx.execute<{ ok: boolean }>(sql`select pg_try_advisory_xact_lock(hashtextextended(${`note:${customerId}`}, 0)) as ok`);
+    if (!locked.rows[0]?.ok) return 0;
+    const [note] = await tx
+      .select({ snapshotThrough: customerNotes.snapshotThrough })
+      .from(customerNotes)
+      .where(eq(customerNotes.customerId, customerId));
+    if (!note) return 0;
     const stored = await loadNote(tx, customerId);
     if (!stored.updates.length) return 0;
-    const through = stored.updates[stored.updates.length - 1]!.id;
+    const ids = stored.updates.map((u) => u.id);
     const { snapshot, plainText } = fold(stored);
     await tx
       .update(customerNotes)
-      .set({ snapshot: Buffer.from(snapshot), snapshotThrough: through, plainText, updatedAt: sql`now()` })
+      .set({ snapshot: Buffer.from(snapshot), snapshotThrough: Math.max(note.snapshotThrough, ids[ids.length - 1]!), plainText, updatedAt: sql`now()` })
       .where(eq(customerNotes.customerId, customerId));
-    await tx.delete(noteUpdates).where(and(eq(noteUpdates.customerId, customerId), sql`${noteUpdates.id} <= ${through}`));
-    return stored.updates.length;
+    await tx.delete(noteUpdates).where(and(eq(noteUpdates.customerId, customerId), inArray(noteUpdates.id, ids)));
+    return ids.length;
   });
 }
 

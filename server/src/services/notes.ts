@@ -42,7 +42,7 @@ export class NoteService {
     return { id: row.id, name: customerDisplayName({ ...row, primaryEmail: null }) };
   }
 
-  /** The stored document (the note's row is created on first open, so appends can lock it). */
+  /** The stored document (the note's row, for its snapshot and search text, is created on first open). */
   async load(orgId: string, customerId: string): Promise<repo.StoredNote> {
     await repo.ensureNote(this.db, orgId, customerId);
     const stored = await repo.loadNote(this.db, customerId);
@@ -64,12 +64,8 @@ export class NoteService {
     while (queue.waiting.length) {
       const batch = queue.waiting.splice(0, MAX_BATCH);
       try {
-        let ids = await repo.appendUpdates(this.db, queue.orgId, customerId, batch);
-        if (!ids.length) {
-          await repo.ensureNote(this.db, queue.orgId, customerId);
-          ids = await repo.appendUpdates(this.db, queue.orgId, customerId, batch);
-        }
-        if (ids.length !== batch.length) throw new Error('the note is gone');
+        const ids = await repo.appendUpdates(this.db, queue.orgId, customerId, batch);
+        if (ids.length !== batch.length) throw new Error('not every update was stored');
         for (const w of batch) w.resolve();
         this.#afterAppend(customerId, batch.length);
       } catch (error) {
@@ -89,7 +85,7 @@ export class NoteService {
 
   /**
    * Folds the note's log into its snapshot: loads a Y.Doc from snapshot and tail and re-encodes it
-   * (never Y.mergeUpdates over thousands of updates), in one transaction that appends wait for.
+   * (never Y.mergeUpdates over thousands of updates); appends carry on meanwhile.
    */
   async compact(customerId: string): Promise<number> {
     if (this.#compacting.has(customerId)) return 0;
