@@ -185,6 +185,8 @@ export async function benchNotes(): Promise<{ p50: number; p99: number; converge
     reader.close();
 
     latencies.sort((a, b) => a - b);
+    const acks = editors.flatMap((e) => e.ackMs.slice(1)).sort((a, b) => a - b);
+    say(`acknowledgements (stored in PostgreSQL): p50 ${round(percentile(acks, 50))} ms, p99 ${round(percentile(acks, 99))} ms`);
     say(
       `updates acknowledged: ${typed}, every character stored: ${everyCharacter}, failures: ${failures}, latency samples: ${latencies.length}, ` +
         `p50 ${round(percentile(latencies, 50))} ms, p99 ${round(percentile(latencies, 99))} ms, max ${round(latencies.at(-1) ?? NaN)} ms`,

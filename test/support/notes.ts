@@ -32,6 +32,8 @@ export class NoteEditor {
   /** A label for the updates made next (e.g. the text typed), listed in `ackedLabels` once acknowledged. */
   label: string | undefined;
   readonly ackedLabels: string[] = [];
+  /** Milliseconds from sending each update to its acknowledgement. */
+  readonly ackMs: number[] = [];
   /** Called with each update from the server as it arrives. */
   onRemote: (update: Uint8Array) => void = () => {};
   #pending = new Set<Promise<unknown>>();
@@ -70,12 +72,14 @@ export class NoteEditor {
   }
 
   send(update: Uint8Array, label?: string) {
+    const sent = performance.now();
     const p = this.socket
       .timeout(20_000)
       .emitWithAck('note:update', { customerId: this.customerId, update })
       .then((reply) => {
         if ('ok' in reply) {
           this.acked++;
+          this.ackMs.push(performance.now() - sent);
           if (label !== undefined) this.ackedLabels.push(label);
         } else this.failures.push(reply.error);
       })

@@ -11,18 +11,21 @@ export const COMPACT_AFTER = 200;
 const PROJECT_AFTER_MS = 1000;
 /** One statement carries at most this many updates of one document. */
 const MAX_BATCH = 200;
+/** Commits of one document under way at once (the pool has 10 connections for everything). */
+const MAX_IN_FLIGHT = 3;
 
 type Waiting = { update: Uint8Array; userId: string; resolve: () => void; reject: (error: unknown) => void };
+type Queue = { waiting: Waiting[]; inFlight: number; orgId: string };
 
 
 /**
  * N1/P2: customers' shared notes as stored Yjs documents. Every update is committed to PostgreSQL
- * before `append` resolves; updates of one document that arrive while a commit is under way go
- * together in the next one (group commit), so many editors cost few round trips. Long logs are
+ * before `append` resolves; updates of one document that arrive while its commits are under way
+ * go together in the next one (group commit), so many editors cost few round trips. Long logs are
  * folded into a snapshot, and the plain-text projection follows edits a second behind.
  */
 export class NoteService {
-  readonly #queues = new Map<string, { waiting: Waiting[]; running: boolean; orgId: string }>();
+  readonly #queues = new Map<string, Queue>();
   /** Updates stored after the snapshot, as far as this process knows (other nodes append too: recounted after compaction). */
   readonly #tail = new Map<string, number>();
   readonly #compacting = new Set<string>();
@@ -53,27 +56,37 @@ export class NoteService {
   /** Resolves once the update is committed. */
   append(orgId: string, customerId: string, userId: string, update: Uint8Array): Promise<void> {
     let queue = this.#queues.get(customerId);
-    if (!queue) this.#queues.set(customerId, (queue = { waiting: [], running: false, orgId }));
+    if (!queue) this.#queues.set(customerId, (queue = { waiting: [], inFlight: 0, orgId }));
     const done = new Promise<void>((resolve, reject) => queue.waiting.push({ update, userId, resolve, reject }));
-    if (!queue.running) void this.#drain(customerId, queue);
+    this.#pump(customerId, queue);
     return done;
   }
 
-  async #drain(customerId: string, queue: { waiting: Waiting[]; running: boolean; orgId: string }) {
-    queue.running = true;
-    while (queue.waiting.length) {
+  /**
+   * Starts commits while fewer than MAX_IN_FLIGHT of this note's are under way, each taking
+   * everything waiting. Yjs updates commute, so commits finishing out of order are harmless;
+   * PostgreSQL flushes concurrent commits together.
+   */
+  #pump(customerId: string, queue: Queue) {
+    while (queue.waiting.length && queue.inFlight < MAX_IN_FLIGHT) {
       const batch = queue.waiting.splice(0, MAX_BATCH);
-      try {
-        const ids = await repo.appendUpdates(this.db, queue.orgId, customerId, batch);
-        if (ids.length !== batch.length) throw new Error('not every update was stored');
-        for (const w of batch) w.resolve();
-        this.#afterAppend(customerId, batch.length);
-      } catch (error) {
-        for (const w of batch) w.reject(error);
-      }
+      queue.inFlight += 1;
+      repo
+        .appendUpdates(this.db, queue.orgId, customerId, batch)
+        .then((ids) => {
+          if (ids.length !== batch.length) throw new Error('not every update was stored');
+          for (const w of batch) w.resolve();
+          this.#afterAppend(customerId, batch.length);
+        })
+        .catch((error) => {
+          for (const w of batch) w.reject(error);
+        })
+        .finally(() => {
+          queue.inFlight -= 1;
+          if (queue.waiting.length) this.#pump(customerId, queue);
+          else if (!queue.inFlight) this.#queues.delete(customerId);
+        });
     }
-    queue.running = false;
-    this.#queues.delete(customerId);
   }
 
   #afterAppend(customerId: string, count: number) {
