@@ -144,5 +144,22 @@ describe('shared notes in two browsers', () => {
       })
       .toBe(true);
     await expect.poll(() => bea.getByTestId('notes-status').textContent()).toContain('Saved');
+    // Back online, each sees the other's caret again.
+    await bea.keyboard.press('ArrowLeft');
+    await owner.keyboard.press('ArrowLeft');
+    await expect.poll(() => owner.locator('.collaboration-carets__label').allInnerTexts(), { timeout: 10_000 }).toEqual(['Bea Baker']);
+    await expect.poll(() => bea.locator('.collaboration-carets__label').allInnerTexts(), { timeout: 10_000 }).toEqual(['Owner']);
   }, 60_000);
+
+  it('attaches a file under the notes, refuses a type that is not allowed, and removes it', async () => {
+    const attachments = owner.getByTestId('note-attachments');
+    await attachments.locator('input[type=file]').setInputFiles({ name: 'Allergy letter.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% letter\n') });
+    await attachments.getByRole('link', { name: 'Allergy letter.pdf' }).waitFor();
+    await attachments.locator('input[type=file]').setInputFiles({ name: 'page.html', mimeType: 'text/html', buffer: Buffer.from('<b>hi</b>') });
+    await attachments.getByRole('alert').filter({ hasText: 'text/html' }).waitFor();
+    await attachments.scrollIntoViewIfNeeded();
+    await snapWindow(owner, 'notes-attachments');
+    await attachments.getByRole('button', { name: 'Remove Allergy letter.pdf' }).click();
+    await attachments.getByText('No files yet.').waitFor();
+  });
 });

@@ -112,7 +112,11 @@ export class NoteSync {
       // An update with nothing in it is two bytes (no structs, no deletions).
       if (missing.byteLength > 2) this.#send(missing);
       else this.status = 'saved';
-      this.#sendAwareness([this.doc.clientID]);
+      // Announce ourselves again. When we dropped off, the server told the others our state was
+      // gone with our clock + 1: only a higher clock brings our caret back, and each set raises it.
+      const local = this.awareness.getLocalState();
+      this.awareness.setLocalState(local);
+      this.awareness.setLocalState(local);
     } catch {
       // No answer in time: the socket reconnects (or is already back) and syncs again.
       if (!this.#destroyed && this.socket.connected) setTimeout(() => this.socket.connected && void this.#sync(), 2000);
