@@ -3,7 +3,9 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { sql } from 'drizzle-orm';
-import { COMPACT_AFTER } from '@foyer/server/services/notes.ts';
+import { docFrom, plainTextOf } from '@foyer/server/lib/note-doc.ts';
+import { loadNote } from '@foyer/server/repositories/notes.ts';
+import { COMPACT_AFTER, NoteService } from '@foyer/server/services/notes.ts';
 import { addUser } from '@foyer/server/services/orgs.ts';
 import { ApiClient } from '../support/client.ts';
 import { startTestFoyer, type TestFoyer } from '../support/foyer.ts';
@@ -181,6 +183,34 @@ describe('shared notes over the staff socket', () => {
     const reader = await NoteEditor.connect(foyer.url, owner.cookie, customerId);
     expect(reader.text).toBe(`Log: ${typed}`);
     reader.close();
+  });
+
+  it('compactions racing each other and a stream of appends lose nothing', async () => {
+    const owner = await foyer.signIn();
+    const customerId = await newCustomer(owner);
+    const uuid = customerId.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    const me = (await owner.get('/api/auth/me')).body.user.id as string;
+    // Two services on one database: two nodes, each appending and compacting.
+    const nodes = [new NoteService(foyer.database.db), new NoteService(foyer.database.db)];
+    await nodes[0]!.load(owner.orgId, uuid);
+    const writer = new Y.Doc();
+    const text = writer.getXmlFragment('default');
+    const paragraph = new Y.XmlElement('paragraph');
+    const line = new Y.XmlText('');
+    const updates: Uint8Array[] = [];
+    writer.on('update', (u: Uint8Array) => updates.push(u));
+    text.push([paragraph]);
+    paragraph.push([line]);
+    for (let i = 0; i < 600; i++) line.insert(line.length, String(i % 10));
+    const appends = updates.map((u, i) => nodes[i % 2]!.append(owner.orgId, uuid, me, u));
+    const compactions = [0, 1, 2, 3, 4, 5].map((i) => new Promise((r) => setTimeout(r, i * 15)).then(() => nodes[i % 2]!.compact(uuid)));
+    await Promise.all([...appends, ...compactions]);
+    await nodes[0]!.compact(uuid);
+    const stored = await loadNote(foyer.database.db, uuid);
+    const doc = docFrom(stored.snapshot, stored.updates.map((u) => u.update));
+    expect(plainTextOf(doc)).toBe(plainTextOf(writer));
+    expect(stored.updates.length).toBe(0);
+    nodes.forEach((n) => n.close());
   });
 
   it('finds note text from quick-find’s search, within the organization only', async () => {
