@@ -301,6 +301,28 @@ describe('note attachments', () => {
     expect(none.status).toBe(400);
   });
 
+  it('erasing a customer erases their notes, files and the mentions naming them', async () => {
+    const owner = await foyer.signIn();
+    const fay = await colleague(owner.orgId, 'Fay');
+    const customerId = await newCustomer(owner, 'Gone', 'Soon');
+    const editor = await NoteEditor.connect(foyer.url, owner.cookie, customerId);
+    editor.paragraph('Private matter for ');
+    editor.mention(fay.userId, 'Fay');
+    await editor.settled();
+    editor.close();
+    expect((await upload(owner, customerId, pdf, 'a.pdf')).status).toBe(201);
+    await eventually(async () => (await fay.get('/api/notifications')).body.items.length === 1, 3000, 'the mention');
+
+    expect((await owner.post(`/api/customers/${customerId}/erase`)).status).toBe(200);
+    expect(await countRows('note_updates', customerId)).toBe(0);
+    expect(await countRows('customer_notes', customerId)).toBe(0);
+    expect(await countRows('note_attachments', customerId)).toBe(0);
+    expect((await fay.get('/api/notifications')).body.items).toEqual([]);
+    const socket = await connectStaff(foyer.url, owner.cookie);
+    expect(await socket.emitWithAck('note:open', { customerId, stateVector: Y.encodeStateVector(new Y.Doc()) })).toEqual({ error: 'not_found' });
+    socket.close();
+  });
+
   it('answers 404 for another organization’s customer and attachment', async () => {
     const owner = await foyer.signIn();
     const stranger = await foyer.signIn();
