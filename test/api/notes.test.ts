@@ -242,6 +242,12 @@ describe('shared notes over the staff socket', () => {
     expect(res.body.items.map((s: { name: string }) => s.name)).toContain('Eve');
     expect(res.body.items).toHaveLength(2);
   });
+
+  it('describes the notes API in the OpenAPI document', async () => {
+    const doc = (await foyer.client().get('/api/openapi.json')).body;
+    for (const path of ['/api/staff', '/api/notes/search', '/api/notifications', '/api/notifications/read', '/api/customers/{ref}/notes/attachments', '/api/customers/{ref}/notes/attachments/{id}'])
+      expect(doc.paths[path], path).toBeDefined();
+  });
 });
 
 describe('note attachments', () => {
