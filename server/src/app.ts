@@ -19,6 +19,7 @@ import { doorRoutes } from './routes/doors.ts';
 import { edgeDeviceRoutes, PUBLIC_EDGE_PATHS } from './routes/edge-devices.ts';
 import { listRoutes } from './routes/lists.ts';
 import { PUBLIC_BOOKING_PREFIX, publicBookingRoutes } from './routes/public-booking.ts';
+import { noteRoutes } from './routes/notes.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { serviceRoutes } from './routes/services.ts';
 import { settingsRoutes } from './routes/settings.ts';
@@ -39,6 +40,9 @@ import { DoorService } from './services/doors.ts';
 import { EdgeDeviceService } from './services/edge-devices.ts';
 import { EdgeSyncService } from './services/edge-sync.ts';
 import { MarketingListService } from './services/lists.ts';
+import { NoteAttachmentService } from './services/note-attachments.ts';
+import { NoteService } from './services/notes.ts';
+import { NotificationService } from './services/notifications.ts';
 import { SegmentService } from './services/segments.ts';
 import { SettingsService } from './services/settings.ts';
 import { TagService } from './services/tags.ts';
@@ -69,10 +73,14 @@ export type Services = {
   activities: ActivityService;
   bookableServices: BookableServices;
   bookings: BookingService;
+  notes: NoteService;
+  notifications: NotificationService;
+  noteAttachments: NoteAttachmentService;
 };
 
-export function createServices(db: Db): Services {
+export function createServices(db: Db, logger?: Logger): Services {
   const customers = new CustomerService(db);
+  const notes = new NoteService(db, logger?.child({ module: 'notes' }));
   return {
     auth: new AuthService(db),
     customers,
@@ -93,6 +101,9 @@ export function createServices(db: Db): Services {
     activities: new ActivityService(db),
     bookableServices: new BookableServices(db),
     bookings: new BookingService(db, customers),
+    notes,
+    notifications: new NotificationService(db),
+    noteAttachments: new NoteAttachmentService(db, notes),
   };
 }
 
@@ -129,7 +140,8 @@ export function createApp({ logger, config }: AppDeps, services: Services) {
     .route('/api/edge', edgeDeviceRoutes(services.edgeDevices))
     .route('/api/services', serviceRoutes(services.bookableServices))
     .route('/api', bookingRoutes(services.bookings))
-    .route('/api/public/book', publicBookingRoutes(services.bookings));
+    .route('/api/public/book', publicBookingRoutes(services.bookings))
+    .route('/api', noteRoutes({ notes: services.notes, notifications: services.notifications, attachments: services.noteAttachments }));
 
   app.get('/api/health', (c) => c.json({ ok: true }));
   app.doc31('/api/openapi.json', {

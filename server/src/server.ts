@@ -65,7 +65,7 @@ async function serve(config: Config, logger: Logger, database: Database, embedde
   await ensureBuiltinTags(database.db);
   const demo = await bootstrapDemo(database.db, config.admin);
 
-  const services = createServices(database.db);
+  const services = createServices(database.db, logger);
   if (demo) {
     await createDemoGuest(services, demo.org);
     await createDemoService(services, demo.org);
@@ -90,6 +90,8 @@ async function serve(config: Config, logger: Logger, database: Database, embedde
   const close = () =>
     (closing ??= (async () => {
       await io.close(); // also closes the HTTP server
+      await services.notes.flushProjections().catch(() => {});
+      services.notes.close();
       await database.close();
       await embedded?.stop();
     })());

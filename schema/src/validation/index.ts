@@ -6,3 +6,4 @@ export * from './directory.ts';
 export * from './edge.ts';
 export * from './phone.ts';
 export * from './query.ts';
+export * from './notes.ts';

@@ -37,10 +37,16 @@ const tooLarge = (maxSize: number, limit: string) =>
   });
 const jsonLimit = tooLarge(MAX_BODY_BYTES, '1 MiB');
 const photoLimit = tooLarge(MAX_PHOTO_BYTES, '8 MiB');
+/** A note attachment may be 10 MB; the multipart envelope around it gets a little room. */
+const attachmentLimit = tooLarge(10 * 1024 * 1024 + 64 * 1024, '10 MB');
 
-/** 1 MiB for JSON; photos (PUT …/photo) may be 8 MiB, as phones take them. */
+/** 1 MiB for JSON; photos (PUT …/photo) may be 8 MiB, as phones take them; note attachments 10 MB. */
 export const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
-  c.req.method === 'PUT' && c.req.path.endsWith('/photo') ? photoLimit(c, next) : jsonLimit(c, next);
+  c.req.method === 'PUT' && c.req.path.endsWith('/photo')
+    ? photoLimit(c, next)
+    : c.req.method === 'POST' && c.req.path.endsWith('/notes/attachments')
+      ? attachmentLimit(c, next)
+      : jsonLimit(c, next);
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

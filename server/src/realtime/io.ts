@@ -6,6 +6,7 @@ import { SESSION_COOKIE } from '../http/context.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Auth, AuthService } from '../services/auth.ts';
 import { attachEdge, type EdgeDeps } from './edge.ts';
+import { attachNotes, type NotesDeps } from './notes.ts';
 
 export type StaffSocketData = { auth: Auth };
 
@@ -14,7 +15,7 @@ export type StaffSocketData = { auth: Auth };
  * socket only with a live session cookie, and puts it in its organization's room; /edge admits
  * paired devices (see edge.ts).
  */
-export function attachRealtime(http: HttpServer, services: EdgeDeps & { auth: AuthService }, logger: Logger) {
+export function attachRealtime(http: HttpServer, services: EdgeDeps & NotesDeps & { auth: AuthService }, logger: Logger) {
   const authService = services.auth;
   const io = new Server(http, {
     transports: ['websocket'],
@@ -45,6 +46,7 @@ export function attachRealtime(http: HttpServer, services: EdgeDeps & { auth: Au
     void socket.join(`org:${organization.id}`);
     socket.emit('welcome', { userId: user.id, orgId: organization.id });
   });
+  attachNotes(staff as unknown as Parameters<typeof attachNotes>[0], services, logger);
   const detachEdge = attachEdge(io, services, logger);
   // io.close() closes the HTTP server: the bus must not keep calling into a stopped server.
   http.once('close', detachEdge);

@@ -4,11 +4,15 @@ import {
   customerAddresses,
   customerCompanies,
   customerEmails,
+  customerNotes,
   customerPhones,
   customerPhotos,
   customers,
   customFieldValues,
   marketingListMembers,
+  noteAttachments,
+  noteUpdates,
+  notifications,
 } from '@foyer/schema/tables';
 import { fromSystemId, systemIdPattern, type Address, type NormalizedPhone } from '@foyer/schema/validation';
 import { concurrently, type DbOrTx } from '../db/connect.ts';
@@ -242,6 +246,11 @@ export async function eraseCustomerData(tx: DbOrTx, orgId: string, customerId: s
   await tx.delete(customerCompanies).where(mine(customerCompanies));
   await tx.delete(marketingListMembers).where(mine(marketingListMembers));
   await tx.delete(customerPhotos).where(mine(customerPhotos));
+  // Staff notes, their files and the mentions naming the customer are about the person: they go too.
+  await tx.delete(noteUpdates).where(mine(noteUpdates));
+  await tx.delete(customerNotes).where(mine(customerNotes));
+  await tx.delete(noteAttachments).where(mine(noteAttachments));
+  await tx.delete(notifications).where(and(eq(notifications.orgId, orgId), eq(notifications.customerId, customerId)));
   await tx
     .update(customers)
     .set({
