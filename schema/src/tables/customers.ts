@@ -8,6 +8,7 @@ import {
   pgEnum,
   pgSequence,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -93,8 +94,24 @@ export const customers = pgTable(
     index('customers_org_last_order_idx').on(t.orgId, t.lastOrderAt, t.id),
     index('customers_org_last_active_idx').on(t.orgId, t.lastActiveAt, t.id),
     index('customers_org_lifecycle_idx').on(t.orgId, t.lifecycleStage, t.id),
-    index('customers_name_trgm_idx').using('gin', sql`${t.nameSearch} gin_trgm_ops`),
   ],
+);
+
+/**
+ * The distinct words of an organization's customer names (first and last, lowercased), kept by
+ * triggers on customers (migration 0007). A search with a typo is matched against these few
+ * thousand words, and the customers are then found through the name prefix indexes: no trigram
+ * index over a million names. Words are never removed here on delete; erasure prunes them.
+ */
+export const customerNameWords = pgTable(
+  'customer_name_words',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    word: text('word').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.word] })],
 );
 
 export const customerEmails = pgTable(
@@ -112,8 +129,11 @@ export const customerEmails = pgTable(
   (t) => [
     // C5: an email belongs to one customer of an organization, whatever its case.
     uniqueIndex('customer_emails_org_address_idx').on(t.orgId, sql`lower(${t.address})`),
-    // Partial-email search ("lovelace@", "@acme.co").
-    index('customer_emails_address_trgm_idx').using('gin', sql`lower(${t.address}) gin_trgm_ops`),
+    // Partial-email search, by bytes ("C"): an address's start ("ada.love") on the first, the end
+    // of its local part ("lovelace@", "lovelace87@gma") on the reversed local part. Two btrees
+    // instead of a trigram index: a fraction of the cost to load, and a fragment is one range.
+    index('customer_emails_org_address_c_idx').on(t.orgId, sql`(lower(${t.address}) collate "C")`),
+    index('customer_emails_org_local_reversed_idx').on(t.orgId, sql`(reverse(lower(split_part(${t.address}, '@', 1))) collate "C")`),
     // Company domains match customers by the part after the @ (Co2).
     index('customer_emails_org_domain_idx').on(t.orgId, sql`lower(split_part(${t.address}, '@', 2))`),
     index('customer_emails_customer_idx').on(t.customerId, t.position),

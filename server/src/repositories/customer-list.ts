@@ -67,6 +67,7 @@ const sortColumns: Record<Exclude<SortKey, 'relevance'>, SQL> = {
 };
 
 const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+const intArray = (values: number[]) => sql`${`{${values.join(',')}}`}::int[]`;
 const textArray = (values: string[]) => sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
 const likePrefix = (s: string) => `${s.replace(/[\\%_]/g, '\\$&')}%`;
 
@@ -84,13 +85,30 @@ function identifierMatches(orgId: string, q: string, country: string): SQL {
   const phones = phoneCandidates(q, country);
   if (phones.length)
     branches.push(sql`select customer_id, 1.5::float8 from customer_phones where org_id = ${orgId} and e164 = any(${textArray(phones)})`);
-  // An email fragment: has an @, or a dot and no spaces ("lovelace@", "@acme.com", "ada.love").
-  if (lower.length >= 3 && !/\s/.test(lower) && /[@.]/.test(lower))
-    branches.push(
-      sql`select customer_id, 1.0::float8 from customer_emails
-          where org_id = ${orgId} and lower(address) like ${`%${lower.replace(/[\\%_]/g, '\\$&')}%`}`,
-    );
+  const email = emailFragmentMatch(orgId, lower);
+  if (email) branches.push(email);
   return sql`select customer_id, max(score) as score from (${sql.join(branches, sql` union all `)}) s group by customer_id`;
+}
+
+/**
+ * An email fragment: has an @, or a dot and no spaces ("lovelace@", "lovelace87@gma", "@acme.com",
+ * "ada.love"). Matched by bytes through two btrees on customer_emails: the end of the local part
+ * (reversed) with the start of the domain, the exact domain, or the start of the address. A
+ * fragment from the middle of a local part ("a.love") is not matched.
+ */
+function emailFragmentMatch(orgId: string, lower: string): SQL | null {
+  if (lower.length < 3 || /\s/.test(lower) || !/[@.]/.test(lower)) return null;
+  const select = sql`select customer_id, 1.0::float8 from customer_emails where org_id = ${orgId} and`;
+  const reversedLocal = sql`(reverse(lower(split_part(address, '@', 1))) collate "C")`;
+  const domain = sql`lower(split_part(address, '@', 2))`;
+  const at = lower.indexOf('@');
+  if (at >= 0) {
+    const [local, rest] = [lower.slice(0, at), lower.slice(at + 1)];
+    if (!local) return sql`${select} ${domain} = ${rest}`;
+    return sql`${select} ${reversedLocal} like ${likePrefix([...local].reverse().join(''))} and ${domain} like ${likePrefix(rest)}`;
+  }
+  return sql`${select} (${reversedLocal} like ${likePrefix([...lower].reverse().join(''))}
+             or (lower(address) collate "C") like ${likePrefix(lower)} or ${domain} = ${lower})`;
 }
 
 /** A phone typed any way: read in the org's country, and as international without its "+". */
@@ -107,20 +125,36 @@ const nameLike = (q: string) => /\p{L}/u.test(q) && !q.includes('@');
 /**
  * How names are matched. `prefix`: a last name ("last first") or a first name ("first last")
  * starts with the search, served in order by the C-collation indexes, so a common fragment like
- * "smi" costs one page, not every Smith. `fuzzy`: trigram word similarity, tolerant of typos,
- * tried only when no name starts with the search.
+ * "smi" costs one page, not every Smith. `fuzzy`: tried only when no name starts with the search;
+ * each word of the search is matched to the organization's name words within a small edit
+ * distance (customer_name_words, a few thousand rows), and the names those words spell are looked
+ * up by prefix on the same indexes.
  */
-type NameMode = 'prefix' | 'fuzzy';
+type NameMode = { kind: 'prefix' } | { kind: 'fuzzy'; names: FuzzyName[] };
+/** "word word" as the customer's name may start, and how many edits the search is from it. */
+type FuzzyName = { name: string; edits: number };
+const PREFIX: NameMode = { kind: 'prefix' };
+
+const normalizedName = (q: string) => q.toLowerCase().trim().replace(/\s+/g, ' ');
 
 /** Name branches: (id, score, key) rows, scored below every identifier. */
 function nameMatches(orgId: string, q: string, mode: NameMode, filters: SQL): SQL[] {
-  const lower = q.toLowerCase().trim().replace(/\s+/g, ' ');
-  if (mode === 'fuzzy')
+  if (mode.kind === 'fuzzy') {
+    if (!mode.names.length) return [];
+    // Both orders a name is written in, each a range on its C-collation index (a pattern that is
+    // not a constant cannot use one), per spelling; one row per customer, at its closest spelling.
+    const spelled = (column: SQL) =>
+      sql`select c.id, (c.sort_name collate "C") as k from customers c
+          where c.org_id = ${orgId} and ${column} >= x.name and ${column} < (x.name || U&'\\+10FFFF') and ${filters}`;
     return [
-      sql`select c.id, (0.9 * word_similarity(${lower}, c.name_search))::float8 as score, (c.sort_name collate "C") as k
-          from customers c where c.org_id = ${orgId} and ${lower} <% c.name_search and ${filters}`,
+      sql`select c.id, c.score, c.k from (
+            select m.id, max(0.85 - 0.05 * x.edits)::float8 as score, min(m.k) as k
+            from unnest(${textArray(mode.names.map((n) => n.name))}, ${intArray(mode.names.map((n) => n.edits))}) x(name, edits)
+            cross join lateral (${spelled(sql`(c.sort_name collate "C")`)} union all ${spelled(sql`(c.name_search collate "C")`)}) m
+            group by m.id) c where true`,
     ];
-  const prefix = likePrefix(lower);
+  }
+  const prefix = likePrefix(normalizedName(q));
   return [
     sql`select c.id, 0.9::float8 as score, (c.sort_name collate "C") as k from customers c
         where c.org_id = ${orgId} and (c.sort_name collate "C") like ${prefix} and ${filters}`,
@@ -128,6 +162,46 @@ function nameMatches(orgId: string, q: string, mode: NameMode, filters: SQL): SQ
         where c.org_id = ${orgId} and (c.name_search collate "C") like ${prefix}
           and not coalesce((c.sort_name collate "C") like ${prefix}, false) and ${filters}`,
   ];
+}
+
+/** At most this many spellings of each searched word, and of whole names, are looked up. */
+const WORD_CANDIDATES = 6;
+const NAME_CANDIDATES = 64;
+
+/**
+ * The names a mistyped search may mean: for each of its (first three) words, the organization's
+ * name words within 1 edit (4 to 6 letters) or 2 (7 or more), a swap of two neighbouring letters
+ * counting as one; then every combination, closest first. Words of 3 letters or fewer only match
+ * exactly or swapped.
+ */
+async function fuzzyNames(db: DbOrTx, orgId: string, q: string): Promise<FuzzyName[]> {
+  const words = normalizedName(q).split(' ').filter((w) => /\p{L}/u.test(w)).slice(0, 3);
+  if (!words.length) return [];
+  const branches = words.map((word, i) => {
+    const letters = [...word];
+    const k = letters.length >= 7 ? 2 : letters.length >= 4 ? 1 : 0;
+    const swaps = letters.slice(1).map((_, j) => {
+      const swapped = [...letters];
+      [swapped[j], swapped[j + 1]] = [swapped[j + 1]!, swapped[j]!];
+      return swapped.join('');
+    });
+    return sql`(select ${i}::int as i, word,
+                 case when word = any(${textArray(swaps)}) and word <> ${word} then 1 else levenshtein_less_equal(${word}, word, ${k}) end as edits
+               from customer_name_words
+               where org_id = ${orgId} and length(word) between ${letters.length - k} and ${letters.length + k}
+                 and (word = any(${textArray(swaps)}) or levenshtein_less_equal(${word}, word, ${k}) <= ${k})
+               order by edits, word limit ${WORD_CANDIDATES})`;
+  });
+  const { rows } = await db.execute<{ i: number; word: string; edits: number }>(sql.join(branches, sql` union all `));
+  let names: FuzzyName[] = [{ name: '', edits: 0 }];
+  for (let i = 0; i < words.length; i++) {
+    const options = rows.filter((r) => r.i === i);
+    names = names.flatMap((n) => options.map((o) => ({ name: n.name ? `${n.name} ${o.word}` : o.word, edits: n.edits + o.edits })));
+  }
+  return names
+    .filter((n) => n.edits > 0)
+    .sort((a, b) => a.edits - b.edits)
+    .slice(0, NAME_CANDIDATES);
 }
 
 /** L2: one SQL condition per filter given; they combine with AND. */
@@ -220,39 +294,40 @@ export async function matchingIdsSql(db: DbOrTx, orgId: string, query: CustomerQ
 
 /** Prefix matching, unless the search names nobody that way and may be a mistyped name. */
 async function nameModeFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: ListContext): Promise<NameMode> {
-  if (!query.q || !nameLike(query.q)) return 'prefix';
-  const { ranked } = matching(orgId, query, ctx, 'prefix');
+  if (!query.q || !nameLike(query.q)) return PREFIX;
+  const { ranked } = matching(orgId, query, ctx, PREFIX);
   const found = await db.execute(sql`select 1 from (${ranked}) r limit 1`);
-  return found.rows.length ? 'prefix' : 'fuzzy';
+  return found.rows.length ? PREFIX : { kind: 'fuzzy', names: await fuzzyNames(db, orgId, query.q) };
 }
+
+export type CustomerPageIds = { ids: string[]; total: number; totalCapped: boolean; nextCursor: string | null };
 
 /**
  * One page of the list for a query: the ids in order, and the count (exact up to COUNT_CAP; past
  * it, capped, so that a broad filter on a million customers never counts a million rows).
  */
-export async function findCustomerPage(
-  db: DbOrTx,
-  orgId: string,
-  query: CustomerQuery,
-  ctx: ListContext,
-): Promise<{ ids: string[]; total: number; totalCapped: boolean }> {
-  const first = await pageFor(db, orgId, query, ctx, 'prefix');
+export async function findCustomerPage(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: ListContext): Promise<CustomerPageIds> {
+  const first = await pageFor(db, orgId, query, ctx, PREFIX);
   if (first.total > 0 || !query.q || !nameLike(query.q)) return first;
-  return pageFor(db, orgId, query, ctx, 'fuzzy');
+  return pageFor(db, orgId, query, ctx, { kind: 'fuzzy', names: await fuzzyNames(db, orgId, query.q) });
 }
 
-async function pageFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: ListContext, mode: NameMode) {
+async function pageFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: ListContext, mode: NameMode): Promise<CustomerPageIds> {
   const { ranked, filters } = matching(orgId, query, ctx, mode);
   const [key, desc] = sortOf(query, !!ranked);
   const direction = desc ? sql`desc` : sql`asc`;
   const offset = (query.page - 1) * query.pageSize;
   const limit = sql`limit ${query.pageSize} offset ${offset}`;
+  if (query.after && ranked) throw invalid('A search is paged by page number', [{ field: 'after', message: 'after pages a list without a search (q)' }]);
 
   let pageSql: SQL;
   let countSql: SQL;
   if (!ranked) {
-    const order = sql`${sortColumns[key as Exclude<SortKey, 'relevance'>]} ${direction}, c.id ${direction}`;
-    pageSql = sql`select c.id from customers c where c.org_id = ${orgId} and ${filters} order by ${order} ${limit}`;
+    const sortKey = key as Exclude<SortKey, 'relevance'>;
+    const rows = sql`select c.id, ${sortColumns[sortKey]}::text as v from customers c where c.org_id = ${orgId} and ${filters}`;
+    pageSql = query.after
+      ? keysetPage(rows, sortKey, desc, readCursor(query.after, query.sort ?? ''), query.pageSize)
+      : sql`${rows} order by ${sortColumns[sortKey]} ${direction}, c.id ${direction} ${limit}`;
     countSql = sql`select count(*)::int as n from (select 1 from customers c where c.org_id = ${orgId} and ${filters} limit ${COUNT_CAP + 1}) t`;
   } else {
     pageSql =
@@ -263,21 +338,69 @@ async function pageFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: Lis
     countSql = sql`select count(*)::int as n from (select 1 from (${ranked}) r limit ${COUNT_CAP + 1}) t`;
   }
 
-  const run = (on: DbOrTx) => concurrently(on, [() => on.execute<{ id: string }>(pageSql), () => on.execute<{ n: number }>(countSql)]);
-  // A long name has enough trigrams that a looser threshold still only finds near-misses: it lets
-  // a swapped pair of letters ("Lovleace") through. Short fragments keep the connection's 0.5.
-  const [page, count] =
-    mode === 'fuzzy' && longNameSearch(query.q)
-      ? await db.transaction(async (tx) => {
-          await tx.execute(sql`set local pg_trgm.word_similarity_threshold = 0.35`);
-          return run(tx);
-        })
-      : await run(db);
+  const [page, count] = await concurrently(db, [() => db.execute<{ id: string; v?: string | null }>(pageSql), () => db.execute<{ n: number }>(countSql)]);
   const n = count.rows[0]!.n;
-  return { ids: page.rows.map((r) => r.id), total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP };
+  const last = page.rows.at(-1);
+  const nextCursor = !ranked && last && page.rows.length === query.pageSize ? writeCursor(query.sort ?? '', last.v ?? null, last.id) : null;
+  return { ids: page.rows.map((r) => r.id), total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP, nextCursor };
 }
 
-const longNameSearch = (q: string | undefined) => !!q && q.replace(/[^\p{L}]/gu, '').length >= 7;
+/** Sort columns that may be null: PostgreSQL puts nulls last going up, first going down. */
+const nullableSorts = new Set<SortKey>(['name', 'email', 'phone', 'lastOrder']);
+
+type Cursor = { v: string | null; id: string };
+
+/**
+ * `after`: where the previous page ended, so that the next page starts there through the sort's
+ * index (a row comparison) instead of skipping every row before it; page 200 then costs what page
+ * 1 does. It names the sort it was made for, and a cursor for another sort is refused.
+ */
+function writeCursor(sort: string, v: string | null, id: string): string {
+  return Buffer.from(JSON.stringify([sort, v, id])).toString('base64url');
+}
+
+function readCursor(after: string, sort: string): Cursor {
+  const refuse = (message: string) => invalid('Not a valid list query: after', [{ field: 'after', message }]);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+  } catch {
+    throw refuse('after is the nextCursor of a previous page');
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3 || typeof parsed[0] !== 'string' || !(parsed[1] === null || typeof parsed[1] === 'string'))
+    throw refuse('after is the nextCursor of a previous page');
+  const [cursorSort, v, id] = parsed as [string, string | null, unknown];
+  if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw refuse('after is the nextCursor of a previous page');
+  if (cursorSort !== sort) throw refuse('after belongs to another sort; start again from page 1');
+  return { v, id };
+}
+
+/**
+ * The page after `cursor` in (sort column, id) order. Rows with a value continue by a row
+ * comparison; where the column may be null, the nulls (last going up, first going down) follow or
+ * precede in id order as a second branch. UNION ALL runs its branches in order, so the first
+ * `size` rows of the union are the page.
+ */
+function keysetPage(rows: SQL, key: Exclude<SortKey, 'relevance'>, desc: boolean, cursor: Cursor, size: number): SQL {
+  const column = sortColumns[key];
+  const nullable = nullableSorts.has(key);
+  const id = sql`${cursor.id}::uuid`;
+  const branch = (where: SQL, order: SQL) => sql`(${rows} and ${where} order by ${order} limit ${size})`;
+  const valuesUp = sql`${column} asc, c.id asc`;
+  const valuesDown = sql`${column} desc, c.id desc`;
+  let branches: SQL[];
+  if (!desc)
+    branches =
+      cursor.v === null
+        ? [branch(sql`${column} is null and c.id > ${id}`, sql`c.id asc`)]
+        : [branch(sql`(${column}, c.id) > (${cursor.v}, ${id})`, valuesUp), ...(nullable ? [branch(sql`${column} is null`, sql`c.id asc`)] : [])];
+  else
+    branches =
+      cursor.v === null
+        ? [branch(sql`${column} is null and c.id < ${id}`, sql`c.id desc`), branch(sql`${column} is not null`, valuesDown)]
+        : [branch(sql`(${column}, c.id) < (${cursor.v}, ${id})`, valuesDown)];
+  return sql`select id, v from (${sql.join(branches, sql` union all `)}) p limit ${size}`;
+}
 
 /** ORDER BY for a list's `sort` parameter outside a search (export keeps the list's order). */
 export function orderOf(sort: string | undefined): SQL {

@@ -139,7 +139,12 @@ export class CustomerService {
     if (!parsed.ok) throw invalid(`Not a valid list query: ${parsed.issues.map((i) => i.field).join(', ')}`, parsed.issues);
     const fields = await fieldsForQuery(this.db, actor.orgId, parsed.query);
     const page = await findCustomerPage(this.db, actor.orgId, parsed.query, { fields, country: actor.defaultCountry });
-    return { items: await loadCustomerListItems(this.db, actor.orgId, page.ids), total: page.total, totalCapped: page.totalCapped };
+    return {
+      items: await loadCustomerListItems(this.db, actor.orgId, page.ids),
+      total: page.total,
+      totalCapped: page.totalCapped,
+      nextCursor: page.nextCursor,
+    };
   }
 
   async create(actor: Actor, input: CustomerCreateParsed): Promise<Customer> {
