@@ -78,16 +78,18 @@ const likePrefix = (s: string) => `${s.replace(/[\\%_]/g, '\\$&')}%`;
 function identifierMatches(orgId: string, q: string, country: string): SQL {
   const lower = q.toLowerCase();
   const branches: SQL[] = [
-    sql`select id as customer_id, 2.0::float8 as score from customers
+    sql`select id as customer_id, 2.0::float8 as score, (sort_name collate "C") as k from customers
         where org_id = ${orgId} and (customer_number = ${q} or external_id = ${q})`,
-    sql`select customer_id, 1.2::float8 from custom_field_values where org_id = ${orgId} and lower(value_text) = ${lower}`,
+    sql`select customer_id, 1.2::float8, (value_text collate "C") from custom_field_values where org_id = ${orgId} and lower(value_text) = ${lower}`,
   ];
   const phones = phoneCandidates(q, country);
   if (phones.length)
-    branches.push(sql`select customer_id, 1.5::float8 from customer_phones where org_id = ${orgId} and e164 = any(${textArray(phones)})`);
+    branches.push(
+      sql`select customer_id, 1.5::float8, (e164 collate "C") from customer_phones where org_id = ${orgId} and e164 = any(${textArray(phones)})`,
+    );
   const email = emailFragmentMatch(orgId, lower);
   if (email) branches.push(email);
-  return sql`select customer_id, max(score) as score from (${sql.join(branches, sql` union all `)}) s group by customer_id`;
+  return sql`select customer_id, max(score) as score, min(k) as k from (${sql.join(branches, sql` union all `)}) s group by customer_id`;
 }
 
 /**
@@ -98,17 +100,21 @@ function identifierMatches(orgId: string, q: string, country: string): SQL {
  */
 function emailFragmentMatch(orgId: string, lower: string): SQL | null {
   if (lower.length < 3 || /\s/.test(lower) || !/[@.]/.test(lower)) return null;
-  const select = sql`select customer_id, 1.0::float8 from customer_emails where org_id = ${orgId} and`;
+  const select = sql`select customer_id, 1.0::float8, (lower(address) collate "C") from customer_emails where org_id = ${orgId} and`;
+  // Ranges rather than LIKE: the same index condition without a filter that recomputes the
+  // expression on every row of a common ending.
+  const startsWith = (column: SQL, prefix: string) => sql`${column} >= ${prefix} and ${column} < ${`${prefix}\u{10FFFF}`}`;
   const reversedLocal = sql`(reverse(lower(split_part(address, '@', 1))) collate "C")`;
   const domain = sql`lower(split_part(address, '@', 2))`;
+  const reversed = (s: string) => [...s].reverse().join('');
   const at = lower.indexOf('@');
   if (at >= 0) {
     const [local, rest] = [lower.slice(0, at), lower.slice(at + 1)];
     if (!local) return sql`${select} ${domain} = ${rest}`;
-    return sql`${select} ${reversedLocal} like ${likePrefix([...local].reverse().join(''))} and ${domain} like ${likePrefix(rest)}`;
+    return sql`${select} ${startsWith(reversedLocal, reversed(local))}${rest ? sql` and ${domain} like ${likePrefix(rest)}` : sql``}`;
   }
-  return sql`${select} (${reversedLocal} like ${likePrefix([...lower].reverse().join(''))}
-             or (lower(address) collate "C") like ${likePrefix(lower)} or ${domain} = ${lower})`;
+  return sql`${select} ((${startsWith(reversedLocal, reversed(lower))})
+             or (${startsWith(sql`(lower(address) collate "C")`, lower)}) or ${domain} = ${lower})`;
 }
 
 /** A phone typed any way: read in the org's country, and as international without its "+". */
@@ -267,17 +273,23 @@ type ListContext = { fields: FieldDefinition[]; country: string };
  * names. Without a search, every customer the filters keep.
  */
 function matching(orgId: string, query: CustomerQuery, ctx: ListContext, mode: NameMode) {
-  const filters = sql.join([sql`true`, ...filterConditions(query, ctx.fields)], sql` and `);
+  const conditions = filterConditions(query, ctx.fields);
+  const filters = sql.join([sql`true`, ...conditions], sql` and `);
   if (!query.q) return { ranked: null, filters };
   const ident = identifierMatches(orgId, query.q, ctx.country);
   const names = nameLike(query.q) ? nameMatches(orgId, query.q, mode, filters) : [];
   // Name hits leave out customers an identifier found (they rank higher there) instead of a
   // GROUP BY over every hit: each name branch then keeps its index order, and PostgreSQL merges
   // the branches and stops at the page's last row.
+  // Identifier hits are ordered by what they matched (the email address, …) after their score,
+  // and read customers only to filter: "turcotte@" then costs an index-only scan of the emails,
+  // not a visit to each of thousands of customers to sort them by name.
+  const identified = conditions.length
+    ? sql`select c.id, i.score, i.k from (${ident}) i join customers c on c.id = i.customer_id where c.org_id = ${orgId} and ${filters}`
+    : sql`select i.customer_id as id, i.score, i.k from (${ident}) i`;
   const ranked = sql.join(
     [
-      sql`select c.id, i.score, (c.sort_name collate "C") as k from (${ident}) i join customers c on c.id = i.customer_id
-          where c.org_id = ${orgId} and ${filters}`,
+      identified,
       ...names.map((branch) => sql`${branch} and c.id not in (select customer_id from (${ident}) x)`),
     ],
     sql` union all `,
@@ -307,9 +319,13 @@ export type CustomerPageIds = { ids: string[]; total: number; totalCapped: boole
  * it, capped, so that a broad filter on a million customers never counts a million rows).
  */
 export async function findCustomerPage(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: ListContext): Promise<CustomerPageIds> {
-  const first = await pageFor(db, orgId, query, ctx, PREFIX);
-  if (first.total > 0 || !query.q || !nameLike(query.q)) return first;
-  return pageFor(db, orgId, query, ctx, { kind: 'fuzzy', names: await fuzzyNames(db, orgId, query.q) });
+  const q = query.q;
+  if (!q || !nameLike(q)) return pageFor(db, orgId, query, ctx, PREFIX);
+  // The spellings a typo may mean are looked up alongside the prefix page (a small query on a few
+  // thousand words), so that a mistyped name costs two round trips, not three.
+  const [first, names] = await concurrently(db, [() => pageFor(db, orgId, query, ctx, PREFIX), () => fuzzyNames(db, orgId, q)]);
+  if (first.total > 0) return first;
+  return pageFor(db, orgId, query, ctx, { kind: 'fuzzy', names });
 }
 
 async function pageFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: ListContext, mode: NameMode): Promise<CustomerPageIds> {
@@ -325,10 +341,15 @@ async function pageFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: Lis
   if (!ranked) {
     const sortKey = key as Exclude<SortKey, 'relevance'>;
     const rows = sql`select c.id, ${sortColumns[sortKey]}::text as v from customers c where c.org_id = ${orgId} and ${filters}`;
-    pageSql = query.after
-      ? keysetPage(rows, sortKey, desc, readCursor(query.after, query.sort ?? ''), query.pageSize)
+    const cursor = query.after ? readCursor(query.after, query.sort ?? '') : null;
+    pageSql = cursor
+      ? keysetPage(rows, sortKey, desc, cursor, query.pageSize)
       : sql`${rows} order by ${sortColumns[sortKey]} ${direction}, c.id ${direction} ${limit}`;
-    countSql = sql`select count(*)::int as n from (select 1 from customers c where c.org_id = ${orgId} and ${filters} limit ${COUNT_CAP + 1}) t`;
+    // After a cursor, the rows before it are the pages already walked, as many as the page number
+    // says; only the rows after it are counted, up to the cap, along the same index as the page.
+    countSql = cursor
+      ? sql`select (${offset} + count(*))::int as n from (${keysetPage(rows, sortKey, desc, cursor, Math.max(1, COUNT_CAP + 1 - offset))}) t`
+      : sql`select count(*)::int as n from (select 1 from customers c where c.org_id = ${orgId} and ${filters} limit ${COUNT_CAP + 1}) t`;
   } else {
     pageSql =
       key === 'relevance'
