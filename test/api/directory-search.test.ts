@@ -80,6 +80,24 @@ describe('search (L4)', () => {
     expect((await staff.get('/api/customers?q=020%207946%200111')).body.items[0].id).toBe(c.id);
   });
 
+  it('forgets the name words of an erased or deleted person, keeps those others still have', async () => {
+    const words = async () =>
+      (await foyer.database.pool.query<{ word: string }>(`select word from customer_name_words where org_id = $1`, [staff.orgId])).rows.map((r) => r.word);
+    const erased = (await staff.post('/api/customers', { firstName: 'Zebulon', lastName: 'Quixotic' })).body;
+    const deleted = (await staff.post('/api/customers', { firstName: 'Ada', lastName: 'Xanthippe' })).body;
+    expect(await words()).toEqual(expect.arrayContaining(['zebulon', 'quixotic', 'xanthippe']));
+    expect((await staff.get('/api/customers?q=Zebulon%20Quixtoic')).body.items[0]?.id).toBe(erased.id);
+
+    expect((await staff.post(`/api/customers/${erased.id}/erase`, {})).status).toBe(200);
+    expect((await staff.delete(`/api/customers/${deleted.id}`)).status).toBe(204);
+    const left = await words();
+    expect(left).not.toContain('zebulon');
+    expect(left).not.toContain('quixotic');
+    expect(left).not.toContain('xanthippe');
+    expect(left).toContain('ada'); // Ada Lovelace still has it
+    expect((await staff.get('/api/customers?q=Zebulon%20Quixtoic')).body.items).toEqual([]);
+  });
+
   it('finds nothing for nonsense, without error', async () => {
     const res = await staff.get('/api/customers?q=zzqxv');
     expect(res.status).toBe(200);

@@ -227,7 +227,9 @@ export class CustomerService {
     await this.db.transaction(async (tx) => {
       if (!(await repo.lockCustomer(tx, actor.orgId, id))) throw notFound();
       const before = (await repo.loadCustomers(tx, actor.orgId, [id]))[0]!;
+      const words = await repo.nameWordsOf(tx, actor.orgId, id);
       await repo.deleteCustomer(tx, actor.orgId, id);
+      await repo.pruneNameWords(tx, actor.orgId, words);
       await this.audit(tx, actor, id, 'deleted', diff(auditView(before), null));
     }).then(customerChanged(actor.orgId, id));
   }
