@@ -171,21 +171,21 @@ function nameMatches(orgId: string, q: string, mode: NameMode, filters: SQL): SQ
 }
 
 /** At most this many spellings of each searched word, and of whole names, are looked up. */
-const WORD_CANDIDATES = 6;
-const NAME_CANDIDATES = 64;
+const WORD_CANDIDATES = 12;
+const NAME_CANDIDATES = 100;
 
 /**
  * The names a mistyped search may mean: for each of its (first three) words, the organization's
- * name words within 1 edit (4 to 6 letters) or 2 (7 or more), a swap of two neighbouring letters
- * counting as one; then every combination, closest first. Words of 3 letters or fewer only match
- * exactly or swapped.
+ * name words within 1 edit (3 to 6 letters) or 2 (7 or more), a swap of two neighbouring letters
+ * counting as one, the closest first (then those with the same first letter and length); then
+ * every combination, closest first. Words of 1 or 2 letters only match exactly or swapped.
  */
 async function fuzzyNames(db: DbOrTx, orgId: string, q: string): Promise<FuzzyName[]> {
   const words = normalizedName(q).split(' ').filter((w) => /\p{L}/u.test(w)).slice(0, 3);
   if (!words.length) return [];
   const branches = words.map((word, i) => {
     const letters = [...word];
-    const k = letters.length >= 7 ? 2 : letters.length >= 4 ? 1 : 0;
+    const k = letters.length >= 7 ? 2 : letters.length >= 3 ? 1 : 0;
     const swaps = letters.slice(1).map((_, j) => {
       const swapped = [...letters];
       [swapped[j], swapped[j + 1]] = [swapped[j + 1]!, swapped[j]!];
@@ -196,7 +196,8 @@ async function fuzzyNames(db: DbOrTx, orgId: string, q: string): Promise<FuzzyNa
                from customer_name_words
                where org_id = ${orgId} and length(word) between ${letters.length - k} and ${letters.length + k}
                  and (word = any(${textArray(swaps)}) or levenshtein_less_equal(${word}, word, ${k}) <= ${k})
-               order by edits, word limit ${WORD_CANDIDATES})`;
+               order by edits, left(word, 1) <> ${letters[0]!}, abs(length(word) - ${letters.length}), word
+               limit ${WORD_CANDIDATES})`;
   });
   const { rows } = await db.execute<{ i: number; word: string; edits: number }>(sql.join(branches, sql` union all `));
   let names: FuzzyName[] = [{ name: '', edits: 0 }];
@@ -284,16 +285,14 @@ function matching(orgId: string, query: CustomerQuery, ctx: ListContext, mode: N
   // Identifier hits are ordered by what they matched (the email address, …) after their score,
   // and read customers only to filter: "turcotte@" then costs an index-only scan of the emails,
   // not a visit to each of thousands of customers to sort them by name.
+  // The identifier hits are found once (a materialized CTE), however many branches read them.
   const identified = conditions.length
-    ? sql`select c.id, i.score, i.k from (${ident}) i join customers c on c.id = i.customer_id where c.org_id = ${orgId} and ${filters}`
-    : sql`select i.customer_id as id, i.score, i.k from (${ident}) i`;
-  const ranked = sql.join(
-    [
-      identified,
-      ...names.map((branch) => sql`${branch} and c.id not in (select customer_id from (${ident}) x)`),
-    ],
+    ? sql`select c.id, i.score, i.k from ident i join customers c on c.id = i.customer_id where c.org_id = ${orgId} and ${filters}`
+    : sql`select i.customer_id as id, i.score, i.k from ident i`;
+  const ranked = sql`with ident as materialized (${ident}) ${sql.join(
+    [identified, ...names.map((branch) => sql`${branch} and c.id not in (select customer_id from ident)`)],
     sql` union all `,
-  );
+  )}`;
   return { ranked, filters };
 }
 
@@ -321,11 +320,16 @@ export type CustomerPageIds = { ids: string[]; total: number; totalCapped: boole
 export async function findCustomerPage(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: ListContext): Promise<CustomerPageIds> {
   const q = query.q;
   if (!q || !nameLike(q)) return pageFor(db, orgId, query, ctx, PREFIX);
-  // The spellings a typo may mean are looked up alongside the prefix page (a small query on a few
-  // thousand words), so that a mistyped name costs two round trips, not three.
-  const [first, names] = await concurrently(db, [() => pageFor(db, orgId, query, ctx, PREFIX), () => fuzzyNames(db, orgId, q)]);
+  // For a name long enough to be typed whole, the spellings a typo may mean are looked up
+  // alongside the prefix page, so that a mistyped name costs two round trips, not three. A short
+  // fragment, typed on the way to a name, nearly always has prefix hits: it does not pay for them.
+  const whole = q.replace(/[^\p{L}]/gu, '').length >= 6;
+  const [first, early] = await concurrently(db, [
+    () => pageFor(db, orgId, query, ctx, PREFIX),
+    () => (whole ? fuzzyNames(db, orgId, q) : Promise.resolve(null)),
+  ]);
   if (first.total > 0) return first;
-  return pageFor(db, orgId, query, ctx, { kind: 'fuzzy', names });
+  return pageFor(db, orgId, query, ctx, { kind: 'fuzzy', names: early ?? (await fuzzyNames(db, orgId, q)) });
 }
 
 async function pageFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: ListContext, mode: NameMode): Promise<CustomerPageIds> {
