@@ -127,12 +127,11 @@ export const customerEmails = pgTable(
     position: integer('position').notNull(),
   },
   (t) => [
-    // C5: an email belongs to one customer of an organization, whatever its case.
-    uniqueIndex('customer_emails_org_address_idx').on(t.orgId, sql`lower(${t.address})`),
-    // Partial-email search, by bytes ("C"): an address's start ("ada.love") on the first, the end
-    // of its local part ("lovelace@", "lovelace87@gma") on the reversed local part. Two btrees
-    // instead of a trigram index: a fraction of the cost to load, and a fragment is one range.
-    index('customer_emails_org_address_c_idx').on(t.orgId, sql`(lower(${t.address}) collate "C")`),
+    // C5: an email belongs to one customer of an organization, whatever its case. By bytes ("C",
+    // the same equality): it also serves partial-email search by the start of an address.
+    uniqueIndex('customer_emails_org_address_idx').on(t.orgId, sql`(lower(${t.address}) collate "C")`),
+    // Partial-email search by the end of a local part ("lovelace@", "lovelace87@gma"), by bytes:
+    // a btree instead of a trigram index, a fraction of the cost to load, and a fragment is one range.
     // The customer and the address ride along so that a common ending ("turcotte@", thousands
     // of addresses) is counted and ordered by an index-only scan.
     index('customer_emails_org_local_reversed_idx').on(

@@ -206,7 +206,7 @@ export async function findEmailHolders(db: DbOrTx, orgId: string, addresses: str
     .where(
       and(
         eq(customerEmails.orgId, orgId),
-        inArray(sql`lower(${customerEmails.address})`, lowered),
+        inArray(sql`(lower(${customerEmails.address}) collate "C")`, lowered),
         exceptCustomerId ? ne(customerEmails.customerId, exceptCustomerId) : undefined,
       ),
     );
