@@ -164,7 +164,7 @@ function nameMatches(orgId: string, q: string, mode: NameMode, filters: SQL): SQ
   return [
     sql`select c.id, 0.9::float8 as score, (c.sort_name collate "C") as k from customers c
         where c.org_id = ${orgId} and (c.sort_name collate "C") like ${prefix} and ${filters}`,
-    sql`select c.id, 0.8::float8, (c.name_search collate "C") from customers c
+    sql`select c.id, 0.8::float8 as score, (c.name_search collate "C") as k from customers c
         where c.org_id = ${orgId} and (c.name_search collate "C") like ${prefix}
           and not coalesce((c.sort_name collate "C") like ${prefix}, false) and ${filters}`,
   ];
@@ -276,12 +276,11 @@ type ListContext = { fields: FieldDefinition[]; country: string };
 function matching(orgId: string, query: CustomerQuery, ctx: ListContext, mode: NameMode) {
   const conditions = filterConditions(query, ctx.fields);
   const filters = sql.join([sql`true`, ...conditions], sql` and `);
-  if (!query.q) return { ranked: null, filters };
+  if (!query.q) return { ranked: null, rankedTop: null, filters };
   const ident = identifierMatches(orgId, query.q, ctx.country);
   const names = nameLike(query.q) ? nameMatches(orgId, query.q, mode, filters) : [];
   // Name hits leave out customers an identifier found (they rank higher there) instead of a
-  // GROUP BY over every hit: each name branch then keeps its index order, and PostgreSQL merges
-  // the branches and stops at the page's last row.
+  // GROUP BY over every hit, so that each name branch keeps its index order.
   // Identifier hits are ordered by what they matched (the email address, …) after their score,
   // and read customers only to filter: "turcotte@" then costs an index-only scan of the emails,
   // not a visit to each of thousands of customers to sort them by name.
@@ -289,11 +288,16 @@ function matching(orgId: string, query: CustomerQuery, ctx: ListContext, mode: N
   const identified = conditions.length
     ? sql`select c.id, i.score, i.k from ident i join customers c on c.id = i.customer_id where c.org_id = ${orgId} and ${filters}`
     : sql`select i.customer_id as id, i.score, i.k from ident i`;
-  const ranked = sql`with ident as materialized (${ident}) ${sql.join(
-    [identified, ...names.map((branch) => sql`${branch} and c.id not in (select customer_id from ident)`)],
-    sql` union all `,
-  )}`;
-  return { ranked, filters };
+  const branches = [identified, ...names.map((branch) => sql`${branch} and c.id not in (select customer_id from ident)`)];
+  const union = (parts: SQL[]) => sql`with ident as materialized (${ident}) ${sql.join(parts, sql` union all `)}`;
+  const ranked = union(branches);
+  /**
+   * The best `n` of each branch, each in its own order (a name branch's score is one constant,
+   * so its index order is its rank): a relevance page then reads a page's worth from each index
+   * instead of every hit of a common fragment.
+   */
+  const rankedTop = (n: number) => union(branches.map((b) => sql`(${b} order by score desc, k asc, id asc limit ${n})`));
+  return { ranked, rankedTop, filters };
 }
 
 /** `select id …` of every customer a query matches, for set-based bulk actions and export (L5). */
@@ -333,7 +337,7 @@ export async function findCustomerPage(db: DbOrTx, orgId: string, query: Custome
 }
 
 async function pageFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: ListContext, mode: NameMode): Promise<CustomerPageIds> {
-  const { ranked, filters } = matching(orgId, query, ctx, mode);
+  const { ranked, rankedTop, filters } = matching(orgId, query, ctx, mode);
   const [key, desc] = sortOf(query, !!ranked);
   const direction = desc ? sql`desc` : sql`asc`;
   const offset = (query.page - 1) * query.pageSize;
@@ -357,7 +361,7 @@ async function pageFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: Lis
   } else {
     pageSql =
       key === 'relevance'
-        ? sql`select id from (${ranked}) r order by score desc, k asc, id asc ${limit}`
+        ? sql`select id from (${rankedTop!(offset + query.pageSize)}) r order by score desc, k asc, id asc ${limit}`
         : sql`select c.id from (${ranked}) r join customers c on c.id = r.id
               order by ${sortColumns[key]} ${direction}, c.id ${direction} ${limit}`;
     countSql = sql`select count(*)::int as n from (select 1 from (${ranked}) r limit ${COUNT_CAP + 1}) t`;

@@ -722,12 +722,12 @@ async function addNameWords(client: pg.PoolClient, orgId: string, namesUsed: Set
 }
 
 /**
- * Btrees whose keys arrive in random order (names, emails, phones): kept row by row they cost
- * about 40% of the load (a leaf page found and split per row); sorted and built once at the end,
- * a few seconds each. Only done into a new installation's tables (fewer than FEW_CUSTOMERS rows,
- * such as the demo's): the drop locks the tables until the seed commits, so the running server's
- * customer reads wait for it; the unique email index, rebuilt, still checks every address. Needs
- * the tables' owner; otherwise every index is kept row by row.
+ * Btrees whose keys arrive in random order (names, emails, phones, custom values): kept row by
+ * row they cost most of the load (a leaf page found, and often split, per row); sorted and built
+ * once at the end, a few seconds each. Only done into a new installation's tables (fewer than
+ * FEW_CUSTOMERS rows, such as the demo's): the drop locks the tables until the seed commits, so
+ * the running server's customer reads wait for it; the unique email index, rebuilt, still checks
+ * every address. Needs the tables' owner; otherwise every index is kept row by row.
  */
 const FEW_CUSTOMERS = 1000;
 const REBUILT_AFTER_LOAD = [
@@ -738,6 +738,9 @@ const REBUILT_AFTER_LOAD = [
   'customer_emails_org_address_idx',
   'customer_emails_org_local_reversed_idx',
   'customer_phones_org_e164_idx',
+  'custom_field_values_field_text_idx',
+  'custom_field_values_org_text_idx',
+  'custom_field_values_field_number_idx',
 ];
 
 async function deferIndexes(client: pg.PoolClient): Promise<{ name: string; definition: string }[]> {
