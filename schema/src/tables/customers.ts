@@ -85,7 +85,9 @@ export const customers = pgTable(
     // Name order and name prefixes compare bytes ("C" collation): names are lowercased already,
     // and byte comparisons keep sorting and prefix search on a million rows cheap.
     index('customers_org_sort_name_c_idx').on(t.orgId, sql`(${t.sortName} collate "C")`, t.id),
-    index('customers_org_name_search_c_idx').on(t.orgId, sql`(${t.nameSearch} collate "C")`, t.id),
+    // With the "last first" key too: a first-name prefix search leaves out the customers the
+    // last-name branch found, and counts its hits, by an index-only scan.
+    index('customers_org_name_search_c_idx').on(t.orgId, sql`(${t.nameSearch} collate "C")`, t.id, sql`(${t.sortName} collate "C")`),
     index('customers_tag_ids_idx').using('gin', t.tagIds),
     index('customers_org_primary_email_idx').on(t.orgId, t.primaryEmail, t.id),
     index('customers_org_primary_phone_idx').on(t.orgId, t.primaryPhone, t.id),
