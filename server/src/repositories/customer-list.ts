@@ -178,7 +178,8 @@ const NAME_CANDIDATES = 100;
  * The names a mistyped search may mean: for each of its (first three) words, the organization's
  * name words within 1 edit (3 to 6 letters) or 2 (7 or more), a swap of two neighbouring letters
  * counting as one, the closest first (then those with the same first letter and length); then
- * every combination, closest first. Words of 1 or 2 letters only match exactly or swapped.
+ * every combination, closest first. Words of 1 or 2 letters only match exactly or swapped; two
+ * slips in the first two letters are not looked for.
  */
 async function fuzzyNames(db: DbOrTx, orgId: string, q: string): Promise<FuzzyName[]> {
   const words = normalizedName(q).split(' ').filter((w) => /\p{L}/u.test(w)).slice(0, 3);
@@ -186,6 +187,9 @@ async function fuzzyNames(db: DbOrTx, orgId: string, q: string): Promise<FuzzyNa
   const branches = words.map((word, i) => {
     const letters = [...word];
     const k = letters.length >= 7 ? 2 : letters.length >= 3 ? 1 : 0;
+    // One of the first two letters stays in the first two places through any one slip there
+    // (changed, dropped, doubled or swapped): a cheap test that spares most words the distance.
+    const firstTwo = letters.slice(0, 2);
     const swaps = letters.slice(1).map((_, j) => {
       const swapped = [...letters];
       [swapped[j], swapped[j + 1]] = [swapped[j + 1]!, swapped[j]!];
@@ -195,6 +199,7 @@ async function fuzzyNames(db: DbOrTx, orgId: string, q: string): Promise<FuzzyNa
                  case when word = any(${textArray(swaps)}) and word <> ${word} then 1 else levenshtein_less_equal(${word}, word, ${k}) end as edits
                from customer_name_words
                where org_id = ${orgId} and length(word) between ${letters.length - k} and ${letters.length + k}
+                 and (left(word, 1) = any(${textArray(firstTwo)}) or substr(word, 2, 1) = any(${textArray(firstTwo)}))
                  and (word = any(${textArray(swaps)}) or levenshtein_less_equal(${word}, word, ${k}) <= ${k})
                order by edits, left(word, 1) <> ${letters[0]!}, abs(length(word) - ${letters.length}), word
                limit ${WORD_CANDIDATES})`;
