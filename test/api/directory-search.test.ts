@@ -48,7 +48,11 @@ describe('search (L4)', () => {
     ['a name with a typo', 'Ada Lovelcae'],
     ['a last name with a typo', 'Lovleace'],
     ['a partial email', 'lovelace@'],
+    ['the end of a local part', 'a.lovelace@'],
+    ['a local part and the start of its domain', 'lovelace@analyt'],
+    ['the start of an address', 'ada.love'],
     ['an email domain', '@analytical.test'],
+    ['an email domain without its @', 'analytical.test'],
     ['the phone in international form', '+44 20 7946 0958'],
     ['the phone in national form', '020 7946 0958'],
     ['the phone with 00', '0044 20 79460958'],
@@ -74,6 +78,24 @@ describe('search (L4)', () => {
     const profile = (await staff.get(`/api/customers/${c.id}`)).body;
     expect(profile.previousPhones.map((p: { e164: string }) => p.e164)).toEqual(['+442079460111']);
     expect((await staff.get('/api/customers?q=020%207946%200111')).body.items[0].id).toBe(c.id);
+  });
+
+  it('forgets the name words of an erased or deleted person, keeps those others still have', async () => {
+    const words = async () =>
+      (await foyer.database.pool.query<{ word: string }>(`select word from customer_name_words where org_id = $1`, [staff.orgId])).rows.map((r) => r.word);
+    const erased = (await staff.post('/api/customers', { firstName: 'Zebulon', lastName: 'Quixotic' })).body;
+    const deleted = (await staff.post('/api/customers', { firstName: 'Ada', lastName: 'Xanthippe' })).body;
+    expect(await words()).toEqual(expect.arrayContaining(['zebulon', 'quixotic', 'xanthippe']));
+    expect((await staff.get('/api/customers?q=Zebulon%20Quixtoic')).body.items[0]?.id).toBe(erased.id);
+
+    expect((await staff.post(`/api/customers/${erased.id}/erase`, {})).status).toBe(200);
+    expect((await staff.delete(`/api/customers/${deleted.id}`)).status).toBe(204);
+    const left = await words();
+    expect(left).not.toContain('zebulon');
+    expect(left).not.toContain('quixotic');
+    expect(left).not.toContain('xanthippe');
+    expect(left).toContain('ada'); // Ada Lovelace still has it
+    expect((await staff.get('/api/customers?q=Zebulon%20Quixtoic')).body.items).toEqual([]);
   });
 
   it('finds nothing for nonsense, without error', async () => {
@@ -122,6 +144,59 @@ describe('filters and sorts (L2, L3)', () => {
   it('lists the valid parameters when one is unknown', async () => {
     const res = await staff.get('/api/customers?colour=red');
     expect(res.body.error.issues[0].message).toMatch(/Valid: q, tags, tagMode/);
+  });
+});
+
+describe('paging by cursor (L1)', () => {
+  type Page = { items: { id: string }[]; total: number; totalCapped: boolean; nextCursor: string | null };
+  const ids = (page: Page) => page.items.map((c) => c.id);
+
+  /** Every page of a list, following nextCursor as the list's Next link does. */
+  async function walk(query: string): Promise<{ pages: Page[]; all: string[] }> {
+    const pages: Page[] = [(await staff.get(`/api/customers?${query}&pageSize=2`)).body];
+    while (pages.at(-1)!.nextCursor) {
+      const after = encodeURIComponent(pages.at(-1)!.nextCursor!);
+      const res = await staff.get(`/api/customers?${query}&pageSize=2&page=${pages.length + 1}&after=${after}`);
+      expect(res.status).toBe(200);
+      pages.push(res.body);
+    }
+    return { pages, all: pages.flatMap(ids) };
+  }
+
+  beforeAll(async () => {
+    // Nulls in the sort column: no name at all, and no email.
+    await staff.post('/api/customers', { emails: ['nameless@cursor.test'], language: 'en' });
+    await staff.post('/api/customers', { firstName: 'Nomail', lastName: 'Person', language: 'en' });
+  });
+
+  it.each(['sort=name', 'sort=-name', 'sort=email', 'sort=-email', 'sort=-created', 'sort=clv'])(
+    'walks the same rows by cursor as by page number (%s), nulls included',
+    async (sort) => {
+      const query = `${sort}&language=en`;
+      const everything = (await staff.get(`/api/customers?${query}&pageSize=200`)).body as Page;
+      const { pages, all } = await walk(query);
+      expect(all).toEqual(ids(everything));
+      expect(new Set(all).size).toBe(all.length);
+      // The total after a cursor is the pages walked plus the rows after it: the same total.
+      for (const page of pages) expect(page.total).toBe(everything.total);
+    },
+  );
+
+  it('gives no cursor for a search, nor on the last page', async () => {
+    expect((await staff.get('/api/customers?q=ada')).body.nextCursor).toBeNull();
+    const { pages } = await walk('sort=name');
+    expect(pages.at(-1)!.nextCursor).toBeNull();
+  });
+
+  it.each([
+    ['a garbled cursor', 'sort=name&page=2&after=nonsense'],
+    ['a cursor of another sort', 'sort=-name&page=2&after=CURSOR'],
+    ['a cursor with a search', 'q=ada&sort=name&page=2&after=CURSOR'],
+  ])('refuses %s with 400 naming after', async (_, qs) => {
+    const cursor = (await staff.get('/api/customers?sort=name&pageSize=1')).body.nextCursor as string;
+    const res = await staff.get(`/api/customers?${qs.replace('CURSOR', encodeURIComponent(cursor))}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues.map((i: { field: string }) => i.field)).toContain('after');
   });
 });
 

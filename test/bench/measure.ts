@@ -28,6 +28,13 @@ export class BenchClient {
     this.cookie = res.headers.get('set-cookie')!.split(';')[0]!;
   }
 
+  /** An untimed GET's body (preparing requests). */
+  async json<T>(path: string): Promise<T> {
+    const res = await fetch(this.baseUrl + path, { headers: { cookie: this.cookie } });
+    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
   async get(request: BenchRequest): Promise<Timed> {
     const started = performance.now();
     const res = await fetch(this.baseUrl + request.path, { headers: { cookie: this.cookie } });

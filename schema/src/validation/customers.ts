@@ -248,6 +248,8 @@ export const CustomerPageSchema = z
     /** Exact up to COUNT_CAP; past it, COUNT_CAP with `totalCapped`. */
     total: z.number().int(),
     totalCapped: z.boolean(),
+    /** For a list without a search: pass as `after` (with the next page number) for the next page. */
+    nextCursor: z.string().nullable(),
   })
   .meta({ id: 'CustomerPage' });
 export type CustomerPage = z.infer<typeof CustomerPageSchema>;

@@ -42,6 +42,11 @@ export const CustomerQuerySchema = z
       .regex(new RegExp(`^-?(${sortKeys.join('|')})$`), `sort is one of ${sortKeys.join(', ')}, with - before it for descending`)
       .optional(),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
+    /**
+     * The previous page's `nextCursor`: the page then continues from there through the sort's
+     * index instead of skipping the rows before it (`page` still says which page it is).
+     */
+    after: z.string().max(1000).optional(),
     pageSize: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, ne, sql, type AnyColumn } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, ne, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import {
   companies,
   customerAddresses,
@@ -210,7 +210,7 @@ export async function findEmailHolders(db: DbOrTx, orgId: string, addresses: str
     .where(
       and(
         eq(customerEmails.orgId, orgId),
-        inArray(sql`lower(${customerEmails.address})`, lowered),
+        inArray(sql`(lower(${customerEmails.address}) collate "C")`, lowered),
         exceptCustomerId ? ne(customerEmails.customerId, exceptCustomerId) : undefined,
       ),
     );
@@ -238,6 +238,7 @@ export async function countListMemberships(db: DbOrTx, orgId: string, customerId
 
 /** C9: removes everything that is the person's own and blanks the row's personal columns. */
 export async function eraseCustomerData(tx: DbOrTx, orgId: string, customerId: string) {
+  const words = await nameWordsOf(tx, orgId, customerId);
   const mine = <T extends { orgId: AnyColumn; customerId: AnyColumn }>(t: T) => and(eq(t.orgId, orgId), eq(t.customerId, customerId));
   await tx.delete(customerEmails).where(mine(customerEmails));
   await tx.delete(customerPhones).where(mine(customerPhones));
@@ -270,4 +271,31 @@ export async function eraseCustomerData(tx: DbOrTx, orgId: string, customerId: s
       updatedAt: sql`now()`,
     })
     .where(and(eq(customers.orgId, orgId), eq(customers.id, customerId)));
+  await pruneNameWords(tx, orgId, words);
+}
+
+/** The words of a customer's name, as customer_name_words holds them. */
+export async function nameWordsOf(tx: DbOrTx, orgId: string, customerId: string): Promise<string[]> {
+  const { rows } = await tx.execute<{ w: string }>(
+    sql`select distinct w from customers c, regexp_split_to_table(c.name_search, ' ') w
+        where c.org_id = ${orgId} and c.id = ${customerId} and w <> ''`,
+  );
+  return rows.map((r) => r.w);
+}
+
+/**
+ * Drops name words (typo search's vocabulary) that no customer of the organization's name starts
+ * with any more, in either order, so that an erased or deleted person's name does not linger
+ * there. Both checks are ranges on the name indexes. A word only found inside a longer name
+ * ("ann" of "Mary Ann Smith") goes too; that name's other words still find it.
+ */
+export async function pruneNameWords(tx: DbOrTx, orgId: string, words: string[]) {
+  if (!words.length) return;
+  const startsWith = (column: SQL) => sql`(${column} = w.word or (${column} >= w.word || ' ' and ${column} < w.word || U&' \\+10FFFF'))`;
+  await tx.execute(
+    sql`delete from customer_name_words w
+        where w.org_id = ${orgId} and w.word = any(${sql.param(words)}::text[])
+          and not exists (select 1 from customers c where c.org_id = ${orgId} and ${startsWith(sql`(c.sort_name collate "C")`)})
+          and not exists (select 1 from customers c where c.org_id = ${orgId} and ${startsWith(sql`(c.name_search collate "C")`)})`,
+  );
 }

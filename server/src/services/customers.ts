@@ -139,7 +139,12 @@ export class CustomerService {
     if (!parsed.ok) throw invalid(`Not a valid list query: ${parsed.issues.map((i) => i.field).join(', ')}`, parsed.issues);
     const fields = await fieldsForQuery(this.db, actor.orgId, parsed.query);
     const page = await findCustomerPage(this.db, actor.orgId, parsed.query, { fields, country: actor.defaultCountry });
-    return { items: await loadCustomerListItems(this.db, actor.orgId, page.ids), total: page.total, totalCapped: page.totalCapped };
+    return {
+      items: await loadCustomerListItems(this.db, actor.orgId, page.ids),
+      total: page.total,
+      totalCapped: page.totalCapped,
+      nextCursor: page.nextCursor,
+    };
   }
 
   async create(actor: Actor, input: CustomerCreateParsed): Promise<Customer> {
@@ -222,7 +227,9 @@ export class CustomerService {
     await this.db.transaction(async (tx) => {
       if (!(await repo.lockCustomer(tx, actor.orgId, id))) throw notFound();
       const before = (await repo.loadCustomers(tx, actor.orgId, [id]))[0]!;
+      const words = await repo.nameWordsOf(tx, actor.orgId, id);
       await repo.deleteCustomer(tx, actor.orgId, id);
+      await repo.pruneNameWords(tx, actor.orgId, words);
       await this.audit(tx, actor, id, 'deleted', diff(auditView(before), null));
     }).then(customerChanged(actor.orgId, id));
   }

@@ -449,6 +449,8 @@ type Context = {
   /** Lowercased addresses taken in the organization: an email is unique per organization (C5). */
   emailsTaken: Set<string>;
   workDomains: Weighted<string>;
+  /** First and last names given in this run (for customer_name_words). */
+  namesUsed: Set<string>;
 };
 
 const ANALYZED = ['customers', 'customer_emails', 'customer_phones', 'customer_addresses', 'customer_tags', 'custom_field_values', 'audit_log'];
@@ -478,6 +480,7 @@ function addCustomer(ctx: Context, batch: Batch, index: number) {
   const country = countries.pick(rng);
   const first = rng.common(country.firstNames);
   const last = rng.common(country.lastNames);
+  ctx.namesUsed.add(first.text).add(last.text);
   // Spread over three years, denser in recent months, and falling with `index`, so that the index
   // on (org_id, created_at desc) also grows at one edge.
   const createdMs = ctx.now - Math.floor(((index + rng.next()) / ctx.count) ** 0.7 * THREE_YEARS);
@@ -581,8 +584,9 @@ class StepTimes {
  * marketing consent, links to the seed's companies by email domain, and an audit row for each.
  * The organization's built-in tags, the seed's companies and custom fields are made if missing.
  * Customer numbers come from the column's sequence, as for the API. `seed` makes the values
- * repeatable (ids and membership numbers still differ). About 4 minutes for a million on a busy
- * two-core machine: nearly all of it is PostgreSQL maintaining some forty indexes row by row.
+ * repeatable (ids and membership numbers still differ). Nearly all of the time is PostgreSQL
+ * writing rows and maintaining indexes; into a new installation the random-order btrees are
+ * built once after the load instead (deferIndexes).
  */
 export async function seedCustomers(
   pool: pg.Pool,
@@ -597,6 +601,7 @@ export async function seedCustomers(
     await client.query('begin');
     const refs = await steps.time('reference data', () => loadRefs(client, orgId));
     const mode = await tuneSession(client, orgId, refs);
+    const deferred = await steps.time('defer indexes', () => deferIndexes(client));
     const ctx: Context = {
       orgId,
       rng: new Rng(opts.seed ?? randomInt(2 ** 31)),
@@ -606,6 +611,7 @@ export async function seedCustomers(
       count,
       membershipBase: randomInt(10) * 1_000_000,
       emailsTaken: await steps.time('existing emails', () => existingEmails(client, orgId)),
+      namesUsed: new Set(),
       workDomains: new Weighted([
         ...COMPANIES.flatMap((c) => c.domains.map((d) => [d, 7] as const)),
         ...UNLISTED_WORK_DOMAINS.map((d) => [d, 4] as const),
@@ -623,6 +629,8 @@ export async function seedCustomers(
       opts.onProgress?.({ done: start + sizeAt(start), total: count });
       batch = following ?? emptyBatch();
     }
+    for (const index of deferred) await steps.time(`build ${index.name}`, () => client.query(index.definition));
+    if (mode.skipTriggers) await steps.time('name words', () => addNameWords(client, orgId, ctx.namesUsed));
     if (mode.ownsGinIndexes) await steps.time('gin pending lists', () => flushGinPendingLists(client));
     // Statistics first: without them the planner joins the new emails to the domains badly (28 s
     // instead of 0.1 s per company at 100k customers). ANALYZE counts this transaction's own rows.
@@ -659,7 +667,7 @@ async function loadBatch(client: pg.PoolClient, batch: Batch, steps: StepTimes) 
   for (const target of Object.keys(TARGETS) as Target[]) await steps.time(`copy ${target}`, () => copyRows(client, target, batch[target]));
 }
 
-const GIN_INDEXES = ['customers_name_trgm_idx', 'customers_tag_ids_idx', 'customer_emails_address_trgm_idx'];
+const GIN_INDEXES = ['customers_tag_ids_idx'];
 
 /**
  * Transaction-local settings for the load (each measured on a million customers):
@@ -697,6 +705,56 @@ async function tuneSession(client: pg.PoolClient, orgId: string, refs: OrgRefs) 
     await client.query('select 1 from custom_fields where id = any($1) for key share', [refs.fields.map((f) => f.id)]);
   }
   return mode;
+}
+
+/**
+ * customer_name_words, which the skipped trigger would have kept: the words of the names given
+ * (lower(first || ' ' || last) split on spaces has the words of each part), a few thousand rows.
+ */
+async function addNameWords(client: pg.PoolClient, orgId: string, namesUsed: Set<string>) {
+  const names = [...namesUsed];
+  await client.query(
+    `insert into customer_name_words (org_id, word)
+     select distinct $1::uuid, w from unnest($2::text[]) n, regexp_split_to_table(lower(n), ' ') w where w <> ''
+     on conflict do nothing`,
+    [orgId, names],
+  );
+}
+
+/**
+ * Btrees whose keys arrive in random order (names, emails, phones, custom values): kept row by
+ * row they cost most of the load (a leaf page found, and often split, per row); sorted and built
+ * once at the end, a few seconds each. Only done into a new installation's tables (fewer than
+ * FEW_CUSTOMERS rows, such as the demo's): the drop locks the tables until the seed commits, so
+ * the running server's customer reads wait for it; the unique email index, rebuilt, still checks
+ * every address. Needs the tables' owner; otherwise every index is kept row by row.
+ */
+const FEW_CUSTOMERS = 1000;
+const REBUILT_AFTER_LOAD = [
+  'customers_org_sort_name_c_idx',
+  'customers_org_name_search_c_idx',
+  'customers_org_primary_email_idx',
+  'customers_org_primary_phone_idx',
+  'customer_emails_org_address_idx',
+  'customer_emails_org_local_reversed_idx',
+  'customer_phones_org_e164_idx',
+  'custom_field_values_field_text_idx',
+  'custom_field_values_org_text_idx',
+  'custom_field_values_field_number_idx',
+];
+
+async function deferIndexes(client: pg.PoolClient): Promise<{ name: string; definition: string }[]> {
+  const { rows } = await client.query<{ name: string; definition: string; owned: boolean }>(
+    `select i.indexname as name, i.indexdef as definition, pg_has_role(c.relowner, 'USAGE') as owned
+     from pg_indexes i join pg_class c on c.relname = i.tablename and c.relkind = 'r'
+     where i.schemaname = current_schema() and i.indexname = any($1)`,
+    [REBUILT_AFTER_LOAD],
+  );
+  const { rows: few } = await client.query<{ n: number }>(`select count(*)::int as n from (select 1 from customers limit ${FEW_CUSTOMERS}) t`);
+  if (few[0]!.n >= FEW_CUSTOMERS || rows.length !== REBUILT_AFTER_LOAD.length || !rows.every((r) => r.owned)) return [];
+  await client.query(`set local maintenance_work_mem = '512MB'`);
+  for (const { name } of rows) await client.query(`drop index ${client.escapeIdentifier(name)}`);
+  return rows;
 }
 
 async function flushGinPendingLists(client: pg.PoolClient) {

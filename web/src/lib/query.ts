@@ -34,6 +34,11 @@ export type ListView = {
   /** As written in the URL (`-created`); '' for the default. */
   sort: string;
   page: number;
+  /**
+   * Where the previous page ended (the API's `nextCursor`): set by the Next link, so that a deep
+   * page continues through the sort's index instead of skipping every row before it.
+   */
+  after: string;
   pageSize: number;
   /** `cf.<key>` values by key. */
   custom: Record<string, string>;
@@ -77,6 +82,7 @@ export function emptyView(): ListView {
     status: '',
     sort: '',
     page: 1,
+    after: '',
     pageSize: DEFAULT_PAGE_SIZE,
     custom: {},
   };
@@ -133,6 +139,7 @@ export function readView(input: URLSearchParams | string): ListView {
       case 'activeFrom':
       case 'activeTo':
       case 'sort':
+      case 'after':
         view[key] = value;
         break;
       case 'page':
@@ -162,6 +169,7 @@ export function writeView(view: ListView, { paging = true, sort = true }: WriteO
     else if (key === 'tagMode') value = view.tags.length && view.tagMode === 'all' ? 'all' : '';
     else if (key === 'sort') value = sort && view.sort && view.sort !== defaultSort(view) ? view.sort : '';
     else if (key === 'page') value = paging && view.page > 1 ? String(view.page) : '';
+    else if (key === 'after') value = paging && view.page > 1 ? view.after : '';
     else if (key === 'pageSize') value = paging && view.pageSize !== DEFAULT_PAGE_SIZE ? String(view.pageSize) : '';
     else value = String(view[key as keyof ListView] ?? '').trim();
     if (value) params.set(key, value);
@@ -182,11 +190,12 @@ export function viewHref(view: ListView): string {
 
 /**
  * A new view with `patch` applied. Anything but a page change starts again at page 1 (page 7 of
- * another filter means nothing).
+ * another filter means nothing); a cursor holds only for the page change that gave it.
  */
 export function changeView(view: ListView, patch: Partial<ListView>): ListView {
   const next: ListView = { ...view, custom: { ...view.custom }, ...patch };
   if (!('page' in patch)) next.page = 1;
+  if (!('after' in patch)) next.after = '';
   if (!next.tags.length) next.tagMode = 'any';
   return next;
 }
