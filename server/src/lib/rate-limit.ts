@@ -38,3 +38,13 @@ export class FailureLimiter {
     for (const key of this.failures.keys()) if (this.recent(key).length === 0) this.failures.delete(key);
   }
 }
+
+/** Counts every attempt, not only failures: for things that are limited per address however they end. */
+export class AttemptLimiter extends FailureLimiter {
+  /** Seconds to wait when `key` used up its attempts; otherwise counts this one and returns 0. */
+  take(key: string): number {
+    const wait = this.retryAfter(key);
+    if (!wait) this.fail(key);
+    return wait;
+  }
+}
