@@ -37,6 +37,8 @@ export interface PresenceServerToClient {
   'profile:viewers': (info: { customerId: string; viewers: StaffViewer[] }) => void;
 }
 export interface PresenceClientToServer {
+  /** Asks for the organization's online customers now (a page that starts listening after the connect). */
+  'presence:sync': (ack: (info: { customerIds: string[] }) => void) => void;
   'profile:open': (customerId: string) => void;
   'profile:close': (customerId: string) => void;
 }

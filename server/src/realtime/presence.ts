@@ -26,11 +26,16 @@ export class CustomerPresence {
     for (const t of this.timers) t.unref();
     staff.on('connection', (socket) => {
       const { organization } = socket.data.auth;
+      const send = (reply: (info: { customerIds: string[] }) => void) =>
+        store.online(organization.id).then(
+          (customerIds) => reply({ customerIds }),
+          (err) => log.error({ err }, 'could not read who is online'),
+        );
       // After joining the org room (io.ts), so a change from now on is heard either here or as a delta.
-      store.online(organization.id).then(
-        (customerIds) => socket.emit('presence:online', { customerIds }),
-        (err) => log.error({ err }, 'could not read who is online'),
-      );
+      void send((info) => socket.emit('presence:online', info));
+      socket.on('presence:sync', (ack: unknown) => {
+        if (typeof ack === 'function') void send(ack as (info: { customerIds: string[] }) => void);
+      });
     });
   }
 
