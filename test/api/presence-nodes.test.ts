@@ -8,7 +8,7 @@ import { ApiClient } from '../support/client.ts';
 import { createTestDatabase } from '../support/db.ts';
 import { OWNER } from '../support/foyer.ts';
 import { spawnFoyer, type FoyerProcess } from '../support/process.ts';
-import { connectFlow, connectStaff, identify, record, waitFor, type StaffClient } from '../support/sockets.ts';
+import { connectFlow, connectStaff, identify, record, recordPresence, waitFor, type StaffClient } from '../support/sockets.ts';
 
 /**
  * C7 across processes: a node killed with `kill -9` leaves no customer online, and with Redis
@@ -74,14 +74,12 @@ async function flowOn(node: FoyerProcess) {
   return socket;
 }
 
-type Change = { customerId: string; online: boolean };
-
 describe('one node, no Redis', () => {
   it('a node killed with kill -9 comes back with nobody online', async () => {
     const a = await start();
     const { owner, customerId, token } = await customerOn(a);
     const watcher = await staffOn(a, owner.cookie);
-    const changes = record<Change>(watcher, 'presence:customer');
+    const changes = recordPresence(watcher);
     const flow = await flowOn(a);
     expect(await identify(flow, token)).toEqual({ ok: true });
     await waitFor(() => changes.values().some((c) => c.customerId === customerId && c.online), 1000, 'online');
@@ -120,7 +118,7 @@ describe.skipIf(!!noRedis)('two nodes sharing PostgreSQL and Redis', () => {
   it('a customer in a flow on node A is online for staff on node B, and colleagues see each other across nodes', async () => {
     const { owner, customerId, token } = await customerOn(nodeA);
     const onB = await staffOn(nodeB, owner.cookie);
-    const changes = record<Change>(onB, 'presence:customer');
+    const changes = recordPresence(onB);
     const flow = await flowOn(nodeA);
     const sent = Date.now();
     expect(await identify(flow, token)).toEqual({ ok: true });
@@ -149,7 +147,7 @@ describe.skipIf(!!noRedis)('two nodes sharing PostgreSQL and Redis', () => {
     const { owner, customerId, token } = await customerOn(nodeB);
     const victim = await start(env);
     const watcher = await staffOn(nodeB, owner.cookie);
-    const changes = record<Change>(watcher, 'presence:customer');
+    const changes = recordPresence(watcher);
     const flow = await flowOn(victim);
     expect(await identify(flow, token)).toEqual({ ok: true });
     await waitFor(() => changes.values().some((c) => c.customerId === customerId && c.online), 1000, 'online');

@@ -3,7 +3,7 @@ import { FLOW_MAX_EVENT_BYTES } from '@foyer/server/realtime/flow.ts';
 import { OFFLINE_GRACE_MS, SWEEP_MS } from '@foyer/server/realtime/presence-store.ts';
 import { issueFlowToken } from '@foyer/server/services/flow-tokens.ts';
 import { startTestFoyer, type TestFoyer } from '../support/foyer.ts';
-import { connectFlow, connectStaff, identify, record, sleep, waitFor, type StaffClient } from '../support/sockets.ts';
+import { connectFlow, connectStaff, identify, record, recordPresence, sleep, waitFor, type StaffClient } from '../support/sockets.ts';
 
 let foyer: TestFoyer;
 const open: { close(): unknown }[] = [];
@@ -37,13 +37,11 @@ async function flowSocket() {
   return socket;
 }
 
-type Change = { customerId: string; online: boolean };
-
 describe('customer presence (C7)', () => {
   it('shows a customer online within a second of the flow naming them, and offline after the grace', async () => {
     const { staff, customerId, token } = await venue();
     const watcher = await staffSocket(staff.cookie);
-    const changes = record<Change>(watcher, 'presence:customer');
+    const changes = recordPresence(watcher);
     const flow = await flowSocket();
     const sent = Date.now();
     expect(await identify(flow, token)).toEqual({ ok: true });
@@ -67,7 +65,7 @@ describe('customer presence (C7)', () => {
   it('does not flicker when the flow page reloads within the grace', async () => {
     const { staff, token } = await venue();
     const watcher = await staffSocket(staff.cookie);
-    const changes = record<Change>(watcher, 'presence:customer');
+    const changes = recordPresence(watcher);
     const first = await flowSocket();
     await identify(first, token);
     await waitFor(() => changes.items.length === 1, 1000, 'online');
@@ -83,7 +81,7 @@ describe('customer presence (C7)', () => {
   it('keeps the customer online while another tab of the flow is still open', async () => {
     const { staff, token } = await venue();
     const watcher = await staffSocket(staff.cookie);
-    const changes = record<Change>(watcher, 'presence:customer');
+    const changes = recordPresence(watcher);
     const [a, b] = [await flowSocket(), await flowSocket()];
     await identify(a, token);
     await identify(b, token);
@@ -97,7 +95,7 @@ describe('customer presence (C7)', () => {
   it('refuses a forged or expired token, and nobody hears anything', async () => {
     const { staff, customerId, token } = await venue();
     const watcher = await staffSocket(staff.cookie);
-    const changes = record<Change>(watcher, 'presence:customer');
+    const changes = recordPresence(watcher);
     const flow = await flowSocket();
     const [payload, mac] = token.split('.');
     const forged = `${payload}.${mac!.slice(0, -2)}${mac!.endsWith('A') ? 'BB' : 'AA'}`;
@@ -114,7 +112,7 @@ describe('customer presence (C7)', () => {
     const mine = await venue();
     const theirs = await venue();
     const outsider = await staffSocket(theirs.staff.cookie);
-    const heard = record<Change>(outsider, 'presence:customer');
+    const heard = recordPresence(outsider);
     const flow = await flowSocket();
     const flowHeard: string[] = [];
     flow.onAny((event) => flowHeard.push(event));
@@ -137,7 +135,7 @@ describe('flow socket hygiene', () => {
   it('drops malformed, unknown and oversized messages, and the connection survives', async () => {
     const { staff, customerId, token } = await venue();
     const watcher = await staffSocket(staff.cookie);
-    const changes = record<Change>(watcher, 'presence:customer');
+    const changes = recordPresence(watcher);
     const flow = await flowSocket();
     let acks = 0;
     const raw = flow as unknown as { emit(event: string, ...args: unknown[]): void };

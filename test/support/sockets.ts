@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { FlowClientToServer, FlowServerToClient, StaffClientToServer, StaffServerToClient } from '@foyer/schema/realtime';
+import type { FlowClientToServer, FlowServerToClient, PresenceChange, StaffClientToServer, StaffServerToClient } from '@foyer/schema/realtime';
 
 export type StaffClient = Socket<StaffServerToClient, StaffClientToServer> & {
   /** The `presence:online` snapshot the server sends right after connecting (listened to before it can arrive). */
@@ -38,6 +38,13 @@ export const identify = (flow: FlowClient, token: string) =>
 export function record<T>(socket: Socket, event: string): { items: { at: number; value: T }[]; values: () => T[] } {
   const items: { at: number; value: T }[] = [];
   socket.on(event, (value: T) => items.push({ at: Date.now(), value }));
+  return { items, values: () => items.map((i) => i.value) };
+}
+
+/** Every presence change a staff socket hears, one item per customer (a message may carry several). */
+export function recordPresence(socket: StaffClient) {
+  const items: { at: number; value: PresenceChange }[] = [];
+  socket.on('presence:changes', ({ changes }) => items.push(...changes.map((value) => ({ at: Date.now(), value }))));
   return { items, values: () => items.map((i) => i.value) };
 }
 

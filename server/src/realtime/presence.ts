@@ -1,8 +1,15 @@
 import type { Namespace, Server } from 'socket.io';
-import type { StaffClientToServer, StaffServerToClient } from '@foyer/schema/realtime';
+import type { PresenceChange, StaffClientToServer, StaffServerToClient } from '@foyer/schema/realtime';
 import type { Logger } from '../lib/logger.ts';
 import type { StaffSocketData } from './io.ts';
 import { LEASE_REFRESH_MS, SWEEP_MS, type Lease, type PresenceStore } from './presence-store.ts';
+
+/**
+ * Changes of one organization this close together go out as one message. Short against the one
+ * second staff may wait; long enough that a rush (hundreds of customers a second) costs each staff
+ * socket a few messages a second rather than one per customer.
+ */
+export const PRESENCE_BATCH_MS = 10;
 
 export type StaffNamespace = Namespace<StaffClientToServer, StaffServerToClient, Record<string, never>, StaffSocketData>;
 
@@ -16,6 +23,8 @@ export class CustomerPresence {
   private readonly held = new Map<string, Lease>();
   private readonly timers: ReturnType<typeof setInterval>[];
   private sweeping = false;
+  /** Per organization, the changes waiting for the next batch (the latest per customer). */
+  private readonly pending = new Map<string, Map<string, PresenceChange>>();
 
   constructor(
     private readonly store: PresenceStore,
@@ -52,7 +61,19 @@ export class CustomerPresence {
   }
 
   private announce(orgId: string, customerId: string, online: boolean) {
-    this.staff.to(`org:${orgId}`).emit('presence:customer', { customerId, online });
+    let batch = this.pending.get(orgId);
+    if (!batch) {
+      batch = new Map();
+      this.pending.set(orgId, batch);
+      setTimeout(() => this.flush(orgId), PRESENCE_BATCH_MS);
+    }
+    batch.set(customerId, { customerId, online });
+  }
+
+  private flush(orgId: string) {
+    const batch = this.pending.get(orgId);
+    this.pending.delete(orgId);
+    if (batch?.size) this.staff.to(`org:${orgId}`).emit('presence:changes', { changes: [...batch.values()] });
   }
 
   /** Renewing is acquiring again: a lease a stalled node lost to the sweep comes back, announced. */
@@ -82,6 +103,7 @@ export class CustomerPresence {
   /** Stops the timers and gives back this node's leases (a clean shutdown: offline after the grace). */
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    for (const orgId of [...this.pending.keys()]) this.flush(orgId);
     await Promise.all([...this.held.keys()].map((id) => this.letGo(id).catch(() => {})));
     await this.store.close();
   }

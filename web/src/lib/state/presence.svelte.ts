@@ -39,7 +39,12 @@ class CustomerPresenceState {
     const sync = () => socket.emit('presence:sync', ({ customerIds }) => this.#replace(customerIds));
     const offs = [
       staffSocket.on('presence:online', ({ customerIds }) => this.#replace(customerIds)),
-      staffSocket.on('presence:customer', ({ customerId, online }) => (online ? this.#online.add(customerId) : this.#online.delete(customerId))),
+      staffSocket.on('presence:changes', ({ changes }) => {
+        for (const { customerId, online } of changes) {
+          if (online) this.#online.add(customerId);
+          else this.#online.delete(customerId);
+        }
+      }),
     ];
     if (socket.connected) sync();
     this.#stop = () => offs.forEach((off) => off());
