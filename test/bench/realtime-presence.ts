@@ -11,7 +11,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { io, type Socket } from 'socket.io-client';
 import { toSystemId } from '@foyer/schema/validation';
@@ -104,10 +106,20 @@ async function prepare(databaseUrl: string, customers: number) {
 /** One visitor per loopback address (127.1.x.y), as customers on their own phones would be: the per-address limits see each once. */
 const addressOf = (i: number) => `127.1.${Math.floor(i / 250)}.${(i % 250) + 1}`;
 
-type Measured = { p50: number; p99: number; events: number; missing: number; samples: number };
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+type Measured = { p50: number; p99: number; events: number; missing: number; samples: number; serverCpuSeconds: number };
 
 /** Connects the staff sockets (in worker threads), runs the flows, and measures. */
-async function measure(label: string, url: string, cookies: (string | undefined)[], customerIds: string[], tokens: string[]): Promise<Measured> {
+async function measure(label: string, server: ChildProcess, url: string, cookies: (string | undefined)[], customerIds: string[], tokens: string[]): Promise<Measured> {
   const share = Math.ceil(cookies.length / WORKERS);
   const workers = Array.from(
     { length: WORKERS },
@@ -127,19 +139,23 @@ async function measure(label: string, url: string, cookies: (string | undefined)
   const flows = new Set<Socket>();
   let launched = 0;
   let failures = 0;
+  const reasons = new Map<string, number>();
+  const failed = (reason: string) => (failures++, reasons.set(reason, (reasons.get(reason) ?? 0) + 1));
   const enter = (i: number) => {
     const flow = io(`${url}/flow`, { transports: ['websocket'], reconnection: false, forceNew: true, localAddress: addressOf(i) } as Parameters<typeof io>[1]);
     flows.add(flow);
     flow.once('connect', () => {
       if (i >= measuredFrom) sent[i] = now();
       flow.emit('flow:identify', { token: tokens[i] }, (reply: { ok?: true; error?: string }) => {
-        if (!reply.ok) failures++;
+        if (!reply.ok) failed(`refused: ${reply.error}`);
       });
       setTimeout(() => (flow.close(), flows.delete(flow)), DWELL_MS);
     });
-    flow.once('connect_error', () => (failures++, flows.delete(flow)));
+    flow.once('connect_error', (error) => (failed(`connect: ${error.message}`), flows.delete(flow)));
   };
   const started = now();
+  const cpuBefore = cpuSeconds(server.pid);
+  const benchCpuBefore = process.cpuUsage();
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
       const due = Math.min(total, Math.floor(((now() - started) * RATE) / 1000));
@@ -153,6 +169,8 @@ async function measure(label: string, url: string, cookies: (string | undefined)
   // Everyone leaves, the offline events (after the grace) go out, then the workers report.
   await new Promise((r) => setTimeout(r, DWELL_MS + OFFLINE_GRACE_MS + SWEEP_MS + 1500));
   for (const flow of flows) flow.close();
+  const serverCpuSeconds = Math.round((cpuSeconds(server.pid) - cpuBefore) * 10) / 10;
+  const benchCpu = process.cpuUsage(benchCpuBefore);
   const reports = await Promise.all(
     workers.map((w) => {
       const report = next(w);
@@ -171,8 +189,10 @@ async function measure(label: string, url: string, cookies: (string | undefined)
     events: reports.reduce((n, r) => n + r.events, 0),
     missing: reports.reduce((n, r) => n + r.missing, 0),
     samples: all.length,
+    serverCpuSeconds,
   };
-  say(`${label}: p50 ${result.p50} ms, p99 ${result.p99} ms over ${result.samples} arrivals; ${result.events} events; ${result.missing} missing; ${failures} flow failures`);
+  say(`${label}: server CPU ${serverCpuSeconds} s, bench main thread CPU ${Math.round((benchCpu.user + benchCpu.system) / 1e5) / 10} s, load ${loadavg()[0]!.toFixed(1)}`);
+  say(`${label}: p50 ${result.p50} ms, p99 ${result.p99} ms over ${result.samples} arrivals; ${result.events} events; ${result.missing} missing; ${failures} flow failures ${JSON.stringify(Object.fromEntries(reasons))}`);
   return result;
 }
 
@@ -183,7 +203,8 @@ export async function benchPresence(): Promise<PresenceBench> {
   try {
     const foyer = await startProcess(
       process.execPath,
-      ['--import', 'tsx', 'src/main.ts'],
+      // BENCH_PROFILE=<dir>: a V8 CPU profile of the Foyer server, written when it stops.
+      [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), '--import', 'tsx', 'src/main.ts'],
       { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: database.url, FOYER_ADMIN_EMAIL: 'owner@bench.test', FOYER_ADMIN_PASSWORD: randomBytes(12).toString('hex') },
       /Foyer is running at (http:\/\/\S+)/,
     );
@@ -193,8 +214,8 @@ export async function benchPresence(): Promise<PresenceBench> {
     const bare = await startProcess(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./bare-socketio.ts', import.meta.url))], {}, /listening (\d+)/);
     children.push(bare.child);
 
-    const reference = await measure('bare socket.io', `http://127.0.0.1:${bare.match[1]}`, data.cookies.map(() => undefined), data.customerIds, data.customerIds);
-    const measured = await measure('Foyer', foyer.match[1]!, data.cookies, data.customerIds, data.flowTokens);
+    const reference = process.env.BENCH_SKIP_REFERENCE ? { p50: NaN, p99: NaN } : await measure('bare socket.io', bare.child, `http://127.0.0.1:${bare.match[1]}`, data.cookies.map(() => undefined), data.customerIds, data.customerIds);
+    const measured = await measure('Foyer', foyer.child, foyer.match[1]!, data.cookies, data.customerIds, data.flowTokens);
     const ok = measured.p99 <= GOALS.p99Ms && measured.p99 <= GOALS.referenceFactor * reference.p99 && measured.missing === 0;
     say(`goals (p99 ≤ ${GOALS.p99Ms} ms, ≤ ${GOALS.referenceFactor}× the reference, nothing missing): ${ok ? 'met' : 'NOT met'}`);
     return { p50: measured.p50, p99: measured.p99, reference: { p50: reference.p50, p99: reference.p99 }, events: measured.events, sockets: STAFF };
