@@ -1,3 +1,4 @@
+import { createServer, connect as tcpConnect, type Server, type Socket as TcpSocket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOW_MAX_EVENT_BYTES } from '@foyer/server/realtime/flow.ts';
 import { OFFLINE_GRACE_MS, SWEEP_MS } from '@foyer/server/realtime/presence-store.ts';
@@ -129,6 +130,54 @@ describe('customer presence (C7)', () => {
     await sleep(OFFLINE_GRACE_MS + SWEEP_MS + 500);
     expect(flowHeard).toEqual([]);
   });
+});
+
+/**
+ * A TCP relay to the server that can go silent without closing anything: what a phone that loses
+ * its network (or a laptop lid closing) looks like from the server.
+ */
+async function freezableRelay(target: string): Promise<{ url: string; freeze: () => void; close: () => void }> {
+  const { hostname, port } = new URL(target);
+  const pairs: [TcpSocket, TcpSocket][] = [];
+  let frozen = false;
+  const server: Server = createServer((client) => {
+    const upstream = tcpConnect(Number(port), hostname);
+    pairs.push([client, upstream]);
+    client.on('data', (d) => !frozen && upstream.write(d));
+    upstream.on('data', (d) => !frozen && client.write(d));
+    client.on('error', () => {});
+    upstream.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    freeze: () => (frozen = true),
+    close: () => {
+      for (const [a, b] of pairs) (a.destroy(), b.destroy());
+      server.close();
+    },
+  };
+}
+
+describe('a browser that vanishes', () => {
+  it('is offline within 30 s although its connection was never closed', async () => {
+    const { staff, customerId, token } = await venue();
+    const watcher = await staffSocket(staff.cookie);
+    const changes = recordPresence(watcher);
+    const relay = await freezableRelay(foyer.url);
+    try {
+      const flow = await connectFlow(relay.url);
+      open.push(flow);
+      expect(await identify(flow, token)).toEqual({ ok: true });
+      await waitFor(() => changes.values().some((c) => c.customerId === customerId && c.online), 1000, 'online');
+      const vanished = Date.now();
+      relay.freeze();
+      const offline = await waitFor(() => changes.items.find((c) => c.value.customerId === customerId && !c.value.online), 31_000, 'offline');
+      expect(offline.at - vanished).toBeLessThan(30_000);
+    } finally {
+      relay.close();
+    }
+  }, 40_000);
 });
 
 describe('flow socket hygiene', () => {
