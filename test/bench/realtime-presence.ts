@@ -44,7 +44,19 @@ const now = () => performance.timeOrigin + performance.now();
 const round = (ms: number) => Math.round(ms * 10) / 10;
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
 
-export type PresenceBench = { p50: number; p99: number; reference: { p50: number; p99: number }; events: number; sockets: number };
+export type PresenceBench = {
+  p50: number;
+  p99: number;
+  reference: { p50: number; p99: number };
+  /** Presence changes delivered to staff sockets during Foyer's run (online and offline). */
+  events: number;
+  sockets: number;
+  /** (socket, customer) pairs whose "online" had not arrived when the run ended: not in the percentiles, so read them together. */
+  missing: number;
+  /** Flows that could not connect or identify (a saturated machine: connect timeouts). */
+  flowFailures: number;
+  serverCpuSeconds: number;
+};
 
 /** Starts a process and resolves with what `ready` finds in its output. */
 function startProcess(command: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
@@ -116,7 +128,7 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-type Measured = { p50: number; p99: number; events: number; missing: number; samples: number; serverCpuSeconds: number };
+type Measured = { p50: number; p99: number; events: number; missing: number; samples: number; serverCpuSeconds: number; flowFailures: number };
 
 /** Connects the staff sockets (in worker threads), runs the flows, and measures. */
 async function measure(label: string, server: ChildProcess, url: string, cookies: (string | undefined)[], customerIds: string[], tokens: string[]): Promise<Measured> {
@@ -190,6 +202,7 @@ async function measure(label: string, server: ChildProcess, url: string, cookies
     missing: reports.reduce((n, r) => n + r.missing, 0),
     samples: all.length,
     serverCpuSeconds,
+    flowFailures: failures,
   };
   say(`${label}: server CPU ${serverCpuSeconds} s, bench main thread CPU ${Math.round((benchCpu.user + benchCpu.system) / 1e5) / 10} s, load ${loadavg()[0]!.toFixed(1)}`);
   say(`${label}: p50 ${result.p50} ms, p99 ${result.p99} ms over ${result.samples} arrivals; ${result.events} events; ${result.missing} missing; ${failures} flow failures ${JSON.stringify(Object.fromEntries(reasons))}`);
@@ -211,14 +224,28 @@ export async function benchPresence(): Promise<PresenceBench> {
     children.push(foyer.child);
     say(`preparing ${STAFF} staff sessions and ${customers} customers`);
     const data = await prepare(database.url, customers);
-    const bare = await startProcess(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./bare-socketio.ts', import.meta.url))], {}, /listening (\d+)/);
-    children.push(bare.child);
-
-    const reference = process.env.BENCH_SKIP_REFERENCE ? { p50: NaN, p99: NaN } : await measure('bare socket.io', bare.child, `http://127.0.0.1:${bare.match[1]}`, data.cookies.map(() => undefined), data.customerIds, data.customerIds);
+    // One server at a time, each alone on the machine while it is measured: Foyer, then the reference.
     const measured = await measure('Foyer', foyer.child, foyer.match[1]!, data.cookies, data.customerIds, data.flowTokens);
+    await stop(foyer.child);
+    let reference: { p50: number; p99: number } = { p50: NaN, p99: NaN };
+    if (!process.env.BENCH_SKIP_REFERENCE) {
+      await new Promise((r) => setTimeout(r, 2000)); // let the closed connections settle
+      const bare = await startProcess(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./bare-socketio.ts', import.meta.url))], {}, /listening (\d+)/);
+      children.push(bare.child);
+      reference = await measure('bare socket.io', bare.child, `http://127.0.0.1:${bare.match[1]}`, data.cookies.map(() => undefined), data.customerIds, data.customerIds);
+    }
     const ok = measured.p99 <= GOALS.p99Ms && measured.p99 <= GOALS.referenceFactor * reference.p99 && measured.missing === 0;
     say(`goals (p99 ≤ ${GOALS.p99Ms} ms, ≤ ${GOALS.referenceFactor}× the reference, nothing missing): ${ok ? 'met' : 'NOT met'}`);
-    return { p50: measured.p50, p99: measured.p99, reference: { p50: reference.p50, p99: reference.p99 }, events: measured.events, sockets: STAFF };
+    return {
+      p50: measured.p50,
+      p99: measured.p99,
+      reference: { p50: reference.p50, p99: reference.p99 },
+      events: measured.events,
+      sockets: STAFF,
+      missing: measured.missing,
+      flowFailures: measured.flowFailures,
+      serverCpuSeconds: measured.serverCpuSeconds,
+    };
   } finally {
     await Promise.all(children.map(stop));
     await database.close();
