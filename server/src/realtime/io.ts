@@ -35,8 +35,10 @@ const PING_TIMEOUT_MS = 10_000;
 
 /**
  * socket.io on the HTTP server that serves the API and the UI. The /staff namespace admits a
- * socket only with a live session cookie, and puts it in its organization's room; /edge admits
- * paired devices (see edge.ts).
+ * socket only with a live session cookie, and puts it in its organization's room; /flow is the
+ * public booking flow's (anonymous until it presents a flow token, see flow.ts); /edge admits
+ * paired devices (see edge.ts). Customer presence and profile viewers: presence.ts,
+ * profile-viewers.ts.
  */
 export function attachRealtime(
   http: HttpServer,
@@ -58,7 +60,7 @@ export function attachRealtime(
   // Redis stream. One client is enough: the adapter duplicates it for its blocking reads.
   const redis = options.redisUrl ? new Redis(options.redisUrl, { enableAutoPipelining: true }) : undefined;
   redis?.on('error', (err) => logger.warn({ err }, 'redis error'));
-  if (redis) io.adapter(createAdapter(redis, { streamName: `${prefix}socket.io`, onlyPlaintext: false }));
+  if (redis) io.adapter(createAdapter(redis, { streamName: `${prefix}socket.io` }));
   const staff = staffNamespace(io);
   staff.use(async (socket, next) => {
     try {
