@@ -43,7 +43,8 @@ function jsonSize(args: unknown[]): number {
  * token makes it hold that customer's presence until it disconnects, or a while after `flow:done`.
  * It is told nothing but its own acknowledgements.
  */
-export function attachFlow(io: Server, deps: { db: DbOrTx; presence: CustomerPresence }, logger: Logger) {
+export function attachFlow(io: Server, deps: { db: DbOrTx; presence: CustomerPresence; doneLingerMs?: number }, logger: Logger) {
+  const doneLingerMs = deps.doneLingerMs ?? FLOW_DONE_LINGER_MS;
   const flow = io.of('/flow') as unknown as Namespace<FlowClientToServer, FlowServerToClient, Record<string, never>, FlowSocketData>;
   const log = logger.child({ ns: 'flow' });
   const connections = new AttemptLimiter(FLOW_CONNECTIONS_PER_MINUTE, 60_000);
@@ -116,7 +117,7 @@ export function attachFlow(io: Server, deps: { db: DbOrTx; presence: CustomerPre
 
     socket.on('flow:done', () => {
       if (!socket.data.leaseId || socket.data.doneTimer) return;
-      socket.data.doneTimer = setTimeout(() => release(socket), FLOW_DONE_LINGER_MS);
+      socket.data.doneTimer = setTimeout(() => release(socket), doneLingerMs);
     });
 
     socket.on('disconnect', () => release(socket));
