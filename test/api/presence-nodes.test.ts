@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Database } from '@foyer/server/db/connect.ts';
 import { LEASE_TTL_MS, OFFLINE_GRACE_MS, SWEEP_MS } from '@foyer/server/realtime/presence-store.ts';
@@ -142,6 +143,29 @@ describe.skipIf(!!noRedis)('two nodes sharing PostgreSQL and Redis', () => {
     flow.close();
     await waitFor(() => changes.values().some((c) => c.customerId === customerId && !c.online), OFFLINE_GRACE_MS + SWEEP_MS + 2000, 'offline on B');
   }, 60_000);
+
+  it('a door event received by node A reaches staff on node B', async () => {
+    const owner = new ApiClient(nodeA.url);
+    await owner.login(OWNER.email, OWNER.password);
+    const door = await owner.post('/api/doors', { name: `Side door ${randomBytes(2).toString('hex')}` });
+    expect(door.status).toBe(201);
+    const device = await owner.post('/api/edge/devices', { name: 'Pi on A', doorIds: [door.body.id] });
+    expect(device.status).toBe(201);
+    const paired = await new ApiClient(nodeA.url).post('/api/edge/pair', { code: device.body.pairingCode });
+    expect(paired.status).toBe(200);
+    const onB = await staffOn(nodeB, owner.cookie);
+    const heard: { doorId: string; reason: string }[] = [];
+    onB.on('door:event', (entry) => heard.push(entry));
+    const edge = ioClient(`${nodeA.url}/edge`, { transports: ['websocket'], reconnection: false, auth: { deviceId: paired.body.deviceId, secret: paired.body.secret } });
+    sockets.push(edge);
+    await new Promise<void>((resolve, reject) => (edge.once('connect', () => resolve()), edge.once('connect_error', reject)));
+    const at = new Date().toISOString();
+    const reply = await edge
+      .timeout(5000)
+      .emitWithAck('events', [{ seq: 1, at, doorId: door.body.id, kind: 'access', result: 'denied', reason: 'unknown credential', credentialHash: null, credentialMasked: null, customerId: null }]);
+    expect(reply).toEqual({ storedThrough: 1 });
+    await waitFor(() => heard.find((e) => e.doorId === door.body.id), 2000, 'door event on B');
+  }, 30_000);
 
   it('a node killed with kill -9 while a customer is online: the surviving node says offline once the lease runs out', async () => {
     const { owner, customerId, token } = await customerOn(nodeB);
