@@ -180,7 +180,11 @@ async function measure(label: string, server: ChildProcess, url: string, cookies
   });
   // Everyone leaves, the offline events (after the grace) go out, then the workers report.
   await new Promise((r) => setTimeout(r, DWELL_MS + OFFLINE_GRACE_MS + SWEEP_MS + 1500));
-  for (const flow of flows) flow.close();
+  // A flow still not connected by now was swamped: a failure too (it never sent its event).
+  for (const flow of flows) {
+    if (!flow.connected) failed('connect: not connected by the end');
+    flow.close();
+  }
   const serverCpuSeconds = Math.round((cpuSeconds(server.pid) - cpuBefore) * 10) / 10;
   const benchCpu = process.cpuUsage(benchCpuBefore);
   const reports = await Promise.all(
