@@ -209,6 +209,7 @@ async function measure(label: string, server: ChildProcess, url: string, cookies
     flowFailures: failures,
   };
   say(`${label}: server CPU ${serverCpuSeconds} s, bench main thread CPU ${Math.round((benchCpu.user + benchCpu.system) / 1e5) / 10} s, load ${loadavg()[0]!.toFixed(1)}`);
+  say(`${label}: p90 ${round(percentile(all, 0.9))} ms, p95 ${round(percentile(all, 0.95))} ms, p99.9 ${round(percentile(all, 0.999))} ms, max ${round(all[all.length - 1] ?? NaN)} ms`);
   say(`${label}: p50 ${result.p50} ms, p99 ${result.p99} ms over ${result.samples} arrivals; ${result.events} events; ${result.missing} missing; ${failures} flow failures ${JSON.stringify(Object.fromEntries(reasons))}`);
   return result;
 }
