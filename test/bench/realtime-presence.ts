@@ -5,6 +5,13 @@
  * "online" event's arrival at every one of the 1,000 staff sockets. In the same run, the same
  * fan-out through a bare socket.io server with no logic (bare-socketio.ts) is the reference.
  *
+ * Foyer is measured first, then stopped, then the reference: each server alone on the machine.
+ * Foyer sends an organization's presence changes at most every 25 ms (PRESENCE_BATCH_MS) in one
+ * message; the reference sends one message per change, as a server with no logic would.
+ * The staff sockets live in two worker threads (see presence-staff-worker.ts); the flows, one
+ * socket.io client per customer from its own loopback address, in the main thread. About 3,000
+ * file descriptors are open at once: `ulimit -n` must allow it (4096 or more).
+ *
  * Run alone: `server/node_modules/.bin/tsx test/bench/realtime-presence.ts` (JSON on the last line).
  * BENCH_DATABASE_URL: a PostgreSQL to create the bench database in (else an embedded cluster).
  * BENCH_STAFF, BENCH_RATE, BENCH_SECONDS: 1000, 200, 20.
