@@ -71,10 +71,19 @@ function startProcess(command: string, args: string[], env: Record<string, strin
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${output}`)), 60_000);
+    let started = false;
+    // After the start, the output is only counted (and its warnings shown once): a growing string
+    // searched on every chunk would slow the bench's own event loop.
+    let later = 0;
     const check = (d: Buffer) => {
+      if (started) {
+        if (later++ === 0) say(`server output after start: ${String(d).slice(0, 500)}`);
+        return;
+      }
       output += d;
       const match = ready.exec(output);
       if (match) {
+        started = true;
         clearTimeout(timer);
         resolve({ child, match });
       }
