@@ -13,6 +13,10 @@ export type Config = {
   /** Origins allowed to send mutating requests besides the request's own host. */
   allowedOrigins: string[];
   admin: { email: string | undefined; password: string | undefined };
+  /** Several nodes share socket.io broadcasts and presence through this Redis; one node needs none. */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key and stream this installation uses. */
+  redisPrefix: string;
 };
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -29,5 +33,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : !!publicUrl?.startsWith('https:'),
     allowedOrigins: publicUrl ? [new URL(publicUrl).origin] : [],
     admin: { email: env.FOYER_ADMIN_EMAIL || undefined, password: env.FOYER_ADMIN_PASSWORD || undefined },
+    redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.REDIS_PREFIX || 'foyer:',
   };
 }

@@ -78,7 +78,7 @@ async function serve(config: Config, logger: Logger, database: Database, embedde
     if (req.url === '/api' || req.url?.startsWith('/api/')) return void api(req, res);
     ui(req, res, () => res.writeHead(404).end('Not found'));
   });
-  const io = attachRealtime(http, services, logger);
+  const realtime = attachRealtime(http, services, logger, { db: database.db, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, resolve);
@@ -89,7 +89,7 @@ async function serve(config: Config, logger: Logger, database: Database, embedde
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      await io.close(); // also closes the HTTP server
+      await realtime.close(); // also closes the HTTP server
       await services.notes.flushProjections().catch(() => {});
       services.notes.close();
       await database.close();

@@ -4,7 +4,6 @@ import { createTestDatabase } from './db.ts';
 import { OWNER } from './foyer.ts';
 
 const serverDir = fileURLToPath(new URL('../../server', import.meta.url));
-const tsx = fileURLToPath(new URL('../../server/node_modules/.bin/tsx', import.meta.url));
 
 export type FoyerProcess = { url: string; child: ChildProcess; output: () => string; stop: () => Promise<void> };
 
@@ -14,7 +13,9 @@ export type FoyerProcess = { url: string; child: ChildProcess; output: () => str
  */
 export async function spawnFoyer(env: Record<string, string> = {}): Promise<FoyerProcess> {
   const databaseUrl = env.DATABASE_URL ?? (await createTestDatabase());
-  const child = spawn(tsx, ['src/main.ts'], {
+  // Node itself with tsx's loader, not the tsx CLI: the CLI runs the server in a child process of
+  // its own, so a `kill -9` of the CLI would leave the real server running.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: serverDir,
     env: {
       ...process.env,
@@ -48,6 +49,7 @@ export async function spawnFoyer(env: Record<string, string> = {}): Promise<Foye
     output: () => output,
     stop: () =>
       new Promise((resolve) => {
+        // Already gone (killed with a signal leaves exitCode null and sets signalCode).
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FailureLimiter, RequestLimiter } from './rate-limit.ts';
+import { AttemptLimiter, FailureLimiter } from './rate-limit.ts';
 
 describe('FailureLimiter', () => {
   it('blocks a key after max failures until the oldest leaves the window', () => {
@@ -25,18 +25,16 @@ describe('FailureLimiter', () => {
   });
 });
 
-describe('RequestLimiter', () => {
-  it('counts every request per key and answers the wait once the window is full', () => {
-    let now = 0;
-    const limiter = new RequestLimiter(2, 60_000, () => now);
+describe('AttemptLimiter', () => {
+  it('counts every attempt, and says how long to wait once they are used up', () => {
+    let now = 1_000_000;
+    const limiter = new AttemptLimiter(2, 60_000, () => now);
     expect(limiter.take('a')).toBe(0);
+    now += 10_000;
     expect(limiter.take('a')).toBe(0);
-    expect(limiter.take('a')).toBe(60);
+    expect(limiter.take('a')).toBe(50);
     expect(limiter.take('b')).toBe(0);
-    now = 30_000;
-    // A refused request is not counted: the wait shrinks as the window slides.
-    expect(limiter.take('a')).toBe(30);
-    now = 60_001;
-    expect(limiter.take('a')).toBe(0);
+    now += 50_000;
+    expect(limiter.take('a')).toBe(0); // the first attempt left the window
   });
 });

@@ -39,22 +39,12 @@ export class FailureLimiter {
   }
 }
 
-/**
- * Counts every request per key (not only failures) in the same sliding window: a public endpoint
- * answers 429 once a client address has made `max` requests within `windowMs`.
- */
-export class RequestLimiter {
-  private readonly window: FailureLimiter;
-
-  constructor(max: number, windowMs: number, now: () => number = Date.now) {
-    this.window = new FailureLimiter(max, windowMs, now);
-  }
-
-  /** Counts one request for `key`; the seconds it must wait instead, or 0 when it may go on (and was counted). */
+/** Counts every attempt, not only failures: for things that are limited per address however they end. */
+export class AttemptLimiter extends FailureLimiter {
+  /** Seconds to wait when `key` used up its attempts; otherwise counts this one and returns 0. */
   take(key: string): number {
-    const wait = this.window.retryAfter(key);
-    if (wait > 0) return Math.max(1, wait);
-    this.window.fail(key);
-    return 0;
+    const wait = this.retryAfter(key);
+    if (!wait) this.fail(key);
+    return wait;
   }
 }

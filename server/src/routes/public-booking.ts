@@ -11,7 +11,7 @@ import {
 import type { MiddlewareHandler } from 'hono';
 import { clientAddress, validationHook, type AppEnv } from '../http/context.ts';
 import { AppError } from '../lib/errors.ts';
-import { RequestLimiter } from '../lib/rate-limit.ts';
+import { AttemptLimiter } from '../lib/rate-limit.ts';
 import type { BookingService } from '../services/bookings.ts';
 import { body, error, json, pathParam } from './openapi-helpers.ts';
 
@@ -70,9 +70,9 @@ const book = createRoute({
 
 /** Per address: 240 requests in 5 minutes for each venue, of which 40 confirmations or identifications. */
 function limitPerAddress(): { all: MiddlewareHandler<AppEnv>; writes: MiddlewareHandler<AppEnv> } {
-  const all = new RequestLimiter(240, 5 * 60_000);
-  const writes = new RequestLimiter(40, 5 * 60_000);
-  const guard = (limiter: RequestLimiter): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const all = new AttemptLimiter(240, 5 * 60_000);
+  const writes = new AttemptLimiter(40, 5 * 60_000);
+  const guard = (limiter: AttemptLimiter): MiddlewareHandler<AppEnv> => async (c, next) => {
     const slug = c.req.path.split('/')[4] ?? '';
     const wait = limiter.take(`${clientAddress(c)} ${slug}`);
     if (wait > 0)

@@ -16,9 +16,14 @@ export type FlowPresence = {
  */
 export function enterFlowPresence(token: string): FlowPresence {
   const socket: Socket<FlowServerToClient, FlowClientToServer> = io('/flow', { transports: ['websocket'] });
-  socket.on('connect', () => socket.emit('flow:identify', { token }, () => {}));
+  let finished = false;
+  // After a reconnect the server knows nothing of the earlier `done`: say it again once identified.
+  socket.on('connect', () => socket.emit('flow:identify', { token }, () => finished && socket.emit('flow:done')));
   return {
-    done: () => socket.emit('flow:done'),
+    done: () => {
+      finished = true;
+      socket.emit('flow:done');
+    },
     leave: () => socket.disconnect(),
   };
 }
