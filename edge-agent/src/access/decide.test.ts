@@ -39,6 +39,22 @@ describe('decide', () => {
   it('grants open-ended permissions after their start', () => {
     expect(decide(cache, 'h1', DOOR, at('2030-01-01T00:00:00Z'))).toEqual({ granted: true, reason: 'valid_permission', customerId: 'c1' });
   });
+
+  it('denies everything from a cache older than allowed (cache_stale), up to the limit itself granted', () => {
+    const now = at('2030-01-01T00:00:00Z');
+    const maxAgeMs = 72 * 3_600_000;
+    expect(decide(cache, 'h1', DOOR, now, { syncedAtMs: now - maxAgeMs, maxAgeMs }).granted).toBe(true);
+    expect(decide(cache, 'h1', DOOR, now, { syncedAtMs: now - maxAgeMs - 1, maxAgeMs })).toEqual({ granted: false, reason: 'cache_stale', customerId: 'c1' });
+    expect(decide(cache, 'nope', DOOR, now, { syncedAtMs: 0, maxAgeMs })).toEqual({ granted: false, reason: 'cache_stale', customerId: null });
+    // A cache that never synced holds nothing: its cards are unknown, not stale.
+    expect(decide(new PermissionCache(), 'h1', DOOR, now, { syncedAtMs: 0, maxAgeMs }).reason).toBe('unknown_credential');
+  });
+
+  it('denies everything on a revoked device, before any other rule', () => {
+    const revoked = PermissionCache.revoked(new Date(0));
+    expect(revoked.size).toBe(0);
+    expect(decide(revoked, 'h1', DOOR, at('2030-01-01T00:00:00Z'), { syncedAtMs: 0, maxAgeMs: 1 })).toEqual({ granted: false, reason: 'device_revoked', customerId: null });
+  });
 });
 
 describe('permission cache deltas', () => {

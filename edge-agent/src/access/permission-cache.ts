@@ -8,6 +8,8 @@ export const PermissionFileSchema = z.object({
   version: z.number().int().min(0),
   doors: z.array(EdgeDoorSchema),
   entries: z.array(EdgeEntrySchema),
+  /** Set when the server said this device is revoked: the cache is empty and stays refused. */
+  revokedAt: z.string().nullable().optional(),
 });
 export type PermissionFile = z.infer<typeof PermissionFileSchema>;
 
@@ -23,10 +25,21 @@ export class PermissionCache {
   private readonly hashesByCustomer = new Map<string, Set<string>>();
   private readonly raw = new Map<string, EdgeEntry[]>(); // by customer, as received: what is persisted
 
+  /** When the server revoked this device (ISO); a revoked cache holds nothing and denies everything. */
+  revokedAt: string | null = null;
+
   constructor(public version = 0) {}
+
+  /** The cache of a revoked device: empty, version 0 (any later sign-in would bring a full snapshot). */
+  static revoked(at: Date): PermissionCache {
+    const cache = new PermissionCache(0);
+    cache.revokedAt = at.toISOString();
+    return cache;
+  }
 
   static from(file: PermissionFile): PermissionCache {
     const cache = new PermissionCache(file.version);
+    cache.revokedAt = file.revokedAt ?? null;
     cache.setDoors(file.doors);
     cache.addEntries(file.entries);
     return cache;
@@ -86,7 +99,7 @@ export class PermissionCache {
   }
 
   toFile(): PermissionFile {
-    return { version: this.version, doors: [...this.doors.values()], entries: [...this.raw.values()].flat() };
+    return { version: this.version, doors: [...this.doors.values()], entries: [...this.raw.values()].flat(), ...(this.revokedAt && { revokedAt: this.revokedAt }) };
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Namespace, Server, Socket } from 'socket.io';
-import type { EdgeClientToServer, EdgeServerToClient, StaffClientToServer, StaffServerToClient } from '@foyer/schema/realtime';
+import { EDGE_REFUSED, type EdgeClientToServer, type EdgeServerToClient, type StaffClientToServer, type StaffServerToClient } from '@foyer/schema/realtime';
 import { toSystemId, type EdgeEntry } from '@foyer/schema/validation';
 import { domainEvents, type DomainEvents } from '../lib/events.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -122,12 +122,13 @@ export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): () => vo
     try {
       const { deviceId, secret } = (socket.handshake.auth ?? {}) as { deviceId?: unknown; secret?: unknown };
       const device = await deps.edgeDevices.authenticate(deviceId, secret);
-      if (!device) return next(new Error('unauthorized'));
+      if (device === 'revoked') return next(new Error(EDGE_REFUSED.revoked));
+      if (!device) return next(new Error(EDGE_REFUSED.unauthorized));
       socket.data.device = device;
       next();
     } catch (err) {
       log.error({ err }, 'device authentication failed');
-      next(new Error('unavailable'));
+      next(new Error(EDGE_REFUSED.unavailable));
     }
   });
 
@@ -148,7 +149,7 @@ export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): () => vo
       enqueue(socket, async () => {
         const state = await deps.edgeSync.read(device);
         const upToDate = info.version === state.version;
-        ack({ upToDate, version: state.version });
+        ack({ upToDate, version: state.version, storedThrough: await deps.edgeDevices.storedThrough(device.id) });
         if (!upToDate) sendSnapshot(socket, state);
         // Up to date or just sent, the device now holds exactly this state.
         const entries = byCustomer(state.entries);
@@ -192,8 +193,12 @@ export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): () => vo
     domainEvents.on('customer.changed', ({ orgId, customerId }) =>
       deps.edgeSync.customerChanged(orgId, customerId).catch((err) => log.error({ err, customerId }, 'customer change not passed to devices')),
     ),
-    domainEvents.on('edge.device.signedOut', ({ deviceId }) => {
-      for (const socket of socketsIn(`device:${deviceId}`)) socket.disconnect(true);
+    domainEvents.on('edge.device.signedOut', ({ deviceId, revoked }) => {
+      for (const socket of socketsIn(`device:${deviceId}`)) {
+        // Told first, so that it wipes its cache now rather than at its next (refused) reconnect.
+        if (revoked) socket.emit('revoked');
+        socket.disconnect(true);
+      }
     }),
   ];
   return () => off.forEach((remove) => remove());
