@@ -24,6 +24,7 @@ export interface StaffServerToClient extends PresenceServerToClient, NotesServer
   welcome: (info: { userId: string; orgId: string }) => void;
   /** Da2: a decision or door alarm reported by an edge device, as the door log shows it. */
   'door:event': (event: DoorLogEntry) => void;
+  'device:status': (info: { deviceId: string; online: boolean; lastSeenAt: string | null }) => void;
 }
 export interface StaffClientToServer extends PresenceClientToServer, NotesClientToServer {}
 

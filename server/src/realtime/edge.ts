@@ -143,6 +143,9 @@ export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): () => vo
     deps.edgeDevices.online(device.id, true);
     const seen = () => void deps.edgeDevices.seen(device.id).catch((err) => log.warn({ err }, 'could not record last seen'));
     seen();
+    // Staff's device list follows this live instead of asking again every few seconds.
+    const status = (online: boolean) => staff.to(`org:${device.orgId}`).emit('device:status', { deviceId: device.id, online, lastSeenAt: new Date().toISOString() });
+    status(true);
 
     socket.on('hello', (info: unknown, ack: unknown) => {
       if (!isHello(info) || typeof ack !== 'function') return void log.warn({ deviceId: device.id }, 'malformed hello dropped');
@@ -183,6 +186,7 @@ export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): () => vo
       if (current.get(device.id) === socket.id) {
         current.delete(device.id);
         deps.edgeDevices.online(device.id, false);
+        status(false);
       }
       seen();
     });
