@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PageQuerySchema } from './common.ts';
 
 /**
  * R2: what a credential is. `rfid` covers cards and key fobs read by RDM6300/EM4100 or Wiegand
@@ -135,6 +136,22 @@ export const EdgeEventSchema = z.object({
   customerId: z.string().nullable(),
 });
 export type EdgeEvent = z.infer<typeof EdgeEventSchema>;
+
+/**
+ * The door log pages by a cursor, not by page number: entries keep arriving on top while staff
+ * read, and an offset would shift under them (repeats, or entries skipped).
+ */
+export const DoorLogQuerySchema = z
+  .object({
+    before: z.coerce
+      .number({ error: 'An entry id' })
+      .int('An entry id')
+      .min(1, 'An entry id')
+      .optional()
+      .meta({ description: 'The id of the oldest entry shown: the page holds the entries logged before it. Absent: the newest.' }),
+    pageSize: PageQuerySchema.shape.pageSize,
+  })
+  .meta({ id: 'DoorLogQuery' });
 
 // Answers of the door-access API, shared by the server's routes and the web client.
 

@@ -138,12 +138,25 @@ function selectLog(db: DbOrTx) {
     .leftJoin(customers, eq(customers.id, doorEvents.customerId));
 }
 
-/** A page of the organization's log, newest first; one row more than asked says there is more. */
-export async function pageOfLog(db: DbOrTx, orgId: string, offset: number, limit: number): Promise<DoorLogRow[]> {
+/** Where an entry stands in the log's order, when it is one of the organization's. */
+export async function logPosition(db: DbOrTx, orgId: string, id: number): Promise<{ occurredAt: Date; id: number } | undefined> {
+  const [row] = await db
+    .select({ occurredAt: doorEvents.occurredAt, id: doorEvents.id })
+    .from(doorEvents)
+    .where(and(eq(doorEvents.orgId, orgId), eq(doorEvents.id, id)));
+  return row;
+}
+
+/**
+ * The organization's log, newest first (the time the device decided, then id), after `before` in
+ * that order when given; one row more than asked says there is more. The row comparison walks
+ * door_events_org_occurred_idx from the cursor.
+ */
+export async function pageOfLog(db: DbOrTx, orgId: string, before: { occurredAt: Date; id: number } | undefined, limit: number): Promise<DoorLogRow[]> {
+  const after = before && sql`(${doorEvents.occurredAt}, ${doorEvents.id}) < (${before.occurredAt.toISOString()}::timestamptz, ${before.id})`;
   return selectLog(db)
-    .where(eq(doorEvents.orgId, orgId))
+    .where(and(eq(doorEvents.orgId, orgId), after))
     .orderBy(sql`${doorEvents.occurredAt} desc`, sql`${doorEvents.id} desc`)
-    .offset(offset)
     .limit(limit);
 }
 
