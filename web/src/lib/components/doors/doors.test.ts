@@ -47,7 +47,7 @@ describe('door words', () => {
     expect(reasonText('outside_validity')).toBe('Outside access hours');
     expect(reasonText('valid_permission')).toBe('Valid permission');
     expect(reasonText('device_revoked')).toBe('Device revoked: it opens no door');
-    expect(reasonText('cache_stale')).toBe('Device offline too long: its permissions are out of date');
+    expect(reasonText('cache_stale')).toBe('Permissions out of date (offline too long)');
     expect(reasonText('opened_without_grant')).toBe('Opened without a valid card');
     // Every reason of the vocabulary has its own words, none falls through to the tidied code.
     for (const reason of edgeReasons) expect(reasonText(reason)).toBe(reasonTexts[reason]);

@@ -62,7 +62,7 @@ export const reasonTexts: Record<EdgeReason, string> = {
   outside_validity: 'Outside access hours',
   relay_failed: 'Allowed, but the lock did not release',
   device_revoked: 'Device revoked: it opens no door',
-  cache_stale: 'Device offline too long: its permissions are out of date',
+  cache_stale: 'Permissions out of date (offline too long)',
   opened_without_grant: 'Opened without a valid card',
   held_open_too_long: 'Left open too long',
   closed_after_alarm: 'Closed again after an alarm',
