@@ -69,6 +69,24 @@ describe('permission cache deltas', () => {
     expect(cache.toFile()).toMatchObject({ version: 7, entries: [expect.objectContaining({ credentialHash: 'h1b' })] });
   });
 
+  it('saves as JSON in slices, letting taps run between them, as the cache was when the save began', async () => {
+    const cache = PermissionCache.from({
+      version: 3,
+      doors: [{ id: DOOR, name: 'Front', pulseMs: 3000, lockType: 'fail_secure', heldOpenAlarmSeconds: 30 }],
+      entries: Array.from({ length: 5000 }, (_, i) => entry({ credentialHash: `h${i}`, customerId: `c${i}` })),
+    });
+    const before = cache.toFile();
+    let ranMeanwhile = false;
+    const saving = cache.toJson(1000);
+    setImmediate(() => (ranMeanwhile = true));
+    // A delta arriving while the text is built changes the cache, not the text.
+    cache.applyDelta({ version: 4, customers: [{ customerId: 'c0', entries: [] }] });
+    const text = await saving;
+    expect(ranMeanwhile).toBe(true);
+    expect(JSON.parse(text)).toEqual(before);
+    expect(JSON.parse(await PermissionCache.revoked(new Date(0)).toJson())).toEqual({ version: 0, doors: [], entries: [], revokedAt: '1970-01-01T00:00:00.000Z' });
+  });
+
   it('keeps a credential shared by two customers for the other one when one is revoked', () => {
     const cache = PermissionCache.from({ version: 1, doors: [], entries: [entry({ customerId: 'a' }), entry({ customerId: 'b' })] });
     cache.applyDelta({ version: 2, customers: [{ customerId: 'a', entries: [] }] });
