@@ -138,22 +138,26 @@ function selectLog(db: DbOrTx) {
     .leftJoin(customers, eq(customers.id, doorEvents.customerId));
 }
 
-/** Where an entry stands in the log's order, when it is one of the organization's. */
-export async function logPosition(db: DbOrTx, orgId: string, id: number): Promise<{ occurredAt: Date; id: number } | undefined> {
-  const [row] = await db
-    .select({ occurredAt: doorEvents.occurredAt, id: doorEvents.id })
+/** Whether the entry is one of the organization's log. */
+export async function isLogEntryOf(db: DbOrTx, orgId: string, id: number): Promise<boolean> {
+  const rows = await db
+    .select({ id: doorEvents.id })
     .from(doorEvents)
     .where(and(eq(doorEvents.orgId, orgId), eq(doorEvents.id, id)));
-  return row;
+  return rows.length > 0;
 }
 
 /**
  * The organization's log, newest first (the time the device decided, then id), after `before` in
- * that order when given; one row more than asked says there is more. The row comparison walks
- * door_events_org_occurred_idx from the cursor.
+ * that order when given; one row more than asked says there is more (the order of
+ * door_events_org_occurred_idx).
  */
-export async function pageOfLog(db: DbOrTx, orgId: string, before: { occurredAt: Date; id: number } | undefined, limit: number): Promise<DoorLogRow[]> {
-  const after = before && sql`(${doorEvents.occurredAt}, ${doorEvents.id}) < (${before.occurredAt.toISOString()}::timestamptz, ${before.id})`;
+export async function pageOfLog(db: DbOrTx, orgId: string, before: number | undefined, limit: number): Promise<DoorLogRow[]> {
+  // The cursor's own time read in SQL: a round trip through a JS Date would drop its microseconds.
+  const after =
+    before === undefined
+      ? undefined
+      : sql`(${doorEvents.occurredAt}, ${doorEvents.id}) < (select c.occurred_at, c.id from door_events c where c.id = ${before} and c.org_id = ${orgId})`;
   return selectLog(db)
     .where(and(eq(doorEvents.orgId, orgId), after))
     .orderBy(sql`${doorEvents.occurredAt} desc`, sql`${doorEvents.id} desc`)

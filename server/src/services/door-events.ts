@@ -121,9 +121,9 @@ export class DoorEventService {
 
   /** The door log, newest first, from just before the entry `before` (its id) when given. */
   async page(orgId: string, before: number | undefined, pageSize: number): Promise<DoorLogPage> {
-    const cursor = before === undefined ? undefined : await repo.logPosition(this.db, orgId, before);
-    if (before !== undefined && !cursor) throw invalid('No such door log entry', [{ field: 'before', message: 'No entry of this log has this id' }]);
-    const rows = await repo.pageOfLog(this.db, orgId, cursor, pageSize + 1);
+    if (before !== undefined && !(await repo.isLogEntryOf(this.db, orgId, before)))
+      throw invalid('No such door log entry', [{ field: 'before', message: 'No entry of this log has this id' }]);
+    const rows = await repo.pageOfLog(this.db, orgId, before, pageSize + 1);
     return { items: rows.slice(0, pageSize).map(toLogEntry), pageSize, hasMore: rows.length > pageSize };
   }
 
