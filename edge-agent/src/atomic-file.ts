@@ -44,7 +44,8 @@ export class AtomicFileWriter {
 
   constructor(
     private readonly path: string,
-    private readonly content: () => string,
+    /** The content as of the call; a promise lets a large one be built without blocking the event loop. */
+    private readonly content: () => string | Promise<string>,
     private readonly onError: (error: Error) => void,
   ) {}
 
@@ -65,7 +66,7 @@ export class AtomicFileWriter {
     do {
       this.again = false;
       try {
-        await this.writeOnce(this.content());
+        await this.writeOnce(await this.content());
       } catch (error) {
         this.onError(error as Error);
       }

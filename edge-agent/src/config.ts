@@ -50,6 +50,15 @@ export const AgentConfigSchema = z
     /** The same credential again within this time is the same tap (RDM6300 repeats every ~65 ms). */
     debounceMs: z.number().int().min(0).max(10_000).default(1000),
     forcedOpenGraceMs: z.number().int().min(0).max(60_000).default(5000),
+    /**
+     * A permission cache not synced with the server for longer than this denies everyone
+     * (reason cache_stale). 72 hours by default: an internet line down from Friday evening to
+     * Monday morning keeps the doors working, while a revocation that cannot reach a cut-off
+     * device (a stolen card, a member who left) is honoured after three days at the latest. A
+     * venue that prefers to stay open through longer outages raises it; one where a revoked card
+     * must never work for long lowers it.
+     */
+    maxOfflineHours: z.number().positive('a number of hours above 0').max(24 * 365, 'at most a year (8760 hours)').default(72),
   })
   .strict()
   .superRefine((config, ctx) => {

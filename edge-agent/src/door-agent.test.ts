@@ -73,6 +73,6 @@ describe('tap → decision → relay → journal', () => {
     agent.onDoorEvent((event, door) => said.push(describeDoorEvent(event, door)));
     lines.setContact(true);
     lines.setContact(false);
-    expect(said).toEqual(['#1 Door Front: FORCED OPEN (opened without a grant)', '#2 Door Front: CLOSED (closed after an alarm)']);
+    expect(said).toEqual(['#1 Door Front: FORCED OPEN (opened_without_grant)', '#2 Door Front: CLOSED (closed_after_alarm)']);
   });
 });

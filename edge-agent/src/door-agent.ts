@@ -18,6 +18,8 @@ export type DoorAgentOptions = {
   doors: Map<string, DoorIO>;
   hash: (normalized: string) => string;
   forcedOpenGraceMs: number;
+  /** A cache not synced for longer than this denies everything (cache_stale); see maxOfflineHours. */
+  maxCacheAgeMs?: number;
   now?: () => number;
 };
 
@@ -66,7 +68,8 @@ export class DoorAgent {
   tap(credential: ReadCredential, doorId: string, receivedAt = performance.now()): TapOutcome {
     const credentialHash = this.options.hash(credential.normalized);
     const nowMs = this.now();
-    const decision = decide(this.options.store.current, credentialHash, doorId, nowMs);
+    const { store, maxCacheAgeMs } = this.options;
+    const decision = decide(store.current, credentialHash, doorId, nowMs, maxCacheAgeMs === undefined ? undefined : { syncedAtMs: store.syncedAtMs, maxAgeMs: maxCacheAgeMs });
     const door = this.door(doorId);
     let relayOpened = false;
     if (decision.granted) {

@@ -1,4 +1,4 @@
-import { EdgeEntrySchema, type EdgeClientToServer, type EdgeDoor, type EdgeEntry, type EdgeServerToClient } from '@foyer/schema';
+import { EDGE_REFUSED, EdgeEntrySchema, type EdgeClientToServer, type EdgeDoor, type EdgeEntry, type EdgeServerToClient } from '@foyer/schema';
 import { io, type Socket } from 'socket.io-client';
 import type { Journal } from './access/journal.ts';
 import { PermissionCache, type PermissionDelta } from './access/permission-cache.ts';
@@ -19,6 +19,8 @@ export type LinkOptions = {
   ackTimeoutMs?: number;
   /** socket.io's own reconnection backoff, and ours after a refused handshake. */
   reconnect?: { initialMs: number; maxMs: number };
+  /** While connected and in sync, how often the cache's sync time is moved on (and saved). */
+  syncedHeartbeatMs?: number;
 };
 
 type SnapshotInProgress = { version: number; doors: EdgeDoor[]; total: number; entries: EdgeEntry[]; deltas: PermissionDelta[] };
@@ -33,6 +35,12 @@ type SnapshotInProgress = { version: number; doors: EdgeDoor[]; total: number; e
  * - Events: durable journal events go up in batches, one batch in flight; the ack's storedThrough
  *   is remembered on disk. After an outage the backlog goes up from the first unacknowledged seq,
  *   and since the server stores each (device, seq) once, a batch resent after a lost ack is harmless.
+ *   Nothing goes up before the journal is based on the `hello` answer's storedThrough (Journal.rebase).
+ * - Freshness: the cache counts as synced while the connection is up and answered; the moment is
+ *   kept (PermissionStore.markSynced) for the stale-cache rule.
+ * - Revocation: the server says `revoked` before it hangs up, and refuses the handshake with
+ *   EDGE_REFUSED.revoked afterwards (a device that was offline learns it at its next connect). A
+ *   network failure or an unknown secret never looks like that: only then is the cache wiped.
  */
 export class Link {
   readonly socket: Socket<EdgeServerToClient, EdgeClientToServer>;
@@ -41,6 +49,9 @@ export class Link {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private uploadTimer: NodeJS.Timeout | undefined;
   private helloTimer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  /** This connection's hello was answered: from then on, until it drops, the cache is in sync. */
+  private inSync = false;
   private readonly uploadBackoff = new Backoff({ initialMs: 500, maxMs: 30_000 });
   private readonly handshakeBackoff: Backoff;
   private readonly reconnectMaxMs: number;
@@ -64,6 +75,9 @@ export class Link {
     this.socket.on('connect', () => this.onConnect());
     this.socket.on('disconnect', (reason) => {
       this.snapshot = undefined;
+      // In sync until this very moment: that is the time the stale-cache rule counts from.
+      if (this.inSync) options.store.markSynced();
+      this.inSync = false;
       this.options.log(`link: disconnected (${reason})`);
       // socket.io retries by itself after a network loss, not after the server hung up on us. The
       // server does that to a device that was signed out, or replaced by a newer connection with the
@@ -72,9 +86,11 @@ export class Link {
       if (reason === 'io server disconnect') this.reconnectLater(reason, this.reconnectMaxMs);
     });
     this.socket.on('connect_error', (error) => {
+      if (error.message === EDGE_REFUSED.revoked) this.revoked();
       // Likewise a refused handshake (bad secret, server starting up) ends its retries.
-      if (!this.socket.active) this.reconnectLater(`refused: ${error.message}`);
+      if (!this.socket.active) this.reconnectLater(`refused: ${error.message}`, error.message === EDGE_REFUSED.revoked ? this.reconnectMaxMs : undefined);
     });
+    this.socket.on('revoked', () => this.revoked());
     this.socket.on('snapshot:begin', ({ version, doors, total }) => {
       this.snapshot = { version, doors, total, entries: [], deltas: [] };
     });
@@ -90,6 +106,14 @@ export class Link {
       else if (this.options.store.applyDelta(delta)) this.options.log(`link: delta to version ${delta.version}`);
     });
     this.unsubscribe = options.journal.onDurable(() => this.upload());
+    this.heartbeat = setInterval(() => this.inSync && this.socket.connected && options.store.markSynced(), options.syncedHeartbeatMs ?? 10 * 60_000);
+    this.heartbeat.unref();
+  }
+
+  /** The server revoked this device: wipe the cache (every door stays locked) and keep only a slow retry. */
+  private revoked() {
+    this.inSync = false;
+    this.options.store.revoke();
   }
 
   start() {
@@ -126,7 +150,15 @@ export class Link {
         this.helloTimer = setTimeout(() => this.sayHello(), this.uploadBackoff.next());
         return;
       }
+      if (Number.isSafeInteger(reply.storedThrough) && reply.storedThrough >= 0)
+        this.options.journal.rebase(reply.storedThrough).then(
+          () => this.upload(),
+          (rebaseError: Error) => log(`link: could not renumber the journal (${rebaseError.message}); nothing uploads until it can`),
+        );
+      else log('link: the server did not say which events it holds; nothing uploads until it does');
       if (reply.upToDate) {
+        this.inSync = true;
+        store.markSynced();
         this.synced++;
         log(`link: permissions up to date (version ${reply.version})`);
       }
@@ -146,6 +178,8 @@ export class Link {
     const cache = PermissionCache.from({ version, doors: snapshot.doors, entries: snapshot.entries });
     for (const delta of snapshot.deltas) cache.applyDelta(delta);
     this.options.store.replace(cache);
+    this.options.store.markSynced();
+    this.inSync = true;
     this.synced++;
     this.options.log(`link: snapshot version ${cache.version} in place (${snapshot.total} entries, ${snapshot.doors.length} doors)`);
   }
@@ -153,7 +187,7 @@ export class Link {
   /** Sends the oldest unacknowledged batch, and the next when that one is acknowledged. */
   private upload() {
     const { journal, log } = this.options;
-    if (this.uploading || !this.socket.connected || this.stopped) return;
+    if (this.uploading || !this.socket.connected || this.stopped || !journal.based) return;
     const batch = journal.unacknowledged(this.options.batchSize ?? 500);
     if (batch.length === 0) return;
     this.uploading = true;
@@ -183,7 +217,7 @@ export class Link {
 
   stop() {
     this.stopped = true;
-    for (const timer of [this.reconnectTimer, this.uploadTimer, this.helloTimer]) clearTimeout(timer);
+    for (const timer of [this.reconnectTimer, this.uploadTimer, this.helloTimer, this.heartbeat]) clearTimeout(timer);
     this.unsubscribe();
     this.socket.disconnect();
   }

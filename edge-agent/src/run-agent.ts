@@ -66,7 +66,7 @@ export async function runAgent(config: AgentConfig, options: RunOptions): Promis
     for (const { id } of config.doors)
       if (!store.current.doors.has(id)) log(`door ${id} is in the config but not among this device's doors on the server: its events will be refused`);
   const hash = credentialHasher(identity?.credentialKey ?? randomBytes(32).toString('base64'));
-  const agent = new DoorAgent({ store, journal, doors, hash, forcedOpenGraceMs: config.forcedOpenGraceMs });
+  const agent = new DoorAgent({ store, journal, doors, hash, forcedOpenGraceMs: config.forcedOpenGraceMs, maxCacheAgeMs: config.maxOfflineHours * 3_600_000 });
 
   const readers = simulate
     ? []

@@ -19,11 +19,11 @@ afterEach(async () => {
 });
 
 /** A device wired as in production, minus readers: taps go straight to the DoorAgent. */
-function device(serverUrl: string, stateDir = stateDirWith(undefined), secret = DEVICE.secret) {
+function device(serverUrl: string, stateDir = stateDirWith(undefined), secret = DEVICE.secret, maxCacheAgeMs?: number) {
   const store = new PermissionStore(join(stateDir, 'permissions.json'), silentLog, 50);
   const journal = Journal.open(stateDir, silentLog);
   const doors = new Map([['front', new PulsedDoor(new SimulatedLines(), 'front', silentLog)]]);
-  const agent = new DoorAgent({ store, journal, doors, hash: credentialHasher(DEVICE.credentialKey), forcedOpenGraceMs: 5000 });
+  const agent = new DoorAgent({ store, journal, doors, hash: credentialHasher(DEVICE.credentialKey), forcedOpenGraceMs: 5000, maxCacheAgeMs });
   const link = new Link({ serverUrl, deviceId: DEVICE.deviceId, secret, agentVersion: 'test', store, journal, log: silentLog, ackTimeoutMs: 500, reconnect: { initialMs: 100, maxMs: 300 } });
   const stop = async () => {
     link.stop();
@@ -127,5 +127,97 @@ describe('link to the /edge namespace', () => {
     expect(d.link.connected).toBe(false);
     expect(tap(d.agent, 'X1').event.seq).toBe(1);
     expect(server.stored.size).toBe(0);
+  });
+
+  it('numbers the events of a wiped device after what the server already holds (hello storedThrough), uploading none before', async () => {
+    const { server, url } = await contractServer();
+    // Seqs 1..5 came from this identity before its state directory was wiped (a new SD card).
+    for (let seq = 1; seq <= 5; seq++) server.stored.set(seq, { seq, at: new Date(0).toISOString(), doorId: 'front', kind: 'access', result: 'denied', reason: 'unknown_credential', credentialHash: null, credentialMasked: '••••OLD' + seq, customerId: null });
+    const d = device(url);
+    expect(d.journal.based).toBe(false);
+    // Taps before the link is up are numbered from 1 for now; they are not lost, only renumbered.
+    expect([tap(d.agent, 'WIPED1').event.seq, tap(d.agent, 'WIPED2').event.seq]).toEqual([1, 2]);
+    await d.journal.flushed();
+    d.link.start();
+    await waitFor(() => server.storedThrough === 7, 5000, 'the new events stored after the old ones');
+    expect(server.batches[0]).toEqual([6, 7]);
+    expect([5, 6, 7].map((seq) => server.stored.get(seq)?.credentialMasked)).toEqual(['••••OLD5', '••••PED1', '••••PED2']);
+    expect(d.journal.based).toBe(true);
+    expect(tap(d.agent, 'WIPED3').event.seq).toBe(8);
+    await waitFor(() => server.storedThrough === 8, 3000, 'the next live event');
+    await d.journal.flushed();
+    const onDisk = readFileSync(join(d.stateDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).seq);
+    expect(onDisk).toEqual([6, 7, 8]);
+  });
+
+  it('wipes its cache and denies everything (device_revoked) when revoked while connected', async () => {
+    const { server, url } = await contractServer();
+    server.version = 2;
+    server.doors = [door('front', 'Front')];
+    server.entries = [entryFor('MEMBER', 'front', 'c1')];
+    const d = device(url);
+    d.link.start();
+    await waitFor(() => d.link.synced > 0, 5000, 'sync');
+    expect(tap(d.agent, 'MEMBER').decision.granted).toBe(true);
+    server.revoke();
+    await waitFor(() => d.store.current.revokedAt, 3000, 'revocation heard');
+    expect(tap(d.agent, 'MEMBER').decision).toEqual({ granted: false, reason: 'device_revoked', customerId: null });
+    await d.store.close();
+    const file = saved(join(d.stateDir, 'permissions.json')) as unknown as { entries: unknown[]; revokedAt?: string } | undefined;
+    expect(file).toMatchObject({ entries: [], revokedAt: expect.any(String) });
+    // And after a restart, still refused, before any network.
+    const again = new PermissionStore(join(d.stateDir, 'permissions.json'), silentLog);
+    expect(again.current.revokedAt).toBe(file?.revokedAt);
+  });
+
+  it('learns it was revoked while offline from the refused handshake, but a dead server or a wrong secret wipes nothing', async () => {
+    const permissions = { version: 2, doors: [door('front', 'Front')], entries: [entryFor('MEMBER', 'front', 'c1')] };
+    const { server, url } = await contractServer();
+    // A network failure: nothing listens there.
+    const unreachable = device('http://127.0.0.1:1', stateDirWith(permissions));
+    unreachable.link.start();
+    // A refusal that is not a revocation.
+    const stranger = device(url, stateDirWith(permissions), 'wrong secret');
+    stranger.link.start();
+    await waitFor(() => server.refused >= 2, 5000, 'the stranger refused twice');
+    expect(tap(unreachable.agent, 'MEMBER').decision.granted).toBe(true);
+    expect(tap(stranger.agent, 'MEMBER').decision.granted).toBe(true);
+
+    server.revokedDevice = true;
+    const revoked = device(url, stateDirWith(permissions));
+    expect(tap(revoked.agent, 'MEMBER').decision.granted).toBe(true);
+    revoked.link.start();
+    await waitFor(() => revoked.store.current.revokedAt, 3000, 'revocation heard at the handshake');
+    expect(tap(revoked.agent, 'MEMBER').decision.reason).toBe('device_revoked');
+    expect(revoked.store.current.size).toBe(0);
+  });
+
+  it('denies with cache_stale once the cache was not synced for longer than allowed, and grants again after a sync', async () => {
+    const permissions = { version: 2, doors: [door('front', 'Front')], entries: [entryFor('MEMBER', 'front', 'c1')] };
+    const { server, url } = await contractServer();
+    server.version = 2;
+    server.doors = permissions.doors;
+    server.entries = permissions.entries;
+    const hour = 3_600_000;
+    const d = device(url, stateDirWith(permissions), DEVICE.secret, 72 * hour);
+    // The cache file was written just now (mtime): fresh.
+    expect(tap(d.agent, 'MEMBER').decision.granted).toBe(true);
+    // Last synced 73 hours ago: the same card is refused, naming whom it would have let in.
+    d.store.syncedAtMs = Date.now() - 73 * hour;
+    expect(tap(d.agent, 'MEMBER').decision).toEqual({ granted: false, reason: 'cache_stale', customerId: 'c1' });
+    d.link.start();
+    // Up to date (same version): the hello answer alone makes the cache fresh again.
+    await waitFor(() => d.link.synced > 0, 5000, 'hello answered');
+    expect(tap(d.agent, 'MEMBER').decision.granted).toBe(true);
+    // The sync time is saved, for the same version, and read back on the next start.
+    await d.store.close();
+    const reopened = new PermissionStore(join(d.stateDir, 'permissions.json'), silentLog);
+    expect(Date.now() - reopened.syncedAtMs).toBeLessThan(60_000);
+
+    // Going offline counts from the moment the link dropped.
+    d.store.syncedAtMs = 0;
+    await server.stop();
+    await waitFor(() => !d.link.connected, 3000, 'link down');
+    expect(Date.now() - d.store.syncedAtMs).toBeLessThan(5000);
   });
 });

@@ -24,6 +24,7 @@ export interface StaffServerToClient extends PresenceServerToClient, NotesServer
   welcome: (info: { userId: string; orgId: string }) => void;
   /** Da2: a decision or door alarm reported by an edge device, as the door log shows it. */
   'door:event': (event: DoorLogEntry) => void;
+  'device:status': (info: { deviceId: string; online: boolean; lastSeenAt: string | null }) => void;
 }
 export interface StaffClientToServer extends PresenceClientToServer, NotesClientToServer {}
 
@@ -109,10 +110,22 @@ export interface EdgeServerToClient {
   'snapshot:end': (info: { version: number }) => void;
   /** Replace everything the device holds for these customers (an empty list revokes). */
   delta: (info: { version: number; customers: { customerId: string; entries: EdgeEntry[] }[]; doors?: EdgeDoor[] }) => void;
+  /** Staff revoked this device: it is disconnected right after and refused from now on (EDGE_REFUSED.revoked). */
+  revoked: () => void;
 }
 
+/**
+ * Why the /edge handshake refused a device, as the `connect_error` message. Only a device that
+ * proves its identity (the right secret) is told it was revoked; anyone else hears `unauthorized`.
+ */
+export const EDGE_REFUSED = { unauthorized: 'unauthorized', revoked: 'device_revoked', unavailable: 'unavailable' } as const;
+
 export interface EdgeClientToServer {
-  hello: (info: { version: number; agentVersion: string }, ack: (reply: { upToDate: boolean; version: number }) => void) => void;
+  /**
+   * `storedThrough`: the highest seq the server stored for this device without gaps, so that a
+   * device whose state was wiped numbers its events after those instead of reusing them.
+   */
+  hello: (info: { version: number; agentVersion: string }, ack: (reply: { upToDate: boolean; version: number; storedThrough: number }) => void) => void;
   /** Stores each (device, seq) once; acks the highest seq stored so far without gaps. */
   events: (batch: EdgeEvent[], ack: (reply: { storedThrough: number } | { error: string }) => void) => void;
 }

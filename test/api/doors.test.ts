@@ -269,11 +269,56 @@ describe('credentials (R2)', () => {
 
 describe('door log and timeline', () => {
   it('pages the door log and the activity timeline, 400 for bad paging, 404 for a stranger', async () => {
-    expect((await owner.get('/api/door-events')).body).toEqual({ items: [], page: 1, pageSize: 50, hasMore: false });
-    expect(issueFields((await owner.get('/api/door-events?page=0')).body)).toEqual(['page']);
+    expect((await owner.get('/api/door-events')).body).toEqual({ items: [], pageSize: 50, hasMore: false });
+    expect(issueFields((await owner.get('/api/door-events?before=0')).body)).toEqual(['before']);
+    expect(issueFields((await owner.get('/api/door-events?before=x')).body)).toEqual(['before']);
+    expect(issueFields((await owner.get('/api/door-events?pageSize=201')).body)).toEqual(['pageSize']);
     const c = await customer(owner);
     expect((await owner.get(`/api/customers/${c.id}/activities?pageSize=10`)).body).toEqual({ items: [], page: 1, pageSize: 10, hasMore: false });
     expect(issueFields((await owner.get(`/api/customers/${c.id}/activities?pageSize=500`)).body)).toEqual(['pageSize']);
     expect((await other.get(`/api/customers/${c.id}/activities`)).status).toBe(404);
+  });
+
+  it('pages the door log by a before=<id> cursor: newest first, nothing repeated or skipped while entries arrive', async () => {
+    const org = await foyer.signIn();
+    const d = await door(org);
+    const device = (await org.post('/api/edge/devices', { name: 'Pager', doorIds: [d.id] })).body.device as { id: string };
+    let seq = 0;
+    /** Stores an event as the edge channel would, decided at `minute` past 9:00. */
+    const logAt = async (minute: number) => {
+      const at = new Date(Date.UTC(2026, 2, 1, 9, minute)).toISOString();
+      const { rows } = await sql(
+        `insert into door_events (org_id, device_id, seq, door_id, kind, result, reason, occurred_at)
+         values ($1, $2, $3, $4, 'access', 'denied', 'unknown_credential', $5) returning id`,
+        [org.orgId, device.id, ++seq, d.id, at],
+      );
+      return Number(rows[0].id);
+    };
+    // Two pairs share a time: the id breaks the tie.
+    for (const minute of [1, 2, 2, 3, 4, 4, 5]) await logAt(minute);
+    type Page = { items: { id: number; at: string }[]; hasMore: boolean };
+    const page = async (before?: number) => (await org.get(`/api/door-events?pageSize=3${before ? `&before=${before}` : ''}`)).body as Page;
+    const everything = (await org.get('/api/door-events')).body as Page;
+    const order = everything.items.map((e) => e.id);
+    expect(everything.items.map((e) => e.at.slice(14, 16))).toEqual(['05', '04', '04', '03', '02', '02', '01']);
+
+    const first = await page();
+    expect(first.items.map((e) => e.id)).toEqual(order.slice(0, 3));
+    expect(first.hasMore).toBe(true);
+    // Meanwhile a new entry on top, and a late upload from an offline device in the middle.
+    const newest = await logAt(30);
+    const late = await logAt(3);
+    const second = await page(first.items.at(-1)!.id);
+    const third = await page(second.items.at(-1)!.id);
+    expect(third.hasMore).toBe(false);
+    const paged = [...first.items, ...second.items, ...third.items].map((e) => e.id);
+    // The newest is not on these pages (it is above the first); the late one is, in its place.
+    expect(paged).not.toContain(newest);
+    // (Same minute as the fourth, a higher id: just before it, newest first.)
+    expect(paged).toEqual([...order.slice(0, 3), late, ...order.slice(3)]);
+    expect(new Set(paged).size).toBe(paged.length);
+
+    // Another organization's entry is no cursor here.
+    expect(issueFields((await owner.get(`/api/door-events?before=${newest}`)).body)).toEqual(['before']);
   });
 });

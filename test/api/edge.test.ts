@@ -149,7 +149,7 @@ const event = (doorId: string, seq: number, extra: Partial<EdgeEvent> = {}): Edg
   doorId,
   kind: 'access',
   result: 'denied',
-  reason: 'unknown credential',
+  reason: 'unknown_credential',
   credentialHash: null,
   credentialMasked: null,
   customerId: null,
@@ -231,13 +231,40 @@ describe('device sign-in on /edge (O1)', () => {
     expect(await new Device(pairing, { deviceId: 'not a uuid', secret: 1 }).connected()).toBe('unauthorized');
 
     const live = await connect(pairing);
-    const listed = (await owner.get('/api/edge/devices')).body.items.find((x: { id: string }) => x.id === pairing.deviceId);
-    expect(listed).toMatchObject({ online: true });
-    expect(listed.lastSeenAt).not.toBeNull();
+    const listed = async () => (await owner.get('/api/edge/devices')).body.items.find((x: { id: string }) => x.id === pairing.deviceId);
+    expect(await listed()).toMatchObject({ online: true });
+    // Last seen is written just after the handshake, not before it completes.
+    for (let tries = 0; (await listed()).lastSeenAt === null && tries < 50; tries++) await sleep(20);
+    expect((await listed()).lastSeenAt).not.toBeNull();
+    let toldRevoked = false;
+    live.socket.on('revoked', () => (toldRevoked = !live.disconnectReason));
     expect((await owner.delete(`/api/edge/devices/${pairing.deviceId}`)).status).toBe(204);
     expect(await until(() => live.disconnectReason, 2000, 'revoked socket closed')).toBe('io server disconnect');
-    expect(await new Device(pairing).connected()).toBe('unauthorized');
+    // Told before the hang-up, and at every later attempt: only the device with its secret hears it.
+    expect(toldRevoked).toBe(true);
+    expect(await new Device(pairing).connected()).toBe('device_revoked');
+    expect(await new Device(pairing, { deviceId: pairing.deviceId, secret: `${pairing.secret}x` }).connected()).toBe('unauthorized');
     expect((await owner.get('/api/edge/devices')).body.items.map((x: { id: string }) => x.id)).not.toContain(pairing.deviceId);
+  });
+
+  it('tells staff of its organization, live, when a device comes online and goes offline', async () => {
+    const pairing = await pairedDevice(owner, []);
+    const mine = await staffSocket(owner);
+    const theirs = await staffSocket(other);
+    type Status = { deviceId: string; online: boolean; lastSeenAt: string | null };
+    const seen: Status[] = [];
+    const leaked: Status[] = [];
+    mine.on('device:status', (s: Status) => s.deviceId === pairing.deviceId && seen.push(s));
+    theirs.on('device:status', (s: Status) => leaked.push(s));
+    const device = await connect(pairing);
+    await until(() => seen.length === 1 || undefined, 2000, 'online status');
+    expect(seen[0]).toEqual({ deviceId: pairing.deviceId, online: true, lastSeenAt: expect.any(String) });
+    device.socket.close();
+    await until(() => seen.length === 2 || undefined, 2000, 'offline status');
+    expect(seen[1]).toMatchObject({ online: false });
+    expect(Date.parse(seen[1].lastSeenAt!)).toBeGreaterThanOrEqual(Date.parse(seen[0].lastSeenAt!));
+    await sleep(100);
+    expect(leaked).toEqual([]);
   });
 
   it('replaces an older connection of the same device with the new one', async () => {
@@ -272,7 +299,7 @@ describe('permission sync (Da2)', () => {
 
     // The same version again: nothing to send.
     const again = await device.hello(reply.version);
-    expect(again).toEqual({ upToDate: true, version: reply.version });
+    expect(again).toEqual({ upToDate: true, version: reply.version, storedThrough: 0 });
     await sleep(100);
     expect(device.begins).toHaveLength(1);
   });
@@ -404,6 +431,24 @@ describe('door events (Da2)', () => {
     expect((await sql('select count(*)::int as n from door_events where device_id = $1', [pairing.deviceId])).rows[0].n).toBe(7);
   });
 
+  it('says in the hello answer which seqs it holds, so that a device set up again continues after them', async () => {
+    const d = await door(owner);
+    const pairing = await pairedDevice(owner, [d.id]);
+    const device = await connect(pairing);
+    expect(await device.hello(0)).toMatchObject({ storedThrough: 0 });
+    expect(await device.send([1, 2, 3, 5].map((seq) => event(d.id, seq)))).toEqual({ storedThrough: 3 });
+    // Gaps are not counted over: seq 5 is stored, 4 is missing.
+    expect(await device.hello(0)).toMatchObject({ storedThrough: 3 });
+  });
+
+  it('refuses a reason outside the vocabulary as malformed, and moves past it', async () => {
+    const d = await door(owner);
+    const device = await connect(await pairedDevice(owner, [d.id]));
+    expect(await device.send([event(d.id, 1, { reason: 'because' as EdgeEvent['reason'] }), event(d.id, 2, { reason: 'cache_stale' })])).toEqual({ storedThrough: 2 });
+    const stored = await sql('select seq, reason from door_events where device_id = $1 order by seq', [device.pairing.deviceId]);
+    expect(stored.rows.map((r) => [Number(r.seq), r.reason])).toEqual([[2, 'cache_stale']]);
+  });
+
   it('drops malformed, foreign and oversized input, moves past it and keeps the connection', async () => {
     const d = await door(owner);
     const elsewhere = await door(owner);
@@ -444,12 +489,12 @@ describe('door events (Da2)', () => {
     const granted = event(d.id, 1, {
       at,
       result: 'granted',
-      reason: 'permission',
+      reason: 'valid_permission',
       customerId: ada.id,
       credentialHash: hashOf(pairing, 'rfid', ada.value),
       credentialMasked: `••••${ada.value.slice(-4)}`,
     });
-    expect(await device.send([granted, event(d.id, 2, { at: '2026-03-01T09:31:00.000Z', kind: 'door', result: 'held_open', reason: 'open 30 s' })])).toEqual({ storedThrough: 2 });
+    expect(await device.send([granted, event(d.id, 2, { at: '2026-03-01T09:31:00.000Z', kind: 'door', result: 'held_open', reason: 'held_open_too_long' })])).toEqual({ storedThrough: 2 });
 
     await until(() => seen.length === 2 || undefined, 2000, 'door:event');
     expect(seen[0]).toMatchObject({

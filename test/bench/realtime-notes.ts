@@ -13,17 +13,12 @@
  * the load. Run: `server/node_modules/.bin/tsx test/bench/realtime-notes.ts`; the last line is JSON.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import pg from 'pg';
 import * as Y from 'yjs';
-import { startEmbeddedPostgres } from '@foyer/server/db/embedded.ts';
 import { NoteEditor } from '../support/notes.ts';
+import { openDatabase } from './database.ts';
 
 const EDITORS = Number(process.env.NOTES_EDITORS ?? 20);
 const SECONDS = Number(process.env.NOTES_SECONDS ?? 30);
@@ -32,33 +27,6 @@ const ADMIN = { email: 'bench@notes.local', password: 'a long enough bench passw
 const serverDir = fileURLToPath(new URL('../../server', import.meta.url));
 
 const say = (message: string) => process.stderr.write(`${message}\n`);
-
-async function openDatabase(): Promise<{ url: string; close: () => Promise<void> }> {
-  const given = process.env.BENCH_DATABASE_URL;
-  if (given) {
-    const name = `foyer_bench_notes_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: given });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(given);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      close: async () => {
-        const c = new pg.Client({ connectionString: given });
-        await c.connect();
-        await c.query(`drop database if exists ${name} with (force)`);
-        await c.end();
-      },
-    };
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'foyer-bench-notes-'));
-  say(`embedded PostgreSQL in ${dir}`);
-  const cluster = await startEmbeddedPostgres(dir, { log: () => {} });
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  return { url: cluster.url('foyer'), close: () => cluster.stop() };
-}
 
 /** The server in a process of its own, so its CPU time is its own. */
 async function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {

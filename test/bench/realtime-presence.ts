@@ -29,7 +29,7 @@ import { SESSION_COOKIE } from '@foyer/server/http/context.ts';
 import { OFFLINE_GRACE_MS, SWEEP_MS } from '@foyer/server/realtime/presence-store.ts';
 import { issueFlowToken } from '@foyer/server/services/flow-tokens.ts';
 import { seedCustomers } from '@foyer/server/services/seed.ts';
-import { openBenchDatabase } from './database.ts';
+import { openDatabase } from './database.ts';
 
 const STAFF = Number(process.env.BENCH_STAFF ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -232,7 +232,7 @@ async function measure(label: string, server: ChildProcess, url: string, cookies
 
 export async function benchPresence(): Promise<PresenceBench> {
   const customers = RATE * (WARMUP_SECONDS + SECONDS);
-  const database = await openBenchDatabase({ onLog: () => {} });
+  const database = await openDatabase({ onLog: () => {} });
   const children: ChildProcess[] = [];
   try {
     const foyer = await startProcess(

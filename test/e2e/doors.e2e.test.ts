@@ -54,7 +54,7 @@ afterAll(async () => {
 const hashOf = (value: string) => createHmac('sha256', Buffer.from(pairing.credentialKey, 'base64')).update(normalizeCredential('rfid', value)).digest('hex');
 
 /** One access decision, as the edge agent journals and uploads it. */
-const accessEvent = (result: 'granted' | 'denied', reason: string): EdgeEvent => ({
+const accessEvent = (result: 'granted' | 'denied', reason: EdgeEvent['reason']): EdgeEvent => ({
   seq: ++seq,
   at: new Date().toISOString(),
   doorId: door.id,
@@ -236,6 +236,18 @@ describe('doors, access and the live door log in Chromium', () => {
     const row = page.getByTestId('device-row').first();
     await expect.poll(() => row.textContent()).toMatch(/Front Pi.*Online.*Now.*Garden gate/);
     await snap(page, 'doors-devices');
+
+    // The device drops and comes back: the row follows live (device:status), no reload, no polling.
+    await markPage();
+    device.disconnect();
+    await expect.poll(() => row.getByTestId('device-status').textContent(), { timeout: 3000 }).toMatch(/Offline/);
+    await expect.poll(() => row.textContent()).toMatch(/Front Pi.*Offline.*Just now/);
+    await snap(page, 'doors-devices-offline');
+    device.connect();
+    await expect.poll(() => row.getByTestId('device-status').textContent(), { timeout: 3000 }).toMatch(/Online/);
+    expect(await stillSamePage()).toBe(true);
+    // Back, the device says hello again as the agent does (deltas follow only after it).
+    expect(await device.timeout(5000).emitWithAck('hello', { version: hello.version, agentVersion: 'e2e' })).toMatchObject({ upToDate: true });
   });
 
   it('shows Ada’s visit live in the door log, announced, and on her profile', async () => {
@@ -317,5 +329,25 @@ describe('doors, access and the live door log in Chromium', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.waitForTimeout(1500);
     await snap(page, 'doors-log-dark');
+  });
+
+  it('pages older entries with "Load older", from where the list ends, however many arrive meanwhile', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    // Sixty older decisions, uploaded at once as after an outage.
+    const older = Array.from({ length: 60 }, (_, i) => ({ ...accessEvent('denied', 'cache_stale'), at: new Date(Date.UTC(2026, 0, 1, 8, 0, i)).toISOString() }));
+    const reply = await device!.timeout(5000).emitWithAck('events', older);
+    expect(reply).toEqual({ storedThrough: seq });
+    const all = (await api.get('/api/door-events?pageSize=200')).body.items as { id: number }[];
+    await page.goto(`${foyer.url}/doors/log`);
+    await expect.poll(() => page.getByTestId('log-row').count()).toBe(50);
+    await send(accessEvent('granted', 'valid_permission'));
+    await expect.poll(() => page.getByTestId('log-row').count()).toBe(51);
+    await page.getByRole('button', { name: 'Load older' }).click();
+    await expect.poll(() => page.getByText('That is everything in the log.').isVisible()).toBe(true);
+    const shown = await page.getByTestId('log-row').evaluateAll((rows) => rows.length);
+    expect(shown).toBe(all.length + 1);
+    await expect.poll(() => page.getByTestId('log-row').last().textContent()).toMatch(/Denied.*Permissions out of date/);
+    await page.getByTestId('log-row').last().scrollIntoViewIfNeeded();
+    await snap(page, 'doors-log-older');
   });
 });

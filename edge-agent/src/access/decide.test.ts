@@ -39,6 +39,22 @@ describe('decide', () => {
   it('grants open-ended permissions after their start', () => {
     expect(decide(cache, 'h1', DOOR, at('2030-01-01T00:00:00Z'))).toEqual({ granted: true, reason: 'valid_permission', customerId: 'c1' });
   });
+
+  it('denies everything from a cache older than allowed (cache_stale), up to the limit itself granted', () => {
+    const now = at('2030-01-01T00:00:00Z');
+    const maxAgeMs = 72 * 3_600_000;
+    expect(decide(cache, 'h1', DOOR, now, { syncedAtMs: now - maxAgeMs, maxAgeMs }).granted).toBe(true);
+    expect(decide(cache, 'h1', DOOR, now, { syncedAtMs: now - maxAgeMs - 1, maxAgeMs })).toEqual({ granted: false, reason: 'cache_stale', customerId: 'c1' });
+    expect(decide(cache, 'nope', DOOR, now, { syncedAtMs: 0, maxAgeMs })).toEqual({ granted: false, reason: 'cache_stale', customerId: null });
+    // A cache that never synced holds nothing: its cards are unknown, not stale.
+    expect(decide(new PermissionCache(), 'h1', DOOR, now, { syncedAtMs: 0, maxAgeMs }).reason).toBe('unknown_credential');
+  });
+
+  it('denies everything on a revoked device, before any other rule', () => {
+    const revoked = PermissionCache.revoked(new Date(0));
+    expect(revoked.size).toBe(0);
+    expect(decide(revoked, 'h1', DOOR, at('2030-01-01T00:00:00Z'), { syncedAtMs: 0, maxAgeMs: 1 })).toEqual({ granted: false, reason: 'device_revoked', customerId: null });
+  });
 });
 
 describe('permission cache deltas', () => {
@@ -51,6 +67,24 @@ describe('permission cache deltas', () => {
     expect(cache.applyDelta({ version: 7, customers: [{ customerId: 'c9', entries: [] }] })).toBe(true);
     expect(cache.entriesFor('h9')).toBeUndefined();
     expect(cache.toFile()).toMatchObject({ version: 7, entries: [expect.objectContaining({ credentialHash: 'h1b' })] });
+  });
+
+  it('saves as JSON in slices, letting taps run between them, as the cache was when the save began', async () => {
+    const cache = PermissionCache.from({
+      version: 3,
+      doors: [{ id: DOOR, name: 'Front', pulseMs: 3000, lockType: 'fail_secure', heldOpenAlarmSeconds: 30 }],
+      entries: Array.from({ length: 5000 }, (_, i) => entry({ credentialHash: `h${i}`, customerId: `c${i}` })),
+    });
+    const before = cache.toFile();
+    let ranMeanwhile = false;
+    const saving = cache.toJson(1000);
+    setImmediate(() => (ranMeanwhile = true));
+    // A delta arriving while the text is built changes the cache, not the text.
+    cache.applyDelta({ version: 4, customers: [{ customerId: 'c0', entries: [] }] });
+    const text = await saving;
+    expect(ranMeanwhile).toBe(true);
+    expect(JSON.parse(text)).toEqual(before);
+    expect(JSON.parse(await PermissionCache.revoked(new Date(0)).toJson())).toEqual({ version: 0, doors: [], entries: [], revokedAt: '1970-01-01T00:00:00.000Z' });
   });
 
   it('keeps a credential shared by two customers for the other one when one is revoked', () => {

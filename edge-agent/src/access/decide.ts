@@ -1,16 +1,30 @@
+import type { EdgeReason } from '@foyer/schema';
 import type { PermissionCache } from './permission-cache.ts';
 
-export type DenyReason = 'unknown_credential' | 'no_permission' | 'outside_validity';
+export type DenyReason = Extract<EdgeReason, 'unknown_credential' | 'no_permission' | 'outside_validity' | 'device_revoked' | 'cache_stale'>;
 export type Decision =
   | { granted: true; reason: 'valid_permission'; customerId: string }
   | { granted: false; reason: DenyReason; customerId: string | null };
+
+/** How fresh the cache must be: synced within `maxAgeMs` of now (a cache never synced holds nothing anyway). */
+export type Freshness = { syncedAtMs: number; maxAgeMs: number };
 
 /**
  * Da2: may this credential open this door now? Only the local cache is asked, never the network,
  * so the answer takes microseconds and comes the same online or offline. Banned customers have no
  * entries (the server sends none), so they read as unknown. A window is [startsAt, endsAt).
+ * A revoked device denies everything; a cache older than allowed denies everything too, naming
+ * the customer it would have been, so that staff can see who stood at the door.
  */
-export function decide(cache: PermissionCache, credentialHash: string, doorId: string, nowMs: number): Decision {
+export function decide(cache: PermissionCache, credentialHash: string, doorId: string, nowMs: number, freshness?: Freshness): Decision {
+  if (cache.revokedAt) return { granted: false, reason: 'device_revoked', customerId: null };
+  const decision = fromEntries(cache, credentialHash, doorId, nowMs);
+  if (freshness && cache.version > 0 && nowMs - freshness.syncedAtMs > freshness.maxAgeMs)
+    return { granted: false, reason: 'cache_stale', customerId: decision.customerId };
+  return decision;
+}
+
+function fromEntries(cache: PermissionCache, credentialHash: string, doorId: string, nowMs: number): Decision {
   const entries = cache.entriesFor(credentialHash);
   if (!entries || entries.length === 0) return { granted: false, reason: 'unknown_credential', customerId: null };
   const forDoor = entries.filter((e) => e.doorId === doorId);

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../log.ts';
+import type { EdgeReason } from '@foyer/schema';
 import { Journal, type NewEvent } from './journal.ts';
 
-const event = (reason = 'valid_permission'): NewEvent => ({
+const event = (reason: EdgeReason = 'valid_permission'): NewEvent => ({
   at: new Date(0).toISOString(),
   doorId: 'd1',
   kind: 'access',
@@ -71,6 +72,38 @@ describe('journal', () => {
     await journal.flushed();
     journal.acknowledge(40);
     expect(journal.append(event()).seq).toBe(41);
+    await journal.close();
+  });
+
+  it('rebases a fresh journal above the server storedThrough once, also across a crash before the mark was saved', async () => {
+    const journal = Journal.open(dir, silentLog);
+    expect(journal.based).toBe(false);
+    for (let i = 0; i < 3; i++) journal.append(event());
+    await journal.rebase(10);
+    expect(journal.based).toBe(true);
+    expect(seqsOnDisk()).toEqual([11, 12, 13]);
+    expect(journal.unacknowledged(10).map((e) => e.seq)).toEqual([11, 12, 13]);
+    expect(journal.append(event()).seq).toBe(14);
+    await journal.close();
+    expect(JSON.parse(readFileSync(join(dir, 'acked.json'), 'utf8'))).toEqual({ ackedSeq: 10 });
+
+    // The crash case: the renumbered journal reached the disk, the mark did not.
+    rmSync(join(dir, 'acked.json'));
+    const restarted = Journal.open(dir, silentLog);
+    expect(restarted.based).toBe(false);
+    await restarted.rebase(10);
+    expect(seqsOnDisk()).toEqual([11, 12, 13, 14]);
+    expect(restarted.append(event()).seq).toBe(15);
+    await restarted.close();
+  });
+
+  it('a based journal takes the hello answer as an acknowledgement and renumbers nothing', async () => {
+    const journal = Journal.open(dir, silentLog);
+    for (let i = 0; i < 3; i++) journal.append(event());
+    await journal.rebase(0);
+    await journal.rebase(2);
+    expect(journal.unacknowledged(10).map((e) => e.seq)).toEqual([3]);
+    expect(seqsOnDisk()).toEqual([1, 2, 3]);
     await journal.close();
   });
 });

@@ -1,5 +1,6 @@
 import { EdgeEventSchema, type EdgeEvent } from '@foyer/schema';
 import { closeSync, existsSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-file.ts';
 import { join } from 'node:path';
 import { AtomicFileWriter, fsyncDirectory } from '../atomic-file.ts';
 import type { Log } from '../log.ts';
@@ -28,6 +29,13 @@ const ROTATE_BYTES = 8 * 1024 * 1024;
  * Only durable (fsync'd) events are offered for upload: an event the server stored but the disk
  * lost would give its seq to a different event after the restart, and the server would drop that
  * one as a duplicate.
+ *
+ * A journal is *based* once it knows where the server stands for this device (`acked.json`
+ * exists). A fresh state directory is not, and it may belong to a device whose earlier state was
+ * wiped (a new SD card, the same identity): the server then already holds seqs 1..n from before.
+ * Until the first `hello` answer says n (`rebase`), events are numbered from 1 but not uploaded;
+ * rebase renumbers them above n and saves the mark before anything goes up, so no seq is used twice
+ * and none is lost (see `rebase` for the crash cases).
  */
 export class Journal {
   lastSeq: number;
@@ -44,14 +52,17 @@ export class Journal {
   private closing = false;
   private bytes: number;
   private readonly durableListeners = new Set<() => void>();
+  /** Whether the server's storedThrough for this device is known (see the class note); no upload before. */
+  based: boolean;
   /** The acknowledged mark is not urgent (a resent event is stored once): saved off the event loop. */
   private readonly ackedWriter: AtomicFileWriter;
 
   private constructor(
     private readonly dir: string,
     private readonly log: Log,
-    recovered: { events: EdgeEvent[]; bytes: number; lastSeq: number; ackedSeq: number },
+    recovered: { events: EdgeEvent[]; bytes: number; lastSeq: number; ackedSeq: number; based: boolean },
   ) {
+    this.based = recovered.based;
     this.lastSeq = recovered.lastSeq;
     this.ackedSeq = recovered.ackedSeq;
     this.bytes = recovered.bytes;
@@ -67,7 +78,7 @@ export class Journal {
     const rotated = existsSync(join(dir, ROTATED)) ? recoverJournal(join(dir, ROTATED), log, false).events : [];
     const ackedSeq = readAcked(join(dir, ACKED));
     const lastSeq = Math.max(ackedSeq, lastSeqOf(rotated), lastSeqOf(current.events));
-    return new Journal(dir, log, { ...current, lastSeq, ackedSeq });
+    return new Journal(dir, log, { ...current, lastSeq, ackedSeq, based: existsSync(join(dir, ACKED)) });
   }
 
   /** Assigns the next seq and writes the line; the fsync follows in the background (see the class note). */
@@ -149,6 +160,41 @@ export class Journal {
     while (drop < this.durable.length && this.durable[drop].seq <= this.ackedSeq) drop++;
     this.durable.splice(0, drop);
     this.rotateIfDone();
+  }
+
+  /**
+   * The server's answer to `hello`: it holds this device's events through `storedThrough`. A based
+   * journal takes it as an acknowledgement. An unbased one (fresh or wiped state) moves its own
+   * events above it, rewriting the file, then saves the mark (acked.json) and only then counts as
+   * based, so uploading starts after the mark is on disk. Crash cases: before the rename nothing
+   * changed; after it but before the mark, the next start finds events already above
+   * storedThrough and does not move them again. Events the server has from this very journal
+   * cannot be moved by mistake: none went up before the mark existed.
+   */
+  async rebase(storedThrough: number): Promise<void> {
+    if (this.based) return this.acknowledge(storedThrough);
+    await this.flushed();
+    if (this.based) return this.acknowledge(storedThrough);
+    const events = [...this.durable, ...this.written, ...this.unwritten];
+    const lowest = events.reduce((min, e) => Math.min(min, e.seq), Infinity);
+    if (lowest <= storedThrough) {
+      // Everything here is from this state directory's life, numbered from 1 without gaps: shift all.
+      const shift = storedThrough - lowest + 1;
+      this.log(`journal: the server holds seqs through ${storedThrough} from an earlier state; renumbering ${events.length} event(s) from ${lowest + shift}`);
+      for (const event of events) event.seq += shift;
+      const onDisk = [...this.durable, ...this.written];
+      if (this.fd !== undefined) closeSync(this.fd);
+      this.fd = undefined;
+      const text = onDisk.map((e) => JSON.stringify(e) + '\n').join('');
+      writeFileAtomic(join(this.dir, JOURNAL), text);
+      this.bytes = Buffer.byteLength(text);
+      this.lastSeq += shift;
+    }
+    this.lastSeq = Math.max(this.lastSeq, storedThrough);
+    this.ackedSeq = storedThrough;
+    this.ackedWriter.request();
+    await this.ackedWriter.settled();
+    this.based = true;
   }
 
   /** A large journal whose every line is durable and acknowledged becomes the rotated one. */

@@ -8,6 +8,8 @@ export const PermissionFileSchema = z.object({
   version: z.number().int().min(0),
   doors: z.array(EdgeDoorSchema),
   entries: z.array(EdgeEntrySchema),
+  /** Set when the server said this device is revoked: the cache is empty and stays refused. */
+  revokedAt: z.string().nullable().optional(),
 });
 export type PermissionFile = z.infer<typeof PermissionFileSchema>;
 
@@ -23,10 +25,21 @@ export class PermissionCache {
   private readonly hashesByCustomer = new Map<string, Set<string>>();
   private readonly raw = new Map<string, EdgeEntry[]>(); // by customer, as received: what is persisted
 
+  /** When the server revoked this device (ISO); a revoked cache holds nothing and denies everything. */
+  revokedAt: string | null = null;
+
   constructor(public version = 0) {}
+
+  /** The cache of a revoked device: empty, version 0 (any later sign-in would bring a full snapshot). */
+  static revoked(at: Date): PermissionCache {
+    const cache = new PermissionCache(0);
+    cache.revokedAt = at.toISOString();
+    return cache;
+  }
 
   static from(file: PermissionFile): PermissionCache {
     const cache = new PermissionCache(file.version);
+    cache.revokedAt = file.revokedAt ?? null;
     cache.setDoors(file.doors);
     cache.addEntries(file.entries);
     return cache;
@@ -85,8 +98,27 @@ export class PermissionCache {
     this.raw.delete(customerId);
   }
 
+  /**
+   * The file's JSON, built a slice of customers at a time with a turn of the event loop between
+   * slices: JSON.stringify of 100,000 entries at once holds the loop for ~100 ms, and a tap
+   * arriving then would wait for it; this way it waits for one slice (about a millisecond). The
+   * text is of the cache as it was when called: deltas replace a customer's list instead of
+   * changing it, so the lists taken at the start stay as they were.
+   */
+  async toJson(sliceSize = 2000): Promise<string> {
+    const lists = [...this.raw.values()];
+    const head = { version: this.version, doors: [...this.doors.values()], ...(this.revokedAt && { revokedAt: this.revokedAt }) };
+    const parts: string[] = [];
+    for (let i = 0; i < lists.length; i += sliceSize) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      const text = JSON.stringify(lists.slice(i, i + sliceSize).flat());
+      if (text.length > 2) parts.push(text.slice(1, -1));
+    }
+    return `${JSON.stringify(head).slice(0, -1)},"entries":[${parts.join(',')}]}`;
+  }
+
   toFile(): PermissionFile {
-    return { version: this.version, doors: [...this.doors.values()], entries: [...this.raw.values()].flat() };
+    return { version: this.version, doors: [...this.doors.values()], entries: [...this.raw.values()].flat(), ...(this.revokedAt && { revokedAt: this.revokedAt }) };
   }
 }
 

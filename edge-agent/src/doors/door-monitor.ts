@@ -1,3 +1,4 @@
+import type { EdgeReason } from '@foyer/schema';
 import type { NewEvent } from '../access/journal.ts';
 
 export type DoorMonitorOptions = {
@@ -39,21 +40,21 @@ export class DoorMonitor {
     if (open) {
       const { pulseMs, heldOpenAlarmSeconds } = this.options.settings();
       // A door found open at start is not known to be forced; it can still be held open.
-      if (!first && this.now() - this.lastGrantAt > pulseMs + this.options.forcedOpenGraceMs) this.raise('forced_open', 'opened without a grant');
-      this.heldTimer = setTimeout(() => this.raise('held_open', `open longer than ${heldOpenAlarmSeconds} s`), heldOpenAlarmSeconds * 1000);
+      if (!first && this.now() - this.lastGrantAt > pulseMs + this.options.forcedOpenGraceMs) this.raise('forced_open', 'opened_without_grant');
+      this.heldTimer = setTimeout(() => this.raise('held_open', 'held_open_too_long'), heldOpenAlarmSeconds * 1000);
     } else {
       clearTimeout(this.heldTimer);
-      if (this.alarmRaised) this.emit('closed', 'closed after an alarm');
+      if (this.alarmRaised) this.emit('closed', 'closed_after_alarm');
       this.alarmRaised = false;
     }
   }
 
-  private raise(result: 'forced_open' | 'held_open', reason: string) {
+  private raise(result: 'forced_open' | 'held_open', reason: EdgeReason) {
     this.alarmRaised = true;
     this.emit(result, reason);
   }
 
-  private emit(result: 'forced_open' | 'held_open' | 'closed', reason: string) {
+  private emit(result: 'forced_open' | 'held_open' | 'closed', reason: EdgeReason) {
     this.options.report({
       at: new Date(this.now()).toISOString(),
       doorId: this.options.doorId,

@@ -2,6 +2,7 @@ import { SerialPort } from 'serialport';
 import { Backoff, type BackoffOptions } from '../backoff.ts';
 import type { Log } from '../log.ts';
 import { createParser } from './create-parser.ts';
+import { directReadBinding } from './direct-read.ts';
 import type { ReadCredential, ReaderProtocol } from './frame-parser.ts';
 import { TapDebouncer } from './tap-debouncer.ts';
 
@@ -47,7 +48,9 @@ export class SerialReader {
     if (this.stopped) return;
     const { path, baudRate, protocol, log } = this.options;
     const parser = createParser(protocol);
-    const port = new SerialPort({ path, baudRate, dataBits: 8, parity: 'none', stopBits: 1, autoOpen: false });
+    // Not a literal: serialport's options type leaves `binding` out, its constructor takes it.
+    const options = { path, baudRate, dataBits: 8 as const, parity: 'none' as const, stopBits: 1 as const, autoOpen: false, binding: directReadBinding };
+    const port = new SerialPort(options);
     this.port = port;
     port.on('data', (chunk: Buffer) => {
       const receivedAt = performance.now();

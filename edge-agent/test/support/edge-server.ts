@@ -1,4 +1,4 @@
-import type { EdgeClientToServer, EdgeDoor, EdgeEntry, EdgeEvent, EdgeServerToClient } from '@foyer/schema';
+import { EDGE_REFUSED, type EdgeClientToServer, type EdgeDoor, type EdgeEntry, type EdgeEvent, type EdgeServerToClient } from '@foyer/schema';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Namespace } from 'socket.io';
@@ -20,6 +20,8 @@ export class ContractEdgeServer {
   dropAcks = 0;
   cutSnapshotAfterChunk = false;
   refused = 0;
+  /** Staff revoked the device: the handshake refuses it with EDGE_REFUSED.revoked. */
+  revokedDevice = false;
   private http: HttpServer | undefined;
   private io: Server | undefined;
   private edge: Namespace<EdgeClientToServer, EdgeServerToClient> | undefined;
@@ -40,7 +42,8 @@ export class ContractEdgeServer {
     this.edge = edge;
     edge.use((socket, next) => {
       const { deviceId, secret } = socket.handshake.auth as { deviceId?: string; secret?: string };
-      if (deviceId === this.device.deviceId && secret === this.device.secret) next();
+      if (deviceId === this.device.deviceId && secret === this.device.secret)
+        next(this.revokedDevice ? new Error(EDGE_REFUSED.revoked) : undefined);
       else {
         this.refused++;
         next(new Error('unknown device'));
@@ -49,7 +52,7 @@ export class ContractEdgeServer {
     edge.on('connection', (socket) => {
       socket.on('hello', ({ version }, ack) => {
         const upToDate = version >= this.version;
-        ack({ upToDate, version: this.version });
+        ack({ upToDate, version: this.version, storedThrough: this.storedThrough });
         if (upToDate) return;
         socket.emit('snapshot:begin', { version: this.version, doors: this.doors, total: this.entries.length });
         for (let i = 0; i < this.entries.length; i += this.chunkSize) {
@@ -75,6 +78,13 @@ export class ContractEdgeServer {
     await new Promise<void>((resolve) => this.http!.listen(port, '127.0.0.1', resolve));
     this.port = (this.http.address() as AddressInfo).port;
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** As the real server revokes: tell the connected device, hang up, refuse it from now on. */
+  revoke() {
+    this.revokedDevice = true;
+    this.edge?.emit('revoked');
+    this.edge?.disconnectSockets(true);
   }
 
   pushDelta(delta: Parameters<EdgeServerToClient['delta']>[0]) {

@@ -31,6 +31,11 @@ export class PtyPair {
     this.fd = openSync(this.readerPath, 'r+');
   }
 
+  /** socat's process id while it runs (benchmarks give it the priority a kernel tty driver has). */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   write(bytes: Uint8Array | string) {
     if (this.fd === undefined) throw new Error('pty not started');
     writeSync(this.fd, typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PageQuerySchema } from './common.ts';
 
 /**
  * R2: what a credential is. `rfid` covers cards and key fobs read by RDM6300/EM4100 or Wiegand
@@ -98,6 +99,29 @@ export const EdgeDoorSchema = z.object({
 });
 export type EdgeDoor = z.infer<typeof EdgeDoorSchema>;
 
+/**
+ * Da2: the fixed vocabulary of why the agent decided what it did, or what a door's contact said.
+ * Access: `valid_permission` (granted), `unknown_credential` (no such card on this device: also a
+ * banned or erased customer's, whose entries the server never sends), `no_permission` (not for
+ * this door), `outside_validity` (before its start or after its end), `relay_failed` (allowed,
+ * but the lock did not release), `device_revoked` (staff revoked the device: it holds nothing),
+ * `cache_stale` (not synced for longer than the agent's maxOfflineHours). Door: `opened_without_grant`
+ * (forced open), `held_open_too_long`, `closed_after_alarm`. The door log says each in words.
+ */
+export const edgeReasons = [
+  'valid_permission',
+  'unknown_credential',
+  'no_permission',
+  'outside_validity',
+  'relay_failed',
+  'device_revoked',
+  'cache_stale',
+  'opened_without_grant',
+  'held_open_too_long',
+  'closed_after_alarm',
+] as const;
+export type EdgeReason = (typeof edgeReasons)[number];
+
 /** A decision the agent made, journaled with its per-device sequence number. */
 export const EdgeEventSchema = z.object({
   seq: z.number().int().min(1),
@@ -106,12 +130,28 @@ export const EdgeEventSchema = z.object({
   kind: z.enum(['access', 'door']),
   /** access: the decision; door: what the door contact reported. */
   result: z.enum(['granted', 'denied', 'held_open', 'forced_open', 'closed']),
-  reason: z.string().max(100),
+  reason: z.enum(edgeReasons),
   credentialHash: z.string().nullable(),
   credentialMasked: z.string().nullable(),
   customerId: z.string().nullable(),
 });
 export type EdgeEvent = z.infer<typeof EdgeEventSchema>;
+
+/**
+ * The door log pages by a cursor, not by page number: entries keep arriving on top while staff
+ * read, and an offset would shift under them (repeats, or entries skipped).
+ */
+export const DoorLogQuerySchema = z
+  .object({
+    before: z.coerce
+      .number({ error: 'An entry id' })
+      .int('An entry id')
+      .min(1, 'An entry id')
+      .optional()
+      .meta({ description: 'The id of the oldest entry shown: the page holds the entries logged before it. Absent: the newest.' }),
+    pageSize: PageQuerySchema.shape.pageSize,
+  })
+  .meta({ id: 'DoorLogQuery' });
 
 // Answers of the door-access API, shared by the server's routes and the web client.
 

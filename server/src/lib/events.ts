@@ -12,8 +12,8 @@ export type DomainEvents = {
    * change): these customers' entries, these doors' settings, or everything these devices hold.
    */
   'edge.changed': { orgId: string; version: number; customerIds?: string[]; doorIds?: string[]; deviceIds?: string[] };
-  /** A device was revoked or paired anew: its live connections must go. */
-  'edge.device.signedOut': { orgId: string; deviceId: string };
+  /** A device was revoked (told so before it goes) or paired anew: its live connections must go. */
+  'edge.device.signedOut': { orgId: string; deviceId: string; revoked?: boolean };
 };
 
 type Listener<K extends keyof DomainEvents> = (event: DomainEvents[K]) => void | Promise<void>;

@@ -1,5 +1,5 @@
 import type { Namespace, Server, Socket } from 'socket.io';
-import type { EdgeClientToServer, EdgeServerToClient, StaffClientToServer, StaffServerToClient } from '@foyer/schema/realtime';
+import { EDGE_REFUSED, type EdgeClientToServer, type EdgeServerToClient, type StaffClientToServer, type StaffServerToClient } from '@foyer/schema/realtime';
 import { toSystemId, type EdgeEntry } from '@foyer/schema/validation';
 import { domainEvents, type DomainEvents } from '../lib/events.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -122,12 +122,13 @@ export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): () => vo
     try {
       const { deviceId, secret } = (socket.handshake.auth ?? {}) as { deviceId?: unknown; secret?: unknown };
       const device = await deps.edgeDevices.authenticate(deviceId, secret);
-      if (!device) return next(new Error('unauthorized'));
+      if (device === 'revoked') return next(new Error(EDGE_REFUSED.revoked));
+      if (!device) return next(new Error(EDGE_REFUSED.unauthorized));
       socket.data.device = device;
       next();
     } catch (err) {
       log.error({ err }, 'device authentication failed');
-      next(new Error('unavailable'));
+      next(new Error(EDGE_REFUSED.unavailable));
     }
   });
 
@@ -142,13 +143,16 @@ export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): () => vo
     deps.edgeDevices.online(device.id, true);
     const seen = () => void deps.edgeDevices.seen(device.id).catch((err) => log.warn({ err }, 'could not record last seen'));
     seen();
+    // Staff's device list follows this live instead of asking again every few seconds.
+    const status = (online: boolean) => staff.to(`org:${device.orgId}`).emit('device:status', { deviceId: device.id, online, lastSeenAt: new Date().toISOString() });
+    status(true);
 
     socket.on('hello', (info: unknown, ack: unknown) => {
       if (!isHello(info) || typeof ack !== 'function') return void log.warn({ deviceId: device.id }, 'malformed hello dropped');
       enqueue(socket, async () => {
         const state = await deps.edgeSync.read(device);
         const upToDate = info.version === state.version;
-        ack({ upToDate, version: state.version });
+        ack({ upToDate, version: state.version, storedThrough: await deps.edgeDevices.storedThrough(device.id) });
         if (!upToDate) sendSnapshot(socket, state);
         // Up to date or just sent, the device now holds exactly this state.
         const entries = byCustomer(state.entries);
@@ -182,6 +186,7 @@ export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): () => vo
       if (current.get(device.id) === socket.id) {
         current.delete(device.id);
         deps.edgeDevices.online(device.id, false);
+        status(false);
       }
       seen();
     });
@@ -192,8 +197,12 @@ export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): () => vo
     domainEvents.on('customer.changed', ({ orgId, customerId }) =>
       deps.edgeSync.customerChanged(orgId, customerId).catch((err) => log.error({ err, customerId }, 'customer change not passed to devices')),
     ),
-    domainEvents.on('edge.device.signedOut', ({ deviceId }) => {
-      for (const socket of socketsIn(`device:${deviceId}`)) socket.disconnect(true);
+    domainEvents.on('edge.device.signedOut', ({ deviceId, revoked }) => {
+      for (const socket of socketsIn(`device:${deviceId}`)) {
+        // Told first, so that it wipes its cache now rather than at its next (refused) reconnect.
+        if (revoked) socket.emit('revoked');
+        socket.disconnect(true);
+      }
     }),
   ];
   return () => off.forEach((remove) => remove());

@@ -138,12 +138,29 @@ function selectLog(db: DbOrTx) {
     .leftJoin(customers, eq(customers.id, doorEvents.customerId));
 }
 
-/** A page of the organization's log, newest first; one row more than asked says there is more. */
-export async function pageOfLog(db: DbOrTx, orgId: string, offset: number, limit: number): Promise<DoorLogRow[]> {
+/** Whether the entry is one of the organization's log. */
+export async function isLogEntryOf(db: DbOrTx, orgId: string, id: number): Promise<boolean> {
+  const rows = await db
+    .select({ id: doorEvents.id })
+    .from(doorEvents)
+    .where(and(eq(doorEvents.orgId, orgId), eq(doorEvents.id, id)));
+  return rows.length > 0;
+}
+
+/**
+ * The organization's log, newest first (the time the device decided, then id), after `before` in
+ * that order when given; one row more than asked says there is more (the order of
+ * door_events_org_occurred_idx).
+ */
+export async function pageOfLog(db: DbOrTx, orgId: string, before: number | undefined, limit: number): Promise<DoorLogRow[]> {
+  // The cursor's own time read in SQL: a round trip through a JS Date would drop its microseconds.
+  const after =
+    before === undefined
+      ? undefined
+      : sql`(${doorEvents.occurredAt}, ${doorEvents.id}) < (select c.occurred_at, c.id from door_events c where c.id = ${before} and c.org_id = ${orgId})`;
   return selectLog(db)
-    .where(eq(doorEvents.orgId, orgId))
+    .where(and(eq(doorEvents.orgId, orgId), after))
     .orderBy(sql`${doorEvents.occurredAt} desc`, sql`${doorEvents.id} desc`)
-    .offset(offset)
     .limit(limit);
 }
 

@@ -108,10 +108,17 @@ export async function redeemPairingCode(db: DbOrTx, pairingCodeHash: string, sec
 export async function revokeDevice(tx: DbOrTx, orgId: string, id: string): Promise<boolean> {
   const rows = await tx
     .update(edgeDevices)
-    .set({ revokedAt: sql`now()`, secretHash: null, pairingCodeHash: null, pairingExpiresAt: null })
+    // The secret's hash stays: revoked_at refuses the device, and the hash lets the handshake tell
+    // that device (and only it) that it was revoked, so it wipes its cache instead of retrying.
+    .set({ revokedAt: sql`now()`, pairingCodeHash: null, pairingExpiresAt: null })
     .where(and(live(orgId), eq(edgeDevices.id, id)))
     .returning({ id: edgeDevices.id });
   return rows.length > 0;
+}
+
+export async function storedThroughOf(db: DbOrTx, id: string): Promise<number> {
+  const [row] = await db.select({ storedThrough: edgeDevices.storedThrough }).from(edgeDevices).where(eq(edgeDevices.id, id));
+  return row?.storedThrough ?? 0;
 }
 
 export async function touchDevice(db: DbOrTx, id: string) {

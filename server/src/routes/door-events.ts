@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { EdgeEventSchema, PageQuerySchema } from '@foyer/schema/validation';
+import { DoorLogQuerySchema, EdgeEventSchema } from '@foyer/schema/validation';
 import { validationHook, type AppEnv } from '../http/context.ts';
 import type { DoorEventService } from '../services/door-events.ts';
 import { error, json, orgOf, routeDefaults, signedIn } from './openapi-helpers.ts';
@@ -30,13 +30,21 @@ const log = createRoute({
   method: 'get',
   path: '/',
   summary: 'The door log: every decision and door alarm devices reported, newest first; new ones arrive live as door:event on /staff',
-  request: { query: PageQuerySchema },
-  responses: { 200: json(pageSchemaOf(DoorLogEntrySchema).meta({ id: 'DoorLogPage' }), 'A page of the log'), 400: error('Bad paging'), ...signedIn },
+  description: 'Pages by cursor: the next page is `?before=<id of the last item>`, so entries arriving meanwhile shift nothing.',
+  request: { query: DoorLogQuerySchema },
+  responses: {
+    200: json(
+      z.object({ items: z.array(DoorLogEntrySchema), pageSize: z.number().int(), hasMore: z.boolean() }).meta({ id: 'DoorLogPage' }),
+      'A page of the log',
+    ),
+    400: error('Bad paging, or `before` not an entry of this log'),
+    ...signedIn,
+  },
 });
 
 export function doorEventRoutes(events: DoorEventService) {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(log, async (c) => {
-    const { page, pageSize } = c.req.valid('query');
-    return c.json(await events.page(orgOf(c), page, pageSize), 200);
+    const { before, pageSize } = c.req.valid('query');
+    return c.json(await events.page(orgOf(c), before, pageSize), 200);
   });
 }

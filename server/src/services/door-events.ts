@@ -4,7 +4,7 @@ import type { Db } from '../db/connect.ts';
 import { insertActivities } from '../repositories/activities.ts';
 import * as repo from '../repositories/door-events.ts';
 import { doorsOfDevice } from '../repositories/edge-sync.ts';
-import { pageFrom, type Page } from './activities.ts';
+import { invalid } from '../lib/errors.ts';
 import type { EdgeDevice } from './edge-sync.ts';
 
 /** At most this many events in one `events` message; the agent sends its journal in batches below it. */
@@ -12,6 +12,9 @@ export const MAX_EVENT_BATCH = 1000;
 
 /** An event that will never be stored, with its seq when it had a usable one. */
 export type Refusal = { seq: number | null; reason: string };
+
+/** A page of the log; the next one is asked for with `before` = the last item's id. */
+export type DoorLogPage = { items: DoorLogEntry[]; pageSize: number; hasMore: boolean };
 
 export type RecordOutcome = { storedThrough: number; stored: DoorLogEntry[]; refused: Refusal[] };
 
@@ -116,10 +119,12 @@ export class DoorEventService {
     return { storedThrough, stored, refused };
   }
 
-  /** The door log, newest first. */
-  async page(orgId: string, page: number, pageSize: number): Promise<Page<DoorLogEntry>> {
-    const rows = await repo.pageOfLog(this.db, orgId, (page - 1) * pageSize, pageSize + 1);
-    return pageFrom(rows.map(toLogEntry), page, pageSize);
+  /** The door log, newest first, from just before the entry `before` (its id) when given. */
+  async page(orgId: string, before: number | undefined, pageSize: number): Promise<DoorLogPage> {
+    if (before !== undefined && !(await repo.isLogEntryOf(this.db, orgId, before)))
+      throw invalid('No such door log entry', [{ field: 'before', message: 'No entry of this log has this id' }]);
+    const rows = await repo.pageOfLog(this.db, orgId, before, pageSize + 1);
+    return { items: rows.slice(0, pageSize).map(toLogEntry), pageSize, hasMore: rows.length > pageSize };
   }
 
   private problemWith(event: EdgeEvent, doors: Map<string, string>, ownCustomers: Set<string>): string | undefined {

@@ -103,7 +103,7 @@ export class EdgeDeviceService {
   /** Revoked for good: its secret stops working and its connections are closed now. */
   async revoke(orgId: string, id: string): Promise<void> {
     if (!(await repo.revokeDevice(this.db, orgId, id))) throw notFound('Device');
-    domainEvents.emit('edge.device.signedOut', { orgId, deviceId: id });
+    domainEvents.emit('edge.device.signedOut', { orgId, deviceId: id, revoked: true });
   }
 
   /**
@@ -128,13 +128,23 @@ export class EdgeDeviceService {
     return { deviceId: device.id, secret, credentialKey: key.toString('base64') };
   }
 
-  /** The device a socket handshake names, when its secret is right and it is not revoked. */
-  async authenticate(deviceId: unknown, secret: unknown): Promise<EdgeDevice | undefined> {
+  /**
+   * The device a socket handshake names, when its secret is right and it is not revoked;
+   * `'revoked'` when the secret is right but staff revoked it (only the device itself learns that:
+   * it wipes its cache on hearing it); undefined otherwise.
+   */
+  async authenticate(deviceId: unknown, secret: unknown): Promise<EdgeDevice | 'revoked' | undefined> {
     if (typeof deviceId !== 'string' || typeof secret !== 'string' || secret.length > 100) return undefined;
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(deviceId)) return undefined;
     const row = await repo.findDeviceSecret(this.db, deviceId);
-    if (!row || row.revokedAt || !row.secretHash || !sameHash(row.secretHash, hashToken(secret))) return undefined;
+    if (!row || !row.secretHash || !sameHash(row.secretHash, hashToken(secret))) return undefined;
+    if (row.revokedAt) return 'revoked';
     return { id: row.id, orgId: row.orgId, name: row.name };
+  }
+
+  /** The highest seq stored (or refused for good) for the device without a gap: what `hello` tells it. */
+  storedThrough(deviceId: string): Promise<number> {
+    return repo.storedThroughOf(this.db, deviceId);
   }
 
   online(deviceId: string, isOnline: boolean) {

@@ -157,6 +157,8 @@ export type IssuedCredential = Credential & { walletToken?: string };
 
 /** A page of a growing list, newest first: `hasMore` instead of a total. */
 export type GrowingPage<T> = { items: T[]; page: number; pageSize: number; hasMore: boolean };
+/** A page of the door log, by cursor: the next one starts before the last item's id. */
+export type DoorLogPage = { items: DoorLogEntry[]; pageSize: number; hasMore: boolean };
 
 /** One entry of a customer's timeline (Ac1); door visits carry `data.doorName`, `data.deviceName`. */
 export type Activity = {
@@ -194,7 +196,8 @@ export const updateDevice = (deviceId: string, body: { name?: string; doorIds?: 
 export const revokeDevice = (deviceId: string) => api<void>(`/api/edge/devices/${part(deviceId)}`, { method: 'DELETE' });
 export const renewPairingCode = (deviceId: string) => api<DevicePairing>(`/api/edge/devices/${part(deviceId)}/pairing-code`, { method: 'POST' });
 
-export const doorLog = (page: number, pageSize: number, f?: typeof fetch) =>
-  api<GrowingPage<DoorLogEntry>>(`/api/door-events?page=${page}&pageSize=${pageSize}`, { fetch: f });
+/** The door log, newest first; `before`: the id of the oldest entry shown, for the page after it. */
+export const doorLog = (before: number | undefined, pageSize: number, f?: typeof fetch) =>
+  api<DoorLogPage>(`/api/door-events?pageSize=${pageSize}${before === undefined ? '' : `&before=${before}`}`, { fetch: f });
 export const listActivities = (ref: string, page: number, pageSize: number, f?: typeof fetch) =>
   api<GrowingPage<Activity>>(`/api/customers/${part(ref)}/activities?page=${page}&pageSize=${pageSize}`, { fetch: f });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DoorLogEntry } from '$lib/api';
+import { edgeReasons } from '@foyer/schema/validation';
 import {
   announcement,
   customerLabel,
@@ -10,6 +11,7 @@ import {
   logTime,
   mergeLog,
   reasonText,
+  reasonTexts,
   timeLeft,
   toLocalInput,
 } from './doors';
@@ -44,6 +46,13 @@ describe('door words', () => {
     expect(reasonText('no_permission')).toBe('No access to this door');
     expect(reasonText('outside_validity')).toBe('Outside access hours');
     expect(reasonText('valid_permission')).toBe('Valid permission');
+    expect(reasonText('device_revoked')).toBe('Device revoked: it opens no door');
+    expect(reasonText('cache_stale')).toBe('Permissions out of date (offline too long)');
+    expect(reasonText('opened_without_grant')).toBe('Opened without a valid card');
+    // Every reason of the vocabulary has its own words, none falls through to the tidied code.
+    for (const reason of edgeReasons) expect(reasonText(reason)).toBe(reasonTexts[reason]);
+    expect(new Set(edgeReasons.map(reasonText)).size).toBe(edgeReasons.length);
+    // Entries logged before the vocabulary was fixed.
     expect(reasonText('open longer than 90 s')).toBe('Open longer than 1 min 30 s');
     expect(reasonText('door_jammed')).toBe('Door jammed');
     expect(reasonText('')).toBe('—');

@@ -1,3 +1,4 @@
+import type { EdgeReason } from '@foyer/schema/validation';
 import type { CredentialKind, DoorLogEntry, DoorPermission, LockType } from '$lib/api';
 
 // ————— Doors —————
@@ -53,26 +54,29 @@ export const toneClasses: Record<Tone, string> = {
   neutral: 'badge-neutral',
 };
 
-/** What the edge agent reports as a reason, said for staff. */
-const reasonTexts: Record<string, string> = {
-  granted: 'Valid permission',
+/** Every reason the edge agent gives (the fixed vocabulary `edgeReasons` of @foyer/schema), said for staff. */
+export const reasonTexts: Record<EdgeReason, string> = {
   valid_permission: 'Valid permission',
   unknown_credential: 'Unknown card',
   no_permission: 'No access to this door',
   outside_validity: 'Outside access hours',
   relay_failed: 'Allowed, but the lock did not release',
-  banned: 'Customer is banned',
-  'opened without a grant': 'Opened without a valid card',
-  'closed after an alarm': 'Closed again after an alarm',
+  device_revoked: 'Device revoked: it opens no door',
+  cache_stale: 'Permissions out of date (offline too long)',
+  opened_without_grant: 'Opened without a valid card',
+  held_open_too_long: 'Left open too long',
+  closed_after_alarm: 'Closed again after an alarm',
 };
 
+const isEdgeReason = (reason: string): reason is EdgeReason => Object.hasOwn(reasonTexts, reason);
+
 /**
- * A reason in words: the agent's codes (`no_permission`) and phrases (`open longer than 30 s`)
- * become a sentence; anything unknown is shown as written, tidied (`door_jammed` → `Door jammed`).
+ * A reason in words. Anything outside the vocabulary (entries logged before it was fixed) is
+ * shown as written, tidied (`door_jammed` → `Door jammed`).
  */
 export function reasonText(reason: string): string {
   const key = reason.trim();
-  if (reasonTexts[key]) return reasonTexts[key];
+  if (isEdgeReason(key)) return reasonTexts[key];
   const held = /^open longer than (\d+) ?s$/.exec(key);
   if (held) return `Open longer than ${formatSeconds(Number(held[1]))}`;
   if (!key) return '—';
