@@ -17,12 +17,18 @@ export type Config = {
   redisUrl: string | undefined;
   /** Prefix of every Redis key and stream this installation uses. */
   redisPrefix: string;
+  /** How long a customer stays online after confirming a booking (see realtime/flow.ts); unset: the default. */
+  flowDoneLingerMs: number | undefined;
 };
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = env.PUBLIC_URL?.trim();
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  const flowDoneLingerMs = env.FLOW_DONE_LINGER_MS ? Number(env.FLOW_DONE_LINGER_MS) : undefined;
+  if (flowDoneLingerMs !== undefined && !(Number.isInteger(flowDoneLingerMs) && flowDoneLingerMs >= 0)) {
+    throw new Error(`FLOW_DONE_LINGER_MS must be a number of milliseconds, got "${env.FLOW_DONE_LINGER_MS}"`);
+  }
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -35,5 +41,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admin: { email: env.FOYER_ADMIN_EMAIL || undefined, password: env.FOYER_ADMIN_PASSWORD || undefined },
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.REDIS_PREFIX || 'foyer:',
+    flowDoneLingerMs,
   };
 }

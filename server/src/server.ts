@@ -78,7 +78,7 @@ async function serve(config: Config, logger: Logger, database: Database, embedde
     if (req.url === '/api' || req.url?.startsWith('/api/')) return void api(req, res);
     ui(req, res, () => res.writeHead(404).end('Not found'));
   });
-  const realtime = attachRealtime(http, services, logger, { db: database.db, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
+  const realtime = attachRealtime(http, services, logger, { db: database.db, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, flowDoneLingerMs: config.flowDoneLingerMs });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, resolve);

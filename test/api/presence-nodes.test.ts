@@ -9,28 +9,13 @@ import { ApiClient } from '../support/client.ts';
 import { createTestDatabase } from '../support/db.ts';
 import { OWNER } from '../support/foyer.ts';
 import { spawnFoyer, type FoyerProcess } from '../support/process.ts';
+import { dropRedisPrefix, redisReachable, REDIS_URL } from '../support/redis.ts';
 import { connectFlow, connectStaff, identify, record, recordPresence, waitFor, type StaffClient } from '../support/sockets.ts';
 
 /**
  * C7 across processes: a node killed with `kill -9` leaves no customer online, and with Redis
  * two nodes behave as one. Real server processes (`src/main.ts`), one PostgreSQL database.
  */
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisReachable(): Promise<string | undefined> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    await probe.ping();
-    return undefined;
-  } catch (err) {
-    return `Redis at ${REDIS_URL} is unreachable (${(err as Error).message})`;
-  } finally {
-    probe.disconnect();
-  }
-}
-
 const processes: FoyerProcess[] = [];
 const sockets: { close(): unknown }[] = [];
 let databaseUrl: string;
@@ -109,12 +94,7 @@ describe.skipIf(!!noRedis)('two nodes sharing PostgreSQL and Redis', () => {
     nodeA = await start(env);
     nodeB = await start(env);
   }, 120_000);
-  afterAll(async () => {
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-  });
+  afterAll(() => dropRedisPrefix(prefix));
 
   it('a customer in a flow on node A is online for staff on node B, and colleagues see each other across nodes', async () => {
     const { owner, customerId, token } = await customerOn(nodeA);

@@ -151,6 +151,43 @@ describe('shared notes in two browsers', () => {
     await expect.poll(() => bea.locator('.collaboration-carets__label').allInnerTexts(), { timeout: 10_000 }).toEqual(['Owner']);
   }, 60_000);
 
+  it('two staff typing at machine speed at once lose no character, even when one splits the other’s line mid-word', async () => {
+    // Bea presses Enter at the end of the line Owner is typing. Her caret keeps to the character on
+    // its left (y-tiptap's relative positions), so letters arriving after her Ctrl+End land after
+    // her caret and her Enter can split Owner's word: the tail moves to her new line and Owner's
+    // next letters stay on the first one ("Pre" + "rs the…" / "Birthday….fe"). Moved, never lost.
+    const api = new ApiClient(foyer.url);
+    await api.login(OWNER.email, OWNER.password);
+    const mine = 'Prefers the corner table. ';
+    const hers = 'Birthday on 12 May.';
+    const letters = (s: string) => [...s.replace(/\s/g, '')].sort().join('');
+    for (let round = 0; round < 3; round++) {
+      const other = (await api.post('/api/customers', { firstName: 'Rapid', lastName: `Typists ${round}` })).body;
+      await Promise.all([owner.goto(`${foyer.url}/customers/${other.customerNumber}`), bea.goto(`${foyer.url}/customers/${other.customerNumber}`)]);
+      await expect.poll(() => owner.getByTestId('notes-status').textContent()).toContain('Saved');
+      await expect.poll(() => bea.getByTestId('notes-status').textContent()).toContain('Saved');
+      await editorOf(owner).click();
+      await Promise.all([
+        owner.keyboard.type(mine, { delay: 0 }),
+        (async () => {
+          await editorOf(bea).click();
+          await bea.keyboard.press('Control+End');
+          await bea.keyboard.press('Enter');
+          await bea.keyboard.type(hers, { delay: 0 });
+        })(),
+      ]);
+      await expect.poll(async () => (await text(owner)) === (await text(bea)), { timeout: 10_000 }).toBe(true);
+      const shared = await text(owner);
+      expect(letters(shared), shared).toBe(letters(mine + hers));
+      await expect.poll(() => owner.getByTestId('notes-status').textContent()).toContain('Saved');
+      await expect.poll(() => bea.getByTestId('notes-status').textContent()).toContain('Saved');
+      // And it is what the server stored: a reload shows the same.
+      await owner.reload();
+      await expect.poll(() => owner.getByTestId('notes-status').textContent()).toContain('Saved');
+      expect(await text(owner)).toBe(shared);
+    }
+  }, 90_000);
+
   it('attaches a file under the notes, refuses a type that is not allowed, and removes it', async () => {
     const attachments = owner.getByTestId('note-attachments');
     await attachments.locator('input[type=file]').setInputFiles({ name: 'Allergy letter.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% letter\n') });

@@ -22,6 +22,8 @@ export type RealtimeOptions = {
   redisUrl?: string;
   /** Prefixes every Redis key and stream, so installations (or test runs) can share one Redis. */
   redisPrefix?: string;
+  /** After `flow:done` the customer stays online this long (flow.ts's FLOW_DONE_LINGER_MS when unset). */
+  flowDoneLingerMs?: number;
 };
 
 export type Realtime = { io: Server; close: () => Promise<void> };
@@ -82,7 +84,7 @@ export function attachRealtime(
   });
   attachNotes(staff as unknown as Parameters<typeof attachNotes>[0], services, logger);
   const presence = new CustomerPresence(redis ? new RedisPresenceStore(redis, prefix) : new MemoryPresenceStore(), staff, logger);
-  attachFlow(io, { db: options.db, presence }, logger);
+  attachFlow(io, { db: options.db, presence, doneLingerMs: options.flowDoneLingerMs }, logger);
   attachProfileViewers(staff, options.db, logger);
   const detachEdge = attachEdge(io, services, logger);
   // io.close() closes the HTTP server: the bus must not keep calling into a stopped server.
