@@ -142,7 +142,7 @@ describe.skipIf(!!noRedis)('two nodes sharing PostgreSQL and Redis', () => {
     const at = new Date().toISOString();
     const reply = await edge
       .timeout(5000)
-      .emitWithAck('events', [{ seq: 1, at, doorId: door.body.id, kind: 'access', result: 'denied', reason: 'unknown credential', credentialHash: null, credentialMasked: null, customerId: null }]);
+      .emitWithAck('events', [{ seq: 1, at, doorId: door.body.id, kind: 'access', result: 'denied', reason: 'unknown_credential', credentialHash: null, credentialMasked: null, customerId: null }]);
     expect(reply).toEqual({ storedThrough: 1 });
     await waitFor(() => heard.find((e) => e.doorId === door.body.id), 2000, 'door event on B');
   }, 30_000);
