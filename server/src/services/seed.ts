@@ -741,6 +741,19 @@ const REBUILT_AFTER_LOAD = [
   'custom_field_values_field_text_idx',
   'custom_field_values_org_text_idx',
   'custom_field_values_field_number_idx',
+  // Also the rest of customers' secondary indexes, whose keys do arrive in order: nine btrees and
+  // the tag GIN kept row by row were two thirds of the customers COPY (24 s per million rows
+  // against 8 s without them, measured alone); sorted and built at the end, with two parallel
+  // workers each, they cost less than half that. The primary key stays: foreign keys need it.
+  'customers_org_number_idx',
+  'customers_org_created_idx',
+  'customers_org_external_idx',
+  'customers_org_clv_idx',
+  'customers_org_total_spent_idx',
+  'customers_org_last_order_idx',
+  'customers_org_last_active_idx',
+  'customers_org_lifecycle_idx',
+  'customers_tag_ids_idx',
 ];
 
 async function deferIndexes(client: pg.PoolClient): Promise<{ name: string; definition: string }[]> {
@@ -753,6 +766,8 @@ async function deferIndexes(client: pg.PoolClient): Promise<{ name: string; defi
   const { rows: few } = await client.query<{ n: number }>(`select count(*)::int as n from (select 1 from customers limit ${FEW_CUSTOMERS}) t`);
   if (few[0]!.n >= FEW_CUSTOMERS || rows.length !== REBUILT_AFTER_LOAD.length || !rows.every((r) => r.owned)) return [];
   await client.query(`set local maintenance_work_mem = '512MB'`);
+  // Each build sorts with the leader and two workers (when the server has them to spare).
+  await client.query('set local max_parallel_maintenance_workers = 2');
   for (const { name } of rows) await client.query(`drop index ${client.escapeIdentifier(name)}`);
   return rows;
 }
