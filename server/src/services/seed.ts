@@ -345,13 +345,14 @@ const TARGETS = {
   phones: 'customer_phones (id, org_id, customer_id, e164, raw, position)',
   addresses: 'customer_addresses (id, org_id, customer_id, purpose, line1, line2, city, region, postal_code, country, position)',
   tags: 'customer_tags (org_id, customer_id, tag_id)',
+  links: 'customer_companies (org_id, customer_id, company_id, linked_by)',
   custom: 'custom_field_values (org_id, customer_id, field_id, value_text, value_number)',
   audit: 'audit_log (org_id, entity_type, entity_id, action, changes, created_at)',
 } as const;
 type Target = keyof typeof TARGETS;
 type Batch = Record<Target, string[]>;
 
-const emptyBatch = (): Batch => ({ customers: [], emails: [], phones: [], addresses: [], tags: [], custom: [], audit: [] });
+const emptyBatch = (): Batch => ({ customers: [], emails: [], phones: [], addresses: [], tags: [], links: [], custom: [], audit: [] });
 
 async function copyRows(client: pg.PoolClient, target: Target, lines: string[]) {
   if (lines.length === 0) return;
@@ -370,6 +371,11 @@ type OrgRefs = {
   /** Company name by domain, for the company_name column of customers with a work email there. */
   companyByDomain: Map<string, string>;
   companyIds: string[];
+  /**
+   * Every domain of those companies (the seed's and any other the organization gave them), and
+   * the companies it links a customer to: the links syncDomainLinks would make for an email there.
+   */
+  linkedCompaniesByDomain: Map<string, string[]>;
   fields: { id: string; spec: FieldSpec; options: string[] }[];
 };
 
@@ -411,7 +417,14 @@ async function ensureCompanies(client: pg.PoolClient, orgId: string) {
      where d.org_id = $1 and d.domain = any($2)`,
     [orgId, [...COMPANIES.flatMap((c) => c.domains), ...UNLISTED_WORK_DOMAINS]],
   );
-  return { companyIds: [...new Set(rows.map((r) => r.id))], companyByDomain: new Map(rows.map((r) => [r.domain, r.name])) };
+  const companyIds = [...new Set(rows.map((r) => r.id))];
+  const { rows: domains } = await client.query<{ domain: string; companyId: string }>(
+    'select domain, company_id as "companyId" from company_domains where org_id = $1 and company_id = any($2)',
+    [orgId, companyIds],
+  );
+  const linkedCompaniesByDomain = new Map<string, string[]>();
+  for (const d of domains) linkedCompaniesByDomain.set(d.domain, [...(linkedCompaniesByDomain.get(d.domain) ?? []), d.companyId]);
+  return { companyIds, companyByDomain: new Map(rows.map((r) => [r.domain, r.name])), linkedCompaniesByDomain };
 }
 
 async function ensureCustomFields(client: pg.PoolClient, orgId: string) {
@@ -516,6 +529,9 @@ function addCustomer(ctx: Context, batch: Batch, index: number) {
   phones.forEach((p, i) => batch.phones.push(copyLine([ctx.ids.next(), orgId, id, p.e164, p.raw, String(i)])));
   if (rng.chance(0.6)) addAddress(ctx, batch, id, country);
   for (const tagId of tagIds) batch.tags.push(copyLine([orgId, id, tagId]));
+  // The company links by email domain, written with the rows as the tag mirror is (see seedCustomers).
+  const linked = new Set(emails.flatMap((address) => refs.linkedCompaniesByDomain.get(address.slice(address.indexOf('@') + 1)) ?? []));
+  for (const companyId of linked) batch.links.push(copyLine([orgId, id, companyId, 'domain']));
   if (refs.fields.length && rng.chance(0.5)) addCustomValues(ctx, batch, id, index);
   batch.audit.push(copyLine([orgId, 'customer', id, 'created', SEED_AUDIT, created]));
 }
@@ -602,6 +618,9 @@ export async function seedCustomers(
     const refs = await steps.time('reference data', () => loadRefs(client, orgId));
     const mode = await tuneSession(client, orgId, refs);
     const deferred = await steps.time('defer indexes', () => deferIndexes(client));
+    const emailsTaken = await steps.time('existing emails', () => existingEmails(client, orgId));
+    const domainOf = (address: string) => address.slice(address.indexOf('@') + 1);
+    const earlierAtCompanyDomains = [...emailsTaken].some((address) => refs.linkedCompaniesByDomain.has(domainOf(address)));
     const ctx: Context = {
       orgId,
       rng: new Rng(opts.seed ?? randomInt(2 ** 31)),
@@ -610,7 +629,7 @@ export async function seedCustomers(
       now: Date.now(),
       count,
       membershipBase: randomInt(10) * 1_000_000,
-      emailsTaken: await steps.time('existing emails', () => existingEmails(client, orgId)),
+      emailsTaken,
       namesUsed: new Set(),
       workDomains: new Weighted([
         ...COMPANIES.flatMap((c) => c.domains.map((d) => [d, 7] as const)),
@@ -635,10 +654,13 @@ export async function seedCustomers(
     // Statistics first: without them the planner joins the new emails to the domains badly (28 s
     // instead of 0.1 s per company at 100k customers). ANALYZE counts this transaction's own rows.
     await steps.time('analyze', () => client.query(`analyze ${ANALYZED.join(', ')}`));
-    // syncDomainLinks takes drizzle's handle; this one runs on the seed's transaction.
-    const db = drizzle(client, { schema: tables }) as unknown as DbOrTx;
+    // The new customers' company links were written with them (a join of every email to the
+    // domains afterwards took 3–7 s a million). When customers the organization had before the
+    // seed have emails at those domains (one may have just been given to a company),
+    // syncDomainLinks links them (it takes drizzle's handle; this one runs on the seed's transaction).
     await steps.time('company links', async () => {
-      for (const companyId of refs.companyIds) await syncDomainLinks(db, orgId, { companyId });
+      const db = drizzle(client, { schema: tables }) as unknown as DbOrTx;
+      if (earlierAtCompanyDomains) for (const companyId of refs.companyIds) await syncDomainLinks(db, orgId, { companyId });
       await client.query('analyze customer_companies');
     });
     await steps.time('commit', () => client.query('commit'));
@@ -778,9 +800,9 @@ async function flushGinPendingLists(client: pg.PoolClient) {
 
 async function loadRefs(client: pg.PoolClient, orgId: string): Promise<OrgRefs> {
   const { tags, tagIds } = await ensureTags(client, orgId);
-  const { companyIds, companyByDomain } = await ensureCompanies(client, orgId);
+  const { companyIds, companyByDomain, linkedCompaniesByDomain } = await ensureCompanies(client, orgId);
   const fields = await ensureCustomFields(client, orgId);
-  return { tags, tagIds, companyIds, companyByDomain, fields };
+  return { tags, tagIds, companyIds, companyByDomain, linkedCompaniesByDomain, fields };
 }
 
 async function existingEmails(client: pg.PoolClient, orgId: string): Promise<Set<string>> {
