@@ -89,7 +89,9 @@ export const customers = pgTable(
       // page of 50, 11 ms; as index entries, 0.7 ms). The two orders a list is mostly shown in pay for
       // the wider keys; the other sorts keep narrow indexes. (Drizzle has no INCLUDE: trailing keys
       // after the unique id change no order.)
-      index('customers_org_created_idx').on(t.orgId, t.createdAt.desc(), t.id.desc(), ...listFilters),
+      // DESC NULLS FIRST is what ORDER BY created_at DESC means (and, read backwards, ASC): with
+      // NULLS LAST, as it was, neither order matched and the unfiltered list sorted a million rows.
+      index('customers_org_created_idx').on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst(), ...listFilters),
       index('customers_org_external_idx').on(t.orgId, t.externalId),
       // Name order and name prefixes compare bytes ("C" collation): names are lowercased already,
       // and byte comparisons keep sorting and prefix search on a million rows cheap.
