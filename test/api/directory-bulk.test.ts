@@ -1,3 +1,4 @@
+import { COUNT_CAP } from '@foyer/schema/validation';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../support/client.ts';
@@ -94,6 +95,29 @@ describe('bulk actions (L5)', () => {
     const res = await owner.post('/api/customers/bulk', { target: { query: 'langauge=fr' }, action: { type: 'addTags', tagIds: [tagIds[0]] } });
     expect(res.status).toBe(400);
     expect(res.body.error.issues[0].field).toBe('target.query.langauge');
+  });
+});
+
+describe('a count past the cap (L1, L5)', () => {
+  it('says "1,000+" past COUNT_CAP, is exact at it, and "all matching" still acts on every match', async () => {
+    const pool = foyer.database.pool;
+    await pool.query(
+      `insert into customers (org_id, first_name, last_name, language) select $1, 'Capped', 'Person ' || g, 'cy' from generate_series(1, $2::int) g`,
+      [owner.orgId, COUNT_CAP + 5],
+    );
+    const over = (await owner.get('/api/customers?language=cy&sort=name')).body;
+    expect(over).toMatchObject({ total: COUNT_CAP, totalCapped: true });
+    expect(over.items).toHaveLength(50);
+
+    const tagged = await owner.post('/api/customers/bulk', { target: { query: 'language=cy' }, action: { type: 'addTags', tagIds: [tagIds[2]] } });
+    expect(tagged.body).toMatchObject({ matched: COUNT_CAP + 5, changed: COUNT_CAP + 5 });
+    const { rows } = await pool.query(`select count(*)::int as n from customers where org_id = $1 and language = 'cy' and $2 = any(tag_ids)`, [owner.orgId, tagIds[2]]);
+    expect(rows[0].n).toBe(COUNT_CAP + 5);
+    expect((await owner.get(`/api/customers?tags=${tagIds[2]}&language=cy`)).body).toMatchObject({ total: COUNT_CAP, totalCapped: true });
+
+    await pool.query(`delete from customers where org_id = $1 and language = 'cy' and last_name in ('Person 1', 'Person 2', 'Person 3', 'Person 4', 'Person 5')`, [owner.orgId]);
+    expect((await owner.get('/api/customers?language=cy')).body).toMatchObject({ total: COUNT_CAP, totalCapped: false });
+    await pool.query(`delete from customers where org_id = $1 and language = 'cy'`, [owner.orgId]);
   });
 });
 

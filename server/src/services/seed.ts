@@ -345,13 +345,14 @@ const TARGETS = {
   phones: 'customer_phones (id, org_id, customer_id, e164, raw, position)',
   addresses: 'customer_addresses (id, org_id, customer_id, purpose, line1, line2, city, region, postal_code, country, position)',
   tags: 'customer_tags (org_id, customer_id, tag_id)',
+  links: 'customer_companies (org_id, customer_id, company_id, linked_by)',
   custom: 'custom_field_values (org_id, customer_id, field_id, value_text, value_number)',
   audit: 'audit_log (org_id, entity_type, entity_id, action, changes, created_at)',
 } as const;
 type Target = keyof typeof TARGETS;
 type Batch = Record<Target, string[]>;
 
-const emptyBatch = (): Batch => ({ customers: [], emails: [], phones: [], addresses: [], tags: [], custom: [], audit: [] });
+const emptyBatch = (): Batch => ({ customers: [], emails: [], phones: [], addresses: [], tags: [], links: [], custom: [], audit: [] });
 
 async function copyRows(client: pg.PoolClient, target: Target, lines: string[]) {
   if (lines.length === 0) return;
@@ -370,6 +371,11 @@ type OrgRefs = {
   /** Company name by domain, for the company_name column of customers with a work email there. */
   companyByDomain: Map<string, string>;
   companyIds: string[];
+  /**
+   * Every domain of those companies (the seed's and any other the organization gave them), and
+   * the companies it links a customer to: the links syncDomainLinks would make for an email there.
+   */
+  linkedCompaniesByDomain: Map<string, string[]>;
   fields: { id: string; spec: FieldSpec; options: string[] }[];
 };
 
@@ -411,7 +417,14 @@ async function ensureCompanies(client: pg.PoolClient, orgId: string) {
      where d.org_id = $1 and d.domain = any($2)`,
     [orgId, [...COMPANIES.flatMap((c) => c.domains), ...UNLISTED_WORK_DOMAINS]],
   );
-  return { companyIds: [...new Set(rows.map((r) => r.id))], companyByDomain: new Map(rows.map((r) => [r.domain, r.name])) };
+  const companyIds = [...new Set(rows.map((r) => r.id))];
+  const { rows: domains } = await client.query<{ domain: string; companyId: string }>(
+    'select domain, company_id as "companyId" from company_domains where org_id = $1 and company_id = any($2)',
+    [orgId, companyIds],
+  );
+  const linkedCompaniesByDomain = new Map<string, string[]>();
+  for (const d of domains) linkedCompaniesByDomain.set(d.domain, [...(linkedCompaniesByDomain.get(d.domain) ?? []), d.companyId]);
+  return { companyIds, companyByDomain: new Map(rows.map((r) => [r.domain, r.name])), linkedCompaniesByDomain };
 }
 
 async function ensureCustomFields(client: pg.PoolClient, orgId: string) {
@@ -516,6 +529,9 @@ function addCustomer(ctx: Context, batch: Batch, index: number) {
   phones.forEach((p, i) => batch.phones.push(copyLine([ctx.ids.next(), orgId, id, p.e164, p.raw, String(i)])));
   if (rng.chance(0.6)) addAddress(ctx, batch, id, country);
   for (const tagId of tagIds) batch.tags.push(copyLine([orgId, id, tagId]));
+  // The company links by email domain, written with the rows as the tag mirror is (see seedCustomers).
+  const linked = new Set(emails.flatMap((address) => refs.linkedCompaniesByDomain.get(address.slice(address.indexOf('@') + 1)) ?? []));
+  for (const companyId of linked) batch.links.push(copyLine([orgId, id, companyId, 'domain']));
   if (refs.fields.length && rng.chance(0.5)) addCustomValues(ctx, batch, id, index);
   batch.audit.push(copyLine([orgId, 'customer', id, 'created', SEED_AUDIT, created]));
 }
@@ -585,7 +601,7 @@ class StepTimes {
  * The organization's built-in tags, the seed's companies and custom fields are made if missing.
  * Customer numbers come from the column's sequence, as for the API. `seed` makes the values
  * repeatable (ids and membership numbers still differ). Nearly all of the time is PostgreSQL
- * writing rows and maintaining indexes; into a new installation the random-order btrees are
+ * writing rows and maintaining indexes; into a new installation the indexes (but primary keys) are
  * built once after the load instead (deferIndexes).
  */
 export async function seedCustomers(
@@ -602,6 +618,9 @@ export async function seedCustomers(
     const refs = await steps.time('reference data', () => loadRefs(client, orgId));
     const mode = await tuneSession(client, orgId, refs);
     const deferred = await steps.time('defer indexes', () => deferIndexes(client));
+    const emailsTaken = await steps.time('existing emails', () => existingEmails(client, orgId));
+    const domainOf = (address: string) => address.slice(address.indexOf('@') + 1);
+    const earlierAtCompanyDomains = [...emailsTaken].some((address) => refs.linkedCompaniesByDomain.has(domainOf(address)));
     const ctx: Context = {
       orgId,
       rng: new Rng(opts.seed ?? randomInt(2 ** 31)),
@@ -610,7 +629,7 @@ export async function seedCustomers(
       now: Date.now(),
       count,
       membershipBase: randomInt(10) * 1_000_000,
-      emailsTaken: await steps.time('existing emails', () => existingEmails(client, orgId)),
+      emailsTaken,
       namesUsed: new Set(),
       workDomains: new Weighted([
         ...COMPANIES.flatMap((c) => c.domains.map((d) => [d, 7] as const)),
@@ -635,10 +654,13 @@ export async function seedCustomers(
     // Statistics first: without them the planner joins the new emails to the domains badly (28 s
     // instead of 0.1 s per company at 100k customers). ANALYZE counts this transaction's own rows.
     await steps.time('analyze', () => client.query(`analyze ${ANALYZED.join(', ')}`));
-    // syncDomainLinks takes drizzle's handle; this one runs on the seed's transaction.
-    const db = drizzle(client, { schema: tables }) as unknown as DbOrTx;
+    // The new customers' company links were written with them (a join of every email to the
+    // domains afterwards took 3–7 s a million). When customers the organization had before the
+    // seed have emails at those domains (one may have just been given to a company),
+    // syncDomainLinks links them (it takes drizzle's handle; this one runs on the seed's transaction).
     await steps.time('company links', async () => {
-      for (const companyId of refs.companyIds) await syncDomainLinks(db, orgId, { companyId });
+      const db = drizzle(client, { schema: tables }) as unknown as DbOrTx;
+      if (earlierAtCompanyDomains) for (const companyId of refs.companyIds) await syncDomainLinks(db, orgId, { companyId });
       await client.query('analyze customer_companies');
     });
     await steps.time('commit', () => client.query('commit'));
@@ -722,37 +744,45 @@ async function addNameWords(client: pg.PoolClient, orgId: string, namesUsed: Set
 }
 
 /**
- * Btrees whose keys arrive in random order (names, emails, phones, custom values): kept row by
- * row they cost most of the load (a leaf page found, and often split, per row); sorted and built
- * once at the end, a few seconds each. Only done into a new installation's tables (fewer than
- * FEW_CUSTOMERS rows, such as the demo's): the drop locks the tables until the seed commits, so
- * the running server's customer reads wait for it; the unique email index, rebuilt, still checks
- * every address. Needs the tables' owner; otherwise every index is kept row by row.
+ * Into a new installation's tables (fewer than FEW_CUSTOMERS customers, such as the demo's) every
+ * index the load writes is dropped first and built once at the end, except those behind a
+ * primary key or constraint (foreign keys need them). Kept row by row, indexes were most of the
+ * load: a btree whose keys arrive in random order (names, emails, phones, custom values) finds,
+ * and often splits, a leaf page per row; even one whose keys arrive in order costs several times
+ * its share of a sorted build (customers' nine in-order btrees and tag GIN: 24 s per million rows
+ * of COPY against 8 s without them; customer_emails' two in-order btrees: 5.3 s per 300,000 rows
+ * against 2.1 s plus 1.2 s to build them). Indexes added later are deferred too, by the same rule.
+ * The drop locks the tables until the seed commits, so the running server's reads of them wait;
+ * the unique indexes, rebuilt, still check every row. Needs the tables' owner; otherwise every
+ * index is kept row by row.
  */
 const FEW_CUSTOMERS = 1000;
-const REBUILT_AFTER_LOAD = [
-  'customers_org_sort_name_c_idx',
-  'customers_org_name_search_c_idx',
-  'customers_org_primary_email_idx',
-  'customers_org_primary_phone_idx',
-  'customer_emails_org_address_idx',
-  'customer_emails_org_local_reversed_idx',
-  'customer_phones_org_e164_idx',
-  'custom_field_values_field_text_idx',
-  'custom_field_values_org_text_idx',
-  'custom_field_values_field_number_idx',
+const LOADED_TABLES = [
+  'customers',
+  'customer_emails',
+  'customer_phones',
+  'customer_addresses',
+  'customer_tags',
+  'customer_companies',
+  'custom_field_values',
+  'audit_log',
 ];
 
 async function deferIndexes(client: pg.PoolClient): Promise<{ name: string; definition: string }[]> {
   const { rows } = await client.query<{ name: string; definition: string; owned: boolean }>(
-    `select i.indexname as name, i.indexdef as definition, pg_has_role(c.relowner, 'USAGE') as owned
-     from pg_indexes i join pg_class c on c.relname = i.tablename and c.relkind = 'r'
-     where i.schemaname = current_schema() and i.indexname = any($1)`,
-    [REBUILT_AFTER_LOAD],
+    `select ci.relname as name, pg_get_indexdef(i.indexrelid) as definition, pg_has_role(t.relowner, 'USAGE') as owned
+     from pg_index i
+     join pg_class t on t.oid = i.indrelid
+     join pg_class ci on ci.oid = i.indexrelid
+     where t.relnamespace = current_schema()::regnamespace and t.relname = any($1)
+       and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)`,
+    [LOADED_TABLES],
   );
   const { rows: few } = await client.query<{ n: number }>(`select count(*)::int as n from (select 1 from customers limit ${FEW_CUSTOMERS}) t`);
-  if (few[0]!.n >= FEW_CUSTOMERS || rows.length !== REBUILT_AFTER_LOAD.length || !rows.every((r) => r.owned)) return [];
+  if (few[0]!.n >= FEW_CUSTOMERS || !rows.length || !rows.every((r) => r.owned)) return [];
   await client.query(`set local maintenance_work_mem = '512MB'`);
+  // Each build sorts with the leader and two workers (when the server has them to spare).
+  await client.query('set local max_parallel_maintenance_workers = 2');
   for (const { name } of rows) await client.query(`drop index ${client.escapeIdentifier(name)}`);
   return rows;
 }
@@ -763,9 +793,9 @@ async function flushGinPendingLists(client: pg.PoolClient) {
 
 async function loadRefs(client: pg.PoolClient, orgId: string): Promise<OrgRefs> {
   const { tags, tagIds } = await ensureTags(client, orgId);
-  const { companyIds, companyByDomain } = await ensureCompanies(client, orgId);
+  const { companyIds, companyByDomain, linkedCompaniesByDomain } = await ensureCompanies(client, orgId);
   const fields = await ensureCustomFields(client, orgId);
-  return { tags, tagIds, companyIds, companyByDomain, fields };
+  return { tags, tagIds, companyIds, companyByDomain, linkedCompaniesByDomain, fields };
 }
 
 async function existingEmails(client: pg.PoolClient, orgId: string): Promise<Set<string>> {

@@ -164,10 +164,10 @@ describe('targets', () => {
 });
 
 describe('words', () => {
-  it('counts customers, capped past 10,000', () => {
+  it('counts customers, capped past 1,000', () => {
     expect(totalLabel(1, false)).toBe('1 customer');
-    expect(totalLabel(2310, false)).toBe('2,310 customers');
-    expect(totalLabel(10_000, true)).toBe('10,000+ customers');
+    expect(totalLabel(231, false)).toBe('231 customers');
+    expect(totalLabel(1_000, true)).toBe('1,000+ customers');
     expect(totalLabel(0, false)).toBe('0 customers');
   });
 

@@ -324,7 +324,7 @@ export const sameView = (a: string, b: string) => writeView(readView(a), { pagin
 
 // ————— Words —————
 
-/** "1 customer", "2,310 customers", "10,000+ customers". */
+/** "1 customer", "231 customers", "1,000+ customers". */
 export function totalLabel(total: number, capped: boolean): string {
   const n = formatCount(capped ? Math.max(total, COUNT_CAP) : total);
   return `${n}${capped ? '+' : ''} ${total === 1 && !capped ? 'customer' : 'customers'}`;
