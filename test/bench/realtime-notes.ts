@@ -12,53 +12,19 @@
  * embedded cluster in a temporary directory. NOTES_EDITORS / NOTES_SECONDS / NOTES_CPS override
  * the load. Run: `server/node_modules/.bin/tsx test/bench/realtime-notes.ts`; the last line is JSON.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { NoteEditor } from '../support/notes.ts';
+import { startFoyerProcess } from '../support/server-process.ts';
 import { openDatabase } from './database.ts';
 
 const EDITORS = Number(process.env.NOTES_EDITORS ?? 20);
 const SECONDS = Number(process.env.NOTES_SECONDS ?? 30);
 const CPS = Number(process.env.NOTES_CPS ?? 10);
 const ADMIN = { email: 'bench@notes.local', password: 'a long enough bench password' };
-const serverDir = fileURLToPath(new URL('../../server', import.meta.url));
 
 const say = (message: string) => process.stderr.write(`${message}\n`);
-
-/** The server in a process of its own, so its CPU time is its own. */
-async function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: serverDir,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: databaseUrl,
-      FOYER_ADMIN_EMAIL: ADMIN.email,
-      FOYER_ADMIN_PASSWORD: ADMIN.password,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 120_000);
-    child.stderr!.on('data', (d) => {
-      output += d;
-      const m = /Foyer is running at (http:\/\/\S+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-  return { url, child };
-}
 
 /** utime + stime of a process, in seconds (Linux /proc; clock ticks are 100 per second). */
 function cpuSeconds(pid: number): number {
@@ -78,7 +44,8 @@ const editKey = (update: Uint8Array) => {
 
 export async function benchNotes(): Promise<{ p50: number; p99: number; converged: boolean; editors: number; serverCpuSeconds: number }> {
   const database = await openDatabase();
-  const server = await startServer(database.url);
+  // The server in a process of its own, so its CPU time is its own.
+  const server = await startFoyerProcess(database.url, ADMIN);
   say(`server at ${server.url} (pid ${server.child.pid})`);
   const editors: NoteEditor[] = [];
   try {
