@@ -26,6 +26,7 @@ afterAll(() => foyer?.close());
 
 const sql = (text: string, params: unknown[] = []) => foyer.database.pool.query(text, params);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const ACK_TIMEOUT_MS = 20_000;
 let n = 0;
 
 /** Waits until `check` holds, polling, or fails after `ms`. */
@@ -72,19 +73,20 @@ class Device {
     });
   }
 
+  // Generous: these wait for work, not for a latency goal (a loaded CI machine took 7 s once).
   hello(version: number) {
-    return this.socket.timeout(5000).emitWithAck('hello', { version, agentVersion: 'test' });
+    return this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('hello', { version, agentVersion: 'test' });
   }
 
   /** Says hello with `version` and, when a snapshot comes, waits for its end. */
   async sync(version = 0) {
     const reply = await this.hello(version);
-    if (!reply.upToDate) await until(() => this.ends.includes(reply.version), 5000, 'snapshot end');
+    if (!reply.upToDate) await until(() => this.ends.includes(reply.version), ACK_TIMEOUT_MS, 'snapshot end');
     return reply;
   }
 
   send(batch: unknown) {
-    return this.socket.timeout(5000).emitWithAck('events', batch as EdgeEvent[]);
+    return this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('events', batch as EdgeEvent[]);
   }
 
   entries = () => this.chunks.flat();
