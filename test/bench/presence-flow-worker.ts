@@ -29,6 +29,8 @@ const sent = new Float64Array(tokens.length);
 const open = new Map<WebSocket, { joined: boolean }>();
 const reasons = new Map<string, number>();
 let failures = 0;
+/** Identifies the server acknowledged with { ok: true }: proof the flows were really accepted. */
+let acknowledged = 0;
 const failed = (reason: string) => (failures++, reasons.set(reason, (reasons.get(reason) ?? 0) + 1));
 
 function enter(i: number) {
@@ -53,7 +55,8 @@ function enter(i: number) {
     if (text === '2') ws.send('3');
     else if (text.startsWith('43/flow,')) {
       const [reply] = JSON.parse(text.slice(text.indexOf('['))) as [{ ok?: true; error?: string }];
-      if (!reply.ok) failed(`refused: ${reply.error}`);
+      if (reply.ok) acknowledged++;
+      else failed(`refused: ${reply.error}`);
     } else if (text.startsWith('40/flow,')) {
       state.joined = true;
       clearTimeout(timeout);
@@ -89,7 +92,7 @@ parentPort!.on('message', (message: { start?: true; finish?: true }) => {
       ws.terminate();
     }
     open.clear();
-    parentPort!.postMessage({ sent, failures, reasons: Object.fromEntries(reasons) }, [sent.buffer]);
+    parentPort!.postMessage({ sent, failures, acknowledged, reasons: Object.fromEntries(reasons) }, [sent.buffer]);
   }
 });
 // This thread's id in /proc, so the bench can say how much CPU the flows cost.

@@ -187,9 +187,9 @@ async function measure(label: string, server: ChildProcess, url: string, cookies
   // Everyone leaves, the offline events (after the grace) go out, then the workers report.
   await new Promise((r) => setTimeout(r, DWELL_MS + OFFLINE_GRACE_MS + SWEEP_MS + 1500));
   const threadsAfter = threadCpu();
-  const flowReport = next(flows) as Promise<{ sent: Float64Array; failures: number; reasons: Record<string, number> }>;
+  const flowReport = next(flows) as Promise<{ sent: Float64Array; failures: number; acknowledged: number; reasons: Record<string, number> }>;
   flows.postMessage({ finish: true });
-  const { sent, failures, reasons } = await flowReport;
+  const { sent, failures, acknowledged, reasons } = await flowReport;
   await flows.terminate();
   const serverCpuSeconds = Math.round((cpuSeconds(server.pid) - cpuBefore) * 10) / 10;
   const benchCpu = process.cpuUsage(benchCpuBefore);
@@ -216,7 +216,7 @@ async function measure(label: string, server: ChildProcess, url: string, cookies
   };
   say(`${label}: server CPU ${serverCpuSeconds} s, bench CPU ${Math.round((benchCpu.user + benchCpu.system) / 1e5) / 10} s (threads over 0.5 s: ${busiest(threadsBefore, threadsAfter, names)}), load ${loadavg()[0]!.toFixed(1)}`);
   say(`${label}: p90 ${round(percentile(all, 0.9))} ms, p95 ${round(percentile(all, 0.95))} ms, p99.9 ${round(percentile(all, 0.999))} ms, max ${round(all[all.length - 1] ?? NaN)} ms`);
-  say(`${label}: p50 ${result.p50} ms, p99 ${result.p99} ms over ${result.samples} arrivals; ${result.events} events; ${result.missing} missing; ${failures} flow failures ${JSON.stringify(reasons)}`);
+  say(`${label}: p50 ${result.p50} ms, p99 ${result.p99} ms over ${result.samples} arrivals; ${result.events} events; ${result.missing} missing; ${acknowledged} of ${total} identifies acknowledged; ${failures} flow failures ${JSON.stringify(reasons)}`);
   return result;
 }
 
