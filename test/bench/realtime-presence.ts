@@ -9,8 +9,10 @@
  * Foyer sends an organization's presence changes at most every 25 ms (PRESENCE_BATCH_MS) in one
  * message; the reference sends one message per change, as a server with no logic would.
  * The staff sockets live in two worker threads (see presence-staff-worker.ts); the flows, one
- * socket.io client per customer from its own loopback address, in the main thread. About 3,000
- * file descriptors are open at once: `ulimit -n` must allow it (4096 or more).
+ * WebSocket per customer from its own loopback address, speaking the socket.io protocol, in a third
+ * (presence-flow-worker.ts): the main thread only coordinates. Both servers are driven by the same
+ * flow and staff clients. About 3,000 file descriptors are open at once: `ulimit -n` must allow it
+ * (4096 or more).
  *
  * Run alone: `server/node_modules/.bin/tsx test/bench/realtime-presence.ts` (JSON on the last line).
  * BENCH_DATABASE_URL: a PostgreSQL to create the bench database in (else an embedded cluster).
@@ -18,11 +20,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { io, type Socket } from 'socket.io-client';
 import { toSystemId } from '@foyer/schema/validation';
 import { connect } from '@foyer/server/db/connect.ts';
 import { SESSION_COOKIE } from '@foyer/server/http/context.ts';
@@ -44,10 +45,9 @@ const GOALS = { p99Ms: 50, referenceFactor: 2 };
 const serverDir = fileURLToPath(new URL('../../server', import.meta.url));
 /** Worker threads do not inherit tsx's loader: each registers it, then loads the TypeScript worker. */
 const tsxApi = new URL('../../server/node_modules/tsx/dist/esm/api/index.mjs', import.meta.url).href;
-const workerUrl = new URL('./presence-staff-worker.ts', import.meta.url).href;
-const workerSource = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(workerUrl)}); })`;
+const workerSource = (file: string) =>
+  `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(new URL(file, import.meta.url).href)}); })`;
 const say = (message: string) => process.stderr.write(`${message}\n`);
-const now = () => performance.timeOrigin + performance.now();
 const round = (ms: number) => Math.round(ms * 10) / 10;
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
 
@@ -134,15 +134,25 @@ async function prepare(databaseUrl: string, customers: number) {
 /** One visitor per loopback address (127.1.x.y), as customers on their own phones would be: the per-address limits see each once. */
 const addressOf = (i: number) => `127.1.${Math.floor(i / 250)}.${(i % 250) + 1}`;
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSeconds(pid: number | undefined): number {
+/** CPU seconds (user + system) a process (or, under /proc/self/task, a thread) has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | string | undefined, where = '/proc'): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(`${where}/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return NaN;
   }
 }
+
+/** CPU seconds of each of this process's threads: where the bench's own CPU goes. */
+const threadCpu = () => new Map(readdirSync('/proc/self/task').map((tid) => [tid, cpuSeconds(tid, '/proc/self/task')]));
+const busiest = (before: Map<string, number>, after: Map<string, number>, names: Map<string, string>) =>
+  [...after]
+    .map(([tid, s]) => [names.get(tid) ?? tid, s - (before.get(tid) ?? 0)] as const)
+    .filter(([, s]) => s >= 0.5)
+    .sort((a, b) => b[1] - a[1])
+    .map(([tid, s]) => `${tid} ${round(s)} s`)
+    .join(', ');
 
 type Measured = { p50: number; p99: number; events: number; missing: number; samples: number; serverCpuSeconds: number; flowFailures: number };
 
@@ -151,56 +161,36 @@ async function measure(label: string, server: ChildProcess, url: string, cookies
   const share = Math.ceil(cookies.length / WORKERS);
   const workers = Array.from(
     { length: WORKERS },
-    (_, w) => new Worker(workerSource, { eval: true, workerData: { url, cookies: cookies.slice(w * share, (w + 1) * share), customerIds } }),
+    (_, w) => new Worker(workerSource('./presence-staff-worker.ts'), { eval: true, workerData: { url, cookies: cookies.slice(w * share, (w + 1) * share), customerIds } }),
   );
   const next = (worker: Worker) =>
     new Promise<any>((resolve, reject) => {
       worker.once('message', (m) => (m.error ? reject(new Error(m.error)) : resolve(m)));
       worker.once('error', reject);
     });
-  await Promise.all(workers.map(next));
+  const names = new Map([[String(process.pid), 'main']]);
+  for (const [w, m] of (await Promise.all(workers.map(next))).entries()) names.set(m.tid, `staff ${w + 1}`);
   say(`${label}: ${cookies.length} staff sockets connected; customers enter at ${RATE}/s for ${WARMUP_SECONDS} + ${SECONDS} s`);
 
   const total = RATE * (WARMUP_SECONDS + SECONDS);
-  const measuredFrom = RATE * WARMUP_SECONDS;
-  const sent = new Float64Array(customerIds.length);
-  const flows = new Set<Socket>();
-  let launched = 0;
-  let failures = 0;
-  const reasons = new Map<string, number>();
-  const failed = (reason: string) => (failures++, reasons.set(reason, (reasons.get(reason) ?? 0) + 1));
-  const enter = (i: number) => {
-    const flow = io(`${url}/flow`, { transports: ['websocket'], reconnection: false, forceNew: true, localAddress: addressOf(i) } as Parameters<typeof io>[1]);
-    flows.add(flow);
-    flow.once('connect', () => {
-      if (i >= measuredFrom) sent[i] = now();
-      flow.emit('flow:identify', { token: tokens[i] }, (reply: { ok?: true; error?: string }) => {
-        if (!reply.ok) failed(`refused: ${reply.error}`);
-      });
-      setTimeout(() => (flow.close(), flows.delete(flow)), DWELL_MS);
-    });
-    flow.once('connect_error', (error) => (failed(`connect: ${error.message}`), flows.delete(flow)));
-  };
-  const started = now();
+  const flows = new Worker(workerSource('./presence-flow-worker.ts'), {
+    eval: true,
+    workerData: { url, tokens, total, measuredFrom: RATE * WARMUP_SECONDS, rate: RATE, dwellMs: DWELL_MS, addresses: tokens.map((_, i) => addressOf(i)) },
+  });
+  names.set((await next(flows)).tid, 'flows');
   const cpuBefore = cpuSeconds(server.pid);
   const benchCpuBefore = process.cpuUsage();
-  await new Promise<void>((resolve) => {
-    const tick = setInterval(() => {
-      const due = Math.min(total, Math.floor(((now() - started) * RATE) / 1000));
-      while (launched < due) enter(launched++);
-      if (launched >= total) {
-        clearInterval(tick);
-        resolve();
-      }
-    }, 2);
-  });
+  const threadsBefore = threadCpu();
+  const launched = next(flows);
+  flows.postMessage({ start: true });
+  await launched;
   // Everyone leaves, the offline events (after the grace) go out, then the workers report.
   await new Promise((r) => setTimeout(r, DWELL_MS + OFFLINE_GRACE_MS + SWEEP_MS + 1500));
-  // A flow still not connected by now was swamped: a failure too (it never sent its event).
-  for (const flow of flows) {
-    if (!flow.connected) failed('connect: not connected by the end');
-    flow.close();
-  }
+  const threadsAfter = threadCpu();
+  const flowReport = next(flows) as Promise<{ sent: Float64Array; failures: number; acknowledged: number; reasons: Record<string, number> }>;
+  flows.postMessage({ finish: true });
+  const { sent, failures, acknowledged, reasons } = await flowReport;
+  await flows.terminate();
   const serverCpuSeconds = Math.round((cpuSeconds(server.pid) - cpuBefore) * 10) / 10;
   const benchCpu = process.cpuUsage(benchCpuBefore);
   const reports = await Promise.all(
@@ -224,9 +214,9 @@ async function measure(label: string, server: ChildProcess, url: string, cookies
     serverCpuSeconds,
     flowFailures: failures,
   };
-  say(`${label}: server CPU ${serverCpuSeconds} s, bench main thread CPU ${Math.round((benchCpu.user + benchCpu.system) / 1e5) / 10} s, load ${loadavg()[0]!.toFixed(1)}`);
+  say(`${label}: server CPU ${serverCpuSeconds} s, bench CPU ${Math.round((benchCpu.user + benchCpu.system) / 1e5) / 10} s (threads over 0.5 s: ${busiest(threadsBefore, threadsAfter, names)}), load ${loadavg()[0]!.toFixed(1)}`);
   say(`${label}: p90 ${round(percentile(all, 0.9))} ms, p95 ${round(percentile(all, 0.95))} ms, p99.9 ${round(percentile(all, 0.999))} ms, max ${round(all[all.length - 1] ?? NaN)} ms`);
-  say(`${label}: p50 ${result.p50} ms, p99 ${result.p99} ms over ${result.samples} arrivals; ${result.events} events; ${result.missing} missing; ${failures} flow failures ${JSON.stringify(Object.fromEntries(reasons))}`);
+  say(`${label}: p50 ${result.p50} ms, p99 ${result.p99} ms over ${result.samples} arrivals; ${result.events} events; ${result.missing} missing; ${acknowledged} of ${total} identifies acknowledged; ${failures} flow failures ${JSON.stringify(reasons)}`);
   return result;
 }
 
