@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../support/client.ts';
 import { startTestFoyer, type TestFoyer } from '../support/foyer.ts';
+import { MAX_TAGS_PER_CUSTOMER } from '@foyer/schema/validation';
 
 let foyer: TestFoyer;
 let staff: ApiClient & { orgId: string };
@@ -244,6 +245,28 @@ describe('profile fields (C5, C6, T1, T2)', () => {
       expect(res.body.error.message).toMatch(/at most 2 tags/);
     }
     await foyer.database.pool.query(`update organizations set max_tags_per_customer = null where id = $1`, [staff.orgId]);
+  });
+
+  it('refuses more than MAX_TAGS_PER_CUSTOMER tags when the organization sets no cap, by hand and in bulk', async () => {
+    const { rows } = await foyer.database.pool.query<{ id: string }>(
+      `insert into tags (org_id, name, color) select $1, 'ceiling ' || g, '#888888' from generate_series(1, $2) g returning id`,
+      [staff.orgId, MAX_TAGS_PER_CUSTOMER + 1],
+    );
+    const many = rows.map((r) => r.id);
+    try {
+      const res = await staff.patch(`/api/customers/${ada.id}`, { tags: many });
+      expect(res.status).toBe(400);
+      expect(res.body.error.issues).toEqual([{ field: 'tags', message: `A customer can have at most ${MAX_TAGS_PER_CUSTOMER} tags` }]);
+      expect((await staff.patch(`/api/customers/${ada.id}`, { tags: many.slice(0, MAX_TAGS_PER_CUSTOMER) })).status).toBe(200);
+      // In bulk, 20 at a time, a customer would otherwise grow past it.
+      const bulk = await staff.post('/api/customers/bulk', { target: { ids: [ada.id] }, action: { type: 'addTags', tagIds: many.slice(-1) } });
+      expect(bulk.status).toBe(200);
+      expect(bulk.body.skipped).toEqual([{ reason: `at the cap of ${MAX_TAGS_PER_CUSTOMER} tags per customer`, count: 1 }]);
+      const { rows: kept } = await foyer.database.pool.query(`select count(*)::int as n from customer_tags where customer_id = $1`, [ada.id]);
+      expect(kept[0].n).toBe(MAX_TAGS_PER_CUSTOMER);
+    } finally {
+      await foyer.database.pool.query(`delete from tags where id = any($1)`, [many]);
+    }
   });
 
   it('records each change in the history', async () => {

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { systemIdPattern } from './common.ts';
 
+/**
+ * Tags one customer may have at most, also when the organization sets no cap of its own: the
+ * list's covering indexes carry each customer's tag ids in a btree key, and a btree entry must stay
+ * under about 2,700 bytes (100 uuids are 1,600).
+ */
+export const MAX_TAGS_PER_CUSTOMER = 100;
+
 export const NAME_MAX = 100;
 
 /** C4, in the words staff see. */
@@ -128,7 +135,7 @@ const customerFields = {
   marketingConsent: ConsentInputSchema,
   addresses: z.array(AddressSchema).max(10, 'At most 10 addresses'),
   custom: CustomValuesSchema,
-  tags: z.array(z.uuid({ error: 'Not a tag id' })).max(100),
+  tags: z.array(z.uuid({ error: 'Not a tag id' })).max(MAX_TAGS_PER_CUSTOMER, { error: `A customer can have at most ${MAX_TAGS_PER_CUSTOMER} tags` }),
 };
 
 export const CustomerCreateSchema = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TimeZoneSchema } from './bookings.ts';
-import { CustomerListItemSchema } from './customers.ts';
+import { CustomerListItemSchema, MAX_TAGS_PER_CUSTOMER } from './customers.ts';
 
 export const domainPattern = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z]{2,63}$/;
 
@@ -102,13 +102,14 @@ export type CustomField = z.infer<typeof CustomFieldSchema>;
 
 export const SettingsSchema = z
   .object({
-    maxTagsPerCustomer: z.number().int().min(1).max(100).nullable(),
+    maxTagsPerCustomer: z.number().int().min(1).max(MAX_TAGS_PER_CUSTOMER).nullable(),
     defaultCountry: z.string().regex(/^[A-Z]{2}$/),
     /** IANA time zone of the venue: opening hours and booking times are read in it (C8). */
     timezone: TimeZoneSchema,
   })
   .meta({ id: 'Settings' });
 export const SettingsPatchSchema = SettingsSchema.partial().strict().meta({ id: 'SettingsPatch' });
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 export const SegmentCreateSchema = z
   .object({

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { customerTags, organizations, tags } from '@foyer/schema/tables';
 import type { DbOrTx } from '../db/connect.ts';
+import { MAX_TAGS_PER_CUSTOMER } from '@foyer/schema/validation';
 import { AppError, invalid } from '../lib/errors.ts';
 
 export type TagRef = { id: string; name: string; color: string };
@@ -21,9 +22,10 @@ export async function loadTagsOf(db: DbOrTx, orgId: string, customerIds: string[
   return map;
 }
 
-export async function tagCap(db: DbOrTx, orgId: string): Promise<number | null> {
+/** The organization's cap on tags per customer, or without one MAX_TAGS_PER_CUSTOMER. */
+export async function tagCap(db: DbOrTx, orgId: string): Promise<number> {
   const [org] = await db.select({ cap: organizations.maxTagsPerCustomer }).from(organizations).where(eq(organizations.id, orgId));
-  return org?.cap ?? null;
+  return org?.cap ?? MAX_TAGS_PER_CUSTOMER;
 }
 
 /** Refuses tag ids that are not this organization's, naming the field. */
@@ -47,8 +49,8 @@ export async function setCustomerTags(tx: DbOrTx, orgId: string, customerId: str
   // still lose tags, or keep the ones they have.
   const have = (await loadTagsOf(tx, orgId, [customerId])).get(customerId)?.map((t) => t.id) ?? [];
   const adds = wanted.some((id) => !have.includes(id));
-  if (cap !== null && wanted.length > cap && adds)
-    throw new AppError(400, 'tag_cap', `A customer can have at most ${tagsWord(cap)} (this organization's cap)`, [
+  if (wanted.length > cap && adds)
+    throw new AppError(400, 'tag_cap', `A customer can have at most ${tagsWord(cap)}`, [
       { field: 'tags', message: `At most ${tagsWord(cap)} per customer` },
     ]);
   const mine = and(eq(customerTags.orgId, orgId), eq(customerTags.customerId, customerId));

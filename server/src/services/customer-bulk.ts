@@ -42,7 +42,7 @@ export class CustomerBulkService {
     if (action.type === 'addTags') {
       await assertOwnTags(this.db, actor.orgId, action.tagIds, 'action.tagIds');
       const cap = await tagCap(this.db, actor.orgId);
-      // Each customer gains the tags it lacks, in order, until the organization's cap (T1).
+      // Each customer gains the tags it lacks, in order, until the cap (T1: the organization's, or MAX_TAGS_PER_CUSTOMER).
       const result = await this.db.execute<{ matched: number; changed: number; capped: number }>(sql`
         with target as (${targetIds}),
         pairs as (
@@ -51,7 +51,7 @@ export class CustomerBulkService {
                  (select count(*) from customer_tags ct where ct.customer_id = t.id) as have
           from target t cross join unnest(${uuidArray(action.tagIds)}) with ordinality as tag(id, ord)
           where not exists (select 1 from customer_tags ct where ct.customer_id = t.id and ct.tag_id = tag.id)),
-        allowed as (select customer_id, tag_id from pairs where ${cap}::int is null or have + nth <= ${cap}::int),
+        allowed as (select customer_id, tag_id from pairs where have + nth <= ${cap}::int),
         added as (
           insert into customer_tags (org_id, customer_id, tag_id) select ${actor.orgId}, customer_id, tag_id from allowed
           on conflict do nothing returning customer_id, tag_id),
@@ -60,9 +60,9 @@ export class CustomerBulkService {
           from added join tags tg on tg.id = added.tag_id group by customer_id
           returning 1)
         select (select count(*) from target)::int as matched, (select count(*) from audited)::int as changed,
-               (select count(distinct customer_id) from pairs p where not (${cap}::int is null or have + nth <= ${cap}::int))::int as capped`);
+               (select count(distinct customer_id) from pairs p where have + nth > ${cap}::int)::int as capped`);
       const { matched, changed, capped } = result.rows[0]!;
-      return { matched, changed, skipped: capped ? [{ reason: `at the cap of ${tagsWord(cap!)} per customer`, count: capped }] : [] };
+      return { matched, changed, skipped: capped ? [{ reason: `at the cap of ${tagsWord(cap)} per customer`, count: capped }] : [] };
     }
 
     if (action.type === 'removeTags') {

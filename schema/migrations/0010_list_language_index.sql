@@ -1,0 +1,1 @@
+CREATE INDEX "customers_org_language_idx" ON "customers" USING btree ("org_id","language","id","tag_ids");
