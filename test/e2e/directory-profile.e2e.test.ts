@@ -101,6 +101,35 @@ describe('staff work with companies, settings and a full customer profile in Chr
     await snap(page, 'directory-settings');
   });
 
+  it('limits tags per customer and sets the venue time zone in Settings', async () => {
+    const notifications = page.getByRole('status', { name: 'Notifications' });
+    const capForm = page.getByRole('form', { name: 'Tags per customer' });
+    await expect.poll(() => capForm.textContent()).toMatch(/up to 100 tags, the most Foyer allows/);
+    await capForm.getByRole('checkbox').check();
+    const cap = page.getByLabel('Tags per customer, at most');
+    // Past Foyer's ceiling the form says so beside the field, before anything is sent.
+    await cap.fill('101');
+    await capForm.getByRole('button', { name: 'Save limit' }).click();
+    await expect.poll(() => page.locator('#tag-cap-error').textContent()).toMatch(/from 1 to 100/);
+    await cap.fill('3');
+    await capForm.getByRole('button', { name: 'Save limit' }).click();
+    await expect.poll(() => notifications.textContent()).toMatch(/Customers can have at most 3 tags\./);
+    expect((await api.get('/api/settings')).body.maxTagsPerCustomer).toBe(3);
+    await capForm.getByRole('checkbox').uncheck();
+    await capForm.getByRole('button', { name: 'Save limit' }).click();
+    await expect.poll(() => notifications.textContent()).toMatch(/at most 100 tags, the most Foyer allows/);
+    expect((await api.get('/api/settings')).body.maxTagsPerCustomer).toBeNull();
+
+    const zone = page.getByRole('combobox', { name: 'Time zone' });
+    await zone.fill('Europe/Paris');
+    await page.getByRole('button', { name: 'Save time zone' }).click();
+    await expect.poll(() => notifications.textContent()).toMatch(/Times are now read in Europe\/Paris\./);
+    await snap(page, 'directory-settings-limits');
+    await zone.fill('Europe/London');
+    await page.getByRole('button', { name: 'Save time zone' }).click();
+    await expect.poll(() => notifications.textContent()).toMatch(/Times are now read in Europe\/London\./);
+  });
+
   it('creates the company Acme and links both acme.test customers by adding the domain', async () => {
     await page.goto(`${foyer.url}/companies`);
     await page.getByRole('button', { name: 'New company' }).first().click();

@@ -1,4 +1,5 @@
-import type { CustomField } from '@foyer/schema/validation';
+import type { CustomField, SettingsPatch } from '@foyer/schema/validation';
+import { ApiFailure, api, failureMessage } from '$lib/api';
 
 export const fieldTypeLabels: Record<CustomField['type'], string> = {
   text: 'Text',
@@ -30,4 +31,16 @@ export function reorder(fields: CustomField[], from: number, to: number): { id: 
   const [moved] = next.splice(from, 1);
   next.splice(to, 0, moved);
   return next.flatMap((f, i) => (f.position === i ? [] : [{ id: f.id, position: i }]));
+}
+
+/**
+ * Saves a change to the organization's settings: nothing when it is saved, else the message to show
+ * beside the field (the server's own about the field, or `failed`).
+ */
+export async function saveSettings(change: SettingsPatch, failed: string): Promise<string | undefined> {
+  try {
+    await api('/api/settings', { method: 'PATCH', body: change });
+  } catch (e) {
+    return (e instanceof ApiFailure && e.issues[0]?.message) || failureMessage(e, failed);
+  }
 }
