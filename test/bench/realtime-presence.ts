@@ -30,6 +30,7 @@ import { SESSION_COOKIE } from '@foyer/server/http/context.ts';
 import { OFFLINE_GRACE_MS, SWEEP_MS } from '@foyer/server/realtime/presence-store.ts';
 import { issueFlowToken } from '@foyer/server/services/flow-tokens.ts';
 import { seedCustomers } from '@foyer/server/services/seed.ts';
+import { SERVER_NODE_ARGS } from '../support/server-process.ts';
 import { openDatabase } from './database.ts';
 
 const STAFF = Number(process.env.BENCH_STAFF ?? 1000);
@@ -228,7 +229,7 @@ export async function benchPresence(): Promise<PresenceBench> {
     const foyer = await startProcess(
       process.execPath,
       // BENCH_PROFILE=<dir>: a V8 CPU profile of the Foyer server, written when it stops.
-      [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), '--import', 'tsx', 'src/main.ts'],
+      [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...SERVER_NODE_ARGS],
       { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: database.url, FOYER_ADMIN_EMAIL: 'owner@bench.test', FOYER_ADMIN_PASSWORD: randomBytes(12).toString('hex') },
       /Foyer is running at (http:\/\/\S+)/,
     );

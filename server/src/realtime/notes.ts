@@ -9,6 +9,7 @@ import { applyAll, docFrom, isYjsUpdate, watchMentions } from '../lib/note-doc.t
 import type { NoteService } from '../services/notes.ts';
 import type { NotificationService } from '../services/notifications.ts';
 import type { StaffSocketData } from './io.ts';
+import { reachesOtherNodes } from './local-fanout.ts';
 
 export type NotesDeps = { notes: NoteService; notifications: NotificationService };
 
@@ -53,8 +54,6 @@ export function attachNotes(staff: StaffNamespace, deps: NotesDeps, logger: Logg
   const log = logger.child({ ns: 'notes' });
   const docs = new Map<string, CachedDoc>();
   const opened = new WeakMap<StaffSocket, Map<string, OpenNote>>();
-  /** The in-memory adapter has no other nodes (and warns when asked to reach them). */
-  const clustered = () => !['Adapter', 'SessionAwareAdapter'].includes(staff.adapter.constructor.name);
 
   const cachedDoc = (customerId: string, customer: CachedDoc['customer'], orgId: string) => {
     let entry = docs.get(customerId);
@@ -189,7 +188,7 @@ export function attachNotes(staff: StaffNamespace, deps: NotesDeps, logger: Logg
         return reply({ error: 'not_stored' });
       }
       socket.to(roomOf(customerId)).emit('note:update', { customerId, update });
-      if (clustered()) staff.serverSideEmit('note:applied', { customerId, update });
+      if (reachesOtherNodes(staff)) staff.serverSideEmit('note:applied', { customerId, update });
       reply({ ok: true });
       if (write.mentions.length)
         void notifyMentions(entry, { id: user.id, name: user.name }, write.mentions).catch((err) =>

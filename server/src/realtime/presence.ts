@@ -2,6 +2,7 @@ import type { Namespace, Server } from 'socket.io';
 import type { PresenceChange, StaffClientToServer, StaffServerToClient } from '@foyer/schema/realtime';
 import type { Logger } from '../lib/logger.ts';
 import type { StaffSocketData } from './io.ts';
+import { emitToLocalRoom, reachesOtherNodes } from './local-fanout.ts';
 import { LEASE_REFRESH_MS, SWEEP_MS, type Lease, type PresenceStore } from './presence-store.ts';
 
 /**
@@ -15,10 +16,14 @@ export const PRESENCE_BATCH_MS = 25;
 
 export type StaffNamespace = Namespace<StaffClientToServer, StaffServerToClient, Record<string, never>, StaffSocketData>;
 
+/** A batch of one organization's changes, as the node that made it tells the other nodes. */
+type NodeBatch = { orgId: string; changes: PresenceChange[] };
+
 /**
  * C7/P1: customer presence as staff see it. Sockets of this node hold leases (the /flow namespace
  * asks); this keeps them alive, runs the sweep that finds who went offline, and announces every
- * change to the organization's staff room — through the adapter, so staff on every node hear it.
+ * change to the organization's staff room: this node's sockets directly (local-fanout.ts), and
+ * with several nodes the others by `serverSideEmit`, each to its own sockets.
  */
 export class CustomerPresence {
   /** The leases this node holds, renewed together. */
@@ -37,6 +42,9 @@ export class CustomerPresence {
   ) {
     this.timers = [setInterval(() => void this.refresh(), LEASE_REFRESH_MS), setInterval(() => void this.sweep(), SWEEP_MS)];
     for (const t of this.timers) t.unref();
+    (staff as unknown as { on: (e: 'presence:batch', l: (b: NodeBatch) => void) => void }).on('presence:batch', (batch) => {
+      if (typeof batch?.orgId === 'string' && Array.isArray(batch.changes)) this.deliver(batch);
+    });
     staff.on('connection', (socket) => {
       const { organization } = socket.data.auth;
       const send = (reply: (info: { customerIds: string[] }) => void) =>
@@ -79,7 +87,15 @@ export class CustomerPresence {
     const batch = this.pending.get(orgId);
     this.pending.delete(orgId);
     this.lastFlush.set(orgId, performance.now());
-    if (batch?.size) this.staff.to(`org:${orgId}`).emit('presence:changes', { changes: [...batch.values()] });
+    if (!batch?.size) return;
+    const changes = [...batch.values()];
+    this.deliver({ orgId, changes });
+    if (reachesOtherNodes(this.staff)) (this.staff.serverSideEmit as (e: 'presence:batch', b: NodeBatch) => boolean)('presence:batch', { orgId, changes });
+  }
+
+  /** To the organization's staff sockets on this node. */
+  private deliver({ orgId, changes }: NodeBatch) {
+    emitToLocalRoom(this.staff, `org:${orgId}`, 'presence:changes', { changes });
   }
 
   /** Renewing is acquiring again: a lease a stalled node lost to the sweep comes back, announced. */

@@ -14,8 +14,25 @@ export type FlowIdentity = { orgId: string; customerId: string; expiresAt: numbe
 const LABEL = 'foyer flow token v1';
 const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
+/**
+ * Signing keys recently used, per organization: every customer entering a booking flow presents a
+ * token, and a rush of them (hundreds a second) should not each wait for PostgreSQL on the way to
+ * going online. An organization's secret key is never rotated today; if it ever is, a node keeps
+ * the old one at most KEY_CACHE_MS. Only keys found are kept, so made-up organization ids in
+ * forged tokens cannot fill the cache, and it holds at most KEY_CACHE_SIZE organizations.
+ */
+const KEY_CACHE_MS = 10 * 60_000;
+const KEY_CACHE_SIZE = 1000;
+const signingKeys = new Map<string, { key: Buffer; until: number }>();
+
 async function signingKey(db: DbOrTx, orgId: string): Promise<Buffer> {
-  return createHmac('sha256', await credentialKeyOf(db, orgId)).update(LABEL).digest();
+  const cached = signingKeys.get(orgId);
+  if (cached && cached.until > Date.now()) return cached.key;
+  const key = createHmac('sha256', await credentialKeyOf(db, orgId)).update(LABEL).digest();
+  signingKeys.delete(orgId);
+  if (signingKeys.size >= KEY_CACHE_SIZE) signingKeys.delete(signingKeys.keys().next().value!);
+  signingKeys.set(orgId, { key, until: Date.now() + KEY_CACHE_MS });
+  return key;
 }
 
 export async function issueFlowToken(db: DbOrTx, orgId: string, customerId: string, ttlSeconds = 2 * 3600): Promise<string> {

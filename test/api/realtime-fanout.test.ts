@@ -1,0 +1,111 @@
+import { Agent, createServer, type Server as HttpServer } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Server } from 'socket.io';
+import { io as connect, type Socket } from 'socket.io-client';
+import { emitToLocalRoom } from '@foyer/server/realtime/local-fanout.ts';
+
+/**
+ * The presence fan-out writes its own WebSocket frames (local-fanout.ts): real socket.io clients
+ * must read them as ordinary events, whatever the frame's length encoding, in the order they were
+ * sent among the events that go the ordinary way.
+ */
+let http: HttpServer;
+let server: Server;
+let url: string;
+const clients: Socket[] = [];
+
+beforeAll(async () => {
+  http = createServer();
+  server = new Server(http, { transports: ['websocket'] });
+  server.of('/staff').on('connection', (socket) => void socket.join('org'));
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+});
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function join(): Promise<Socket> {
+  const socket = connect(`${url}/staff`, { transports: ['websocket'], reconnection: false });
+  clients.push(socket);
+  return new Promise((resolve, reject) => {
+    socket.on('connect', () => resolve(socket));
+    socket.on('connect_error', reject);
+  });
+}
+
+const received = (socket: Socket, n: number) =>
+  new Promise<unknown[][]>((resolve) => {
+    const seen: unknown[][] = [];
+    socket.onAny((...args) => {
+      seen.push(args);
+      if (seen.length === n) resolve(seen);
+    });
+  });
+
+describe('emitToLocalRoom', () => {
+  it('reaches every socket of the room with short, 16-bit and 64-bit length frames, in order with ordinary emits', async () => {
+    const sockets = await Promise.all([join(), join(), join()]);
+    const outsider = await join();
+    const staff = server.of('/staff');
+    for (const s of staff.sockets.values()) if (s.id === outsider.id) s.leave('org');
+    const heard = sockets.map((s) => received(s, 5));
+    let outsiderHeard = 0;
+    outsider.onAny(() => outsiderHeard++);
+
+    // Frames this module wrote itself: one buffer, the frame's first byte, then the event.
+    let direct = 0;
+    for (const s of staff.sockets.values()) {
+      const tcp = s.conn.request.socket;
+      const write = tcp.write.bind(tcp) as (chunk: unknown, ...rest: unknown[]) => boolean;
+      tcp.write = ((chunk: unknown, ...rest: unknown[]) => {
+        if (Buffer.isBuffer(chunk) && chunk[0] === 0x81 && chunk.includes('["fast"')) direct++;
+        return write(chunk, ...rest);
+      }) as typeof tcp.write;
+    }
+
+    const text = (n: number) => 'é'.repeat(n);
+    const payloads = [{ n: 1 }, { t: text(100) }, { t: text(40_000) }];
+    // Right after an ordinary emit engine.io is still writing: the next goes the ordinary way, after it.
+    staff.to('org').emit('ordinary', 'first');
+    emitToLocalRoom(staff, 'org', 'fast', payloads[0]);
+    expect(direct).toBe(0);
+    await new Promise((r) => setTimeout(r, 50));
+    for (const p of payloads.slice(1)) emitToLocalRoom(staff, 'org', 'fast', p);
+    expect(direct).toBe(2 * sockets.length);
+    staff.to('org').emit('ordinary', 'last');
+
+    for (const seen of await Promise.all(heard))
+      expect(seen).toEqual([['ordinary', 'first'], ...payloads.map((p) => ['fast', p]), ['ordinary', 'last']]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(outsiderHeard).toBe(0);
+  });
+});
+
+describe('emitToLocalRoom on a connection upgraded from long-polling', () => {
+  it('sends the ordinary way, not down the still open keep-alive connection of its first request', async () => {
+    const pollingHttp = createServer();
+    const polling = new Server(pollingHttp, { transports: ['polling', 'websocket'] });
+    polling.of('/staff').on('connection', (socket) => void socket.join('org'));
+    await new Promise<void>((resolve) => pollingHttp.listen(0, '127.0.0.1', resolve));
+    const client = connect(`http://127.0.0.1:${(pollingHttp.address() as { port: number }).port}/staff`, {
+      transports: ['polling', 'websocket'],
+      reconnection: false,
+      agent: new Agent({ keepAlive: true }) as unknown as string,
+    });
+    try {
+      await new Promise<void>((resolve) => client.io.engine.on('upgrade', () => resolve()));
+      const staff = polling.of('/staff');
+      await new Promise((r) => setTimeout(r, 50));
+      expect([...staff.sockets.values()].every((s) => s.conn.upgraded)).toBe(true);
+      const heard = received(client, 2);
+      emitToLocalRoom(staff, 'org', 'fast', { n: 1 });
+      emitToLocalRoom(staff, 'org', 'fast', { n: 2 });
+      expect(await heard).toEqual([['fast', { n: 1 }], ['fast', { n: 2 }]]);
+    } finally {
+      client.close();
+      await new Promise((resolve) => polling.close(resolve));
+    }
+  });
+});
