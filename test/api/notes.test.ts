@@ -205,7 +205,13 @@ describe('shared notes over the staff socket', () => {
     const appends = updates.map((u, i) => nodes[i % 2]!.append(owner.orgId, uuid, me, u));
     const compactions = [0, 1, 2, 3, 4, 5].map((i) => new Promise((r) => setTimeout(r, i * 15)).then(() => nodes[i % 2]!.compact(uuid)));
     await Promise.all([...appends, ...compactions]);
-    await nodes[0]!.compact(uuid);
+    // The appends also started compactions of their own, not awaited; while one runs, another
+    // stands down. Compact until the whole log is folded.
+    const foldAll = async () => {
+      await nodes[0]!.compact(uuid);
+      return (await countRows('note_updates', customerId)) === 0;
+    };
+    await eventually(foldAll, 10_000, 'a fully folded log');
     const stored = await loadNote(foyer.database.db, uuid);
     const doc = docFrom(stored.snapshot, stored.updates.map((u) => u.update));
     expect(plainTextOf(doc)).toBe(plainTextOf(writer));
