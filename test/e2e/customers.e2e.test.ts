@@ -96,3 +96,36 @@ describe('a member of staff manages customers in Chromium', () => {
     await page.waitForURL(/\/login/);
   });
 });
+
+describe('before the app has started in the browser', () => {
+  it('marks the page disabled and sends no form, so a password never lands in an address', async () => {
+    const early = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    // Hold the app's scripts (not its styles) back, as a slow connection would, until the form has been submitted.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await early.route('**/_app/immutable/**/*.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const sent: string[] = [];
+    early.on('request', (request) => sent.push(request.url()));
+
+    await early.goto(`${foyer.url}/login`, { waitUntil: 'commit' });
+    await early.waitForSelector('form[aria-label="Sign in"]', { state: 'attached' });
+    expect(await early.locator('#app').getAttribute('aria-disabled')).toBe('true');
+    // A person does not wait for scripts: they type and press the button (force: past the disabled state).
+    await early.getByLabel('Email').fill(OWNER.email, { force: true });
+    await early.getByLabel('Password').fill(OWNER.password, { force: true });
+    await early.getByRole('button', { name: 'Sign in' }).click({ force: true });
+    release();
+    await expect.poll(() => early.locator('#app').getAttribute('aria-disabled')).toBeNull();
+    expect(sent.filter((url) => url.includes('password'))).toEqual([]);
+    expect(early.url()).toBe(`${foyer.url}/login`);
+
+    // Once started, the same form signs in.
+    await early.getByLabel('Password').fill(OWNER.password);
+    await early.getByRole('button', { name: 'Sign in' }).click();
+    await early.waitForURL(/\/customers$/);
+    await early.close();
+  });
+});
