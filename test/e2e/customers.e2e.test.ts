@@ -128,4 +128,18 @@ describe('before the app has started in the browser', () => {
     await early.waitForURL(/\/customers$/);
     await early.close();
   });
+
+  it('without scripts at all, the sign-in form posts: the password is never in an address', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const bare = await context.newPage();
+    const sent: { method: string; url: string }[] = [];
+    bare.on('request', (request) => sent.push({ method: request.method(), url: request.url() }));
+    await bare.goto(`${foyer.url}/login`);
+    await bare.getByLabel('Email').fill(OWNER.email, { force: true });
+    await bare.getByLabel('Password').fill(OWNER.password, { force: true });
+    await bare.getByRole('button', { name: 'Sign in' }).click({ force: true });
+    await expect.poll(() => sent.some((r) => r.method === 'POST')).toBe(true);
+    expect(sent.filter((r) => r.url.includes('password'))).toEqual([]);
+    await context.close();
+  });
 });
