@@ -2,19 +2,28 @@ import type { Server as HttpServer } from 'node:http';
 import { parse as parseCookie } from 'hono/utils/cookie';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
-import { Server } from 'socket.io';
+import { Server, type Namespace, type Socket } from 'socket.io';
+import type { StaffClientToServer, StaffServerToClient } from '@foyer/schema/realtime';
 import { SESSION_COOKIE } from '../http/context.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Auth, AuthService } from '../services/auth.ts';
 import type { DbOrTx } from '../db/connect.ts';
 import { attachEdge, type EdgeDeps } from './edge.ts';
-import { attachNotes, type NotesDeps } from './notes.ts';
+import { attachNotes, type NoteApplied, type NotesDeps } from './notes.ts';
 import { attachFlow } from './flow.ts';
-import { CustomerPresence, staffNamespace } from './presence.ts';
+import { CustomerPresence, staffNamespace, type PresenceBatch } from './presence.ts';
 import { MemoryPresenceStore, RedisPresenceStore } from './presence-store.ts';
 import { attachProfileViewers } from './profile-viewers.ts';
 
 export type StaffSocketData = { auth: Auth };
+
+/** What the nodes tell each other on /staff (through the adapter, when several share Redis). */
+export type StaffNodeEvents = {
+  'presence:batch': (batch: PresenceBatch) => void;
+  'note:applied': (info: NoteApplied) => void;
+};
+export type StaffNamespace = Namespace<StaffClientToServer, StaffServerToClient, StaffNodeEvents, StaffSocketData>;
+export type StaffSocket = Socket<StaffClientToServer, StaffServerToClient, StaffNodeEvents, StaffSocketData>;
 
 export type RealtimeOptions = {
   db: DbOrTx;
@@ -82,7 +91,7 @@ export function attachRealtime(
     void socket.join(`org:${organization.id}`);
     socket.emit('welcome', { userId: user.id, orgId: organization.id });
   });
-  attachNotes(staff as unknown as Parameters<typeof attachNotes>[0], services, logger);
+  attachNotes(staff, services, logger);
   const presence = new CustomerPresence(redis ? new RedisPresenceStore(redis, prefix) : new MemoryPresenceStore(), staff, logger);
   attachFlow(io, { db: options.db, presence, doneLingerMs: options.flowDoneLingerMs }, logger);
   attachProfileViewers(staff, options.db, logger);

@@ -1,22 +1,18 @@
-import type { Namespace, Socket } from 'socket.io';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import type { StaffClientToServer, StaffServerToClient } from '@foyer/schema/realtime';
 import { MAX_NOTE_AWARENESS_BYTES, MAX_NOTE_UPDATE_BYTES } from '@foyer/schema/validation';
 import type { Logger } from '../lib/logger.ts';
 import { applyAll, docFrom, isYjsUpdate, watchMentions } from '../lib/note-doc.ts';
 import type { NoteService } from '../services/notes.ts';
 import type { NotificationService } from '../services/notifications.ts';
-import type { StaffSocketData } from './io.ts';
+import type { StaffNamespace, StaffSocket } from './io.ts';
 import { reachesOtherNodes } from './local-fanout.ts';
 
 export type NotesDeps = { notes: NoteService; notifications: NotificationService };
 
-/** Node-to-node events (through the adapter when several nodes share Redis). */
-type NodeEvents = { 'note:applied': (info: { customerId: string; update: Uint8Array }) => void };
-type StaffNamespace = Namespace<StaffClientToServer, StaffServerToClient, NodeEvents, StaffSocketData>;
-type StaffSocket = Socket<StaffClientToServer, StaffServerToClient, NodeEvents, StaffSocketData>;
+/** An update this node stored, as it tells the other nodes. */
+export type NoteApplied = { customerId: string; update: Uint8Array };
 
 /** One document this node has open for at least one of its sockets. */
 type CachedDoc = {
@@ -108,7 +104,7 @@ export function attachNotes(staff: StaffNamespace, deps: NotesDeps, logger: Logg
   };
 
   // Another node stored an update: keep this node's copy complete (for telling new mentions from known ones).
-  (staff as unknown as { on: (e: 'note:applied', l: NodeEvents['note:applied']) => void }).on('note:applied', (info) => {
+  staff.on('note:applied', (info) => {
     const entry = docs.get(info?.customerId);
     const update = bytesOf(info?.update);
     if (!entry || !update) return;

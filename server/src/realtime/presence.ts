@@ -1,7 +1,7 @@
-import type { Namespace, Server } from 'socket.io';
-import type { PresenceChange, StaffClientToServer, StaffServerToClient } from '@foyer/schema/realtime';
+import type { Server } from 'socket.io';
+import type { PresenceChange } from '@foyer/schema/realtime';
 import type { Logger } from '../lib/logger.ts';
-import type { StaffSocketData } from './io.ts';
+import type { StaffNamespace } from './io.ts';
 import { emitToLocalRoom, reachesOtherNodes } from './local-fanout.ts';
 import { LEASE_REFRESH_MS, SWEEP_MS, type Lease, type PresenceStore } from './presence-store.ts';
 
@@ -14,10 +14,8 @@ import { LEASE_REFRESH_MS, SWEEP_MS, type Lease, type PresenceStore } from './pr
  */
 export const PRESENCE_BATCH_MS = 25;
 
-export type StaffNamespace = Namespace<StaffClientToServer, StaffServerToClient, Record<string, never>, StaffSocketData>;
-
 /** A batch of one organization's changes, as the node that made it tells the other nodes. */
-type NodeBatch = { orgId: string; changes: PresenceChange[] };
+export type PresenceBatch = { orgId: string; changes: PresenceChange[] };
 
 /**
  * C7/P1: customer presence as staff see it. Sockets of this node hold leases (the /flow namespace
@@ -42,7 +40,7 @@ export class CustomerPresence {
   ) {
     this.timers = [setInterval(() => void this.refresh(), LEASE_REFRESH_MS), setInterval(() => void this.sweep(), SWEEP_MS)];
     for (const t of this.timers) t.unref();
-    (staff as unknown as { on: (e: 'presence:batch', l: (b: NodeBatch) => void) => void }).on('presence:batch', (batch) => {
+    staff.on('presence:batch', (batch) => {
       if (typeof batch?.orgId === 'string' && Array.isArray(batch.changes)) this.deliver(batch);
     });
     staff.on('connection', (socket) => {
@@ -90,11 +88,11 @@ export class CustomerPresence {
     if (!batch?.size) return;
     const changes = [...batch.values()];
     this.deliver({ orgId, changes });
-    if (reachesOtherNodes(this.staff)) (this.staff.serverSideEmit as (e: 'presence:batch', b: NodeBatch) => boolean)('presence:batch', { orgId, changes });
+    if (reachesOtherNodes(this.staff)) this.staff.serverSideEmit('presence:batch', { orgId, changes });
   }
 
   /** To the organization's staff sockets on this node. */
-  private deliver({ orgId, changes }: NodeBatch) {
+  private deliver({ orgId, changes }: PresenceBatch) {
     emitToLocalRoom(this.staff, `org:${orgId}`, 'presence:changes', { changes });
   }
 

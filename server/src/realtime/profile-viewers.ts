@@ -3,7 +3,7 @@ import { systemIdPattern } from '@foyer/schema/validation';
 import type { DbOrTx } from '../db/connect.ts';
 import type { Logger } from '../lib/logger.ts';
 import { findCustomerIdByRef } from '../repositories/customers.ts';
-import type { StaffNamespace } from './presence.ts';
+import type { StaffNamespace } from './io.ts';
 
 /** A tab shows one profile at a time; a few more allow for quick switching before `close` arrives. */
 const MAX_OPEN_PROFILES = 10;
