@@ -26,16 +26,20 @@ describe('notes survive kill -9', () => {
     // Type steadily, each update a numbered token; kill the server without warning once a good
     // number are acknowledged, with more in flight.
     let i = 0;
-    const typing = setInterval(() => {
-      for (let burst = 0; burst < 10; burst++) {
+    const burst = () => {
+      for (let n = 0; n < 10; n++) {
         const token = `[${i++}]`;
         editor.label = token;
         editor.type(token);
       }
-    }, 5);
+    };
+    const typing = setInterval(burst, 5);
     while (editor.ackedLabels.length < 150) await new Promise((r) => setTimeout(r, 10));
-    first.child.kill('SIGKILL');
     clearInterval(typing);
+    // One more burst just before the kill, so that some are surely in flight even when a busy
+    // machine delayed the timer and everything typed so far was already acknowledged.
+    burst();
+    first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
     const ackedBeforeKill = [...editor.ackedLabels];
     expect(ackedBeforeKill.length).toBeGreaterThanOrEqual(150);
