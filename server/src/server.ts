@@ -78,6 +78,11 @@ async function serve(config: Config, logger: Logger, database: Database, embedde
     if (req.url === '/api' || req.url?.startsWith('/api/')) return void api(req, res);
     ui(req, res, () => res.writeHead(404).end('Not found'));
   });
+  // Node closes an idle keep-alive connection after 5 s, and a client that sends on it at that
+  // moment (a proxy in front, an API client reusing its connection) gets ECONNRESET. Idle
+  // connections stay open longer than proxies usually keep theirs (60 s), so the client closes first.
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   const realtime = attachRealtime(http, services, logger, { db: database.db, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, flowDoneLingerMs: config.flowDoneLingerMs });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
