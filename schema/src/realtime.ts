@@ -1,5 +1,5 @@
 /** socket.io event maps, typed once for the server and its clients. */
-import type { EdgeDoor, EdgeEntry, EdgeEvent } from './validation/edge.ts';
+import type { EdgeDoor, EdgeEntry, EdgeEvent } from './edge/wire.ts';
 
 /** /staff: staff browsers, admitted by their session cookie. */
 /** A colleague shown on a profile (P1): who, and the initials and color of their avatar. */

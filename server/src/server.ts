@@ -3,15 +3,15 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { createApp, createServices } from './app.ts';
-import type { Config } from './config.ts';
-import { connect, type Database } from './db/connect.ts';
-import { startEmbeddedPostgres, type EmbeddedCluster } from './db/embedded.ts';
-import { migrate } from './db/migrate.ts';
-import type { Logger } from './lib/logger.ts';
-import { attachRealtime } from './realtime/io.ts';
-import { ensureBuiltinTags } from './repositories/tags.ts';
-import { createDemoGuest, createDemoService } from './services/demo.ts';
-import { bootstrapDemo } from './services/orgs.ts';
+import type { Config } from './platform/config.ts';
+import { connect, type Database } from './platform/db/connect.ts';
+import { startEmbeddedPostgres, type EmbeddedCluster } from './platform/db/embedded.ts';
+import { migrate } from './platform/db/migrate.ts';
+import type { Logger } from './platform/logger.ts';
+import { attachRealtime } from './platform/realtime/io.ts';
+import { ensureBuiltinTags } from './domains/tags/repository.ts';
+import { createDemoGuest, createDemoService } from './domains/organizations/demo.ts';
+import { bootstrapDemo } from './domains/organizations/service.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 

@@ -1,0 +1,56 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { CredentialCreateSchema, credentialKinds, CredentialSchema } from '@foyer/schema/validation';
+import { validationHook, type AppEnv } from '../../platform/http/context.ts';
+import type { CredentialService } from './credentials-service.ts';
+import { CustomerRefParams } from './permissions-routes.ts';
+import { actorOf, body, error, itemsOf, json, orgOf, routeDefaults, signedIn, uuidParams } from '../../platform/http/openapi.ts';
+
+
+const IssuedCredentialSchema = CredentialSchema.extend({
+  walletToken: z.string().optional().meta({ description: 'A generated QR payload (kind qr without a value), shown this once to render the wallet pass' }),
+}).meta({ id: 'IssuedCredential' });
+
+const common = routeDefaults('door access');
+
+const list = createRoute({
+  ...common,
+  method: 'get',
+  path: '/customers/{ref}/credentials',
+  summary: "The customer's live credentials, newest first (R2)",
+  request: { params: CustomerRefParams },
+  responses: { 200: json(itemsOf(CredentialSchema), 'Credentials'), ...signedIn, 404: error('No such customer') },
+});
+
+const issue = createRoute({
+  ...common,
+  method: 'post',
+  path: '/customers/{ref}/credentials',
+  summary: 'Issue a card, fob, barcode or wallet QR; a qr without a value gets a generated token, returned once',
+  request: { params: CustomerRefParams, ...body(CredentialCreateSchema) },
+  responses: {
+    201: json(IssuedCredentialSchema, 'Issued'),
+    400: error('Not valid'),
+    ...signedIn,
+    404: error('No such customer'),
+    409: error('This credential is already issued (to whom is not said), or the customer was erased'),
+  },
+});
+
+const revoke = createRoute({
+  ...common,
+  method: 'delete',
+  path: '/credentials/{id}',
+  summary: 'Revoke a credential; devices drop it within a second',
+  request: { params: uuidParams('credential') },
+  responses: { 204: { description: 'Revoked' }, ...signedIn, 404: error('No such credential in this organization') },
+});
+
+export function credentialRoutes(credentials: CredentialService) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+    .openapi(list, async (c) => c.json(await credentials.list(orgOf(c), c.req.valid('param').ref), 200))
+    .openapi(issue, async (c) => c.json(await credentials.issue(actorOf(c), c.req.valid('param').ref, c.req.valid('json')), 201))
+    .openapi(revoke, async (c) => {
+      await credentials.revoke(actorOf(c), c.req.valid('param').id);
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,44 @@
+import type { Hook } from '@hono/zod-openapi';
+import { fieldIssues, type Role } from '@foyer/schema/validation';
+import type { Context, Env as HonoEnv } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { AppError } from '../errors.ts';
+import type { Auth } from '../../domains/auth/service.ts';
+
+/** What middleware puts on the request context for the routes. */
+export type AppEnv = HonoEnv & { Variables: { auth: Auth } };
+
+export const SESSION_COOKIE = 'foyer_session';
+
+/** The signed-in staff member; the session middleware guarantees one on every private route. */
+export function auth(c: Context<AppEnv>): Auth {
+  const value = c.get('auth');
+  if (!value) throw new AppError(401, 'unauthenticated', 'Sign in first');
+  return value;
+}
+
+/** Refuses a staff member whose role is not among `roles`. */
+export function requireRole(c: Context<AppEnv>, ...roles: Role[]): Auth {
+  const me = auth(c);
+  if (!roles.includes(me.user.role))
+    throw new AppError(403, 'forbidden', `Only ${roles.join(' or ')} staff may do this`);
+  return me;
+}
+
+/** The peer's address; requests made in-process by the UI's server rendering have none. */
+export function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'in-process';
+  }
+}
+
+/** Every zod failure answers 400 with one issue per field, in the API's error shape. */
+export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result, c) => {
+  if (result.success) return;
+  const issues = fieldIssues(result.error);
+  const whole = issues.find((i) => i.field === '(body)');
+  const message = whole?.message ?? `Some fields are not valid: ${[...new Set(issues.map((i) => i.field))].join(', ')}`;
+  return c.json({ error: { code: 'validation_failed', message, issues } }, 400);
+};

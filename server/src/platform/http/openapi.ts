@@ -1,0 +1,89 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ApiErrorSchema } from '@foyer/schema/validation';
+import type { Context } from 'hono';
+import { auth, type AppEnv } from './context.ts';
+import type { Actor } from '../../domains/customers/service.ts';
+
+/** The pieces every directory route (companies, tags, custom fields, settings, segments, lists) is declared with. */
+
+export const error = (description: string) => ({ content: { 'application/json': { schema: ApiErrorSchema } }, description });
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+
+export const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+
+export const pathParam = <T extends z.ZodType>(name: string, schema: T) => schema.meta({ param: { name, in: 'path' } });
+
+/** `/{id}` of a record whose id is a UUID; anything else is a 400 naming what the id should be. */
+export const uuidParams = (what: string) => z.object({ id: pathParam('id', z.uuid({ error: `Not a ${what} id` })) });
+
+export const itemsOf = <T extends z.ZodType>(schema: T) => z.object({ items: z.array(schema) });
+
+/** What every route of one OpenAPI tag shares: the tag and the session cookie. */
+export const routeDefaults = (tag: string) => ({ tags: [tag], security: [{ cookieAuth: [] }] });
+
+export const signedIn = { 401: error('Not signed in') };
+
+export const orgOf = (c: Context<AppEnv>) => auth(c).organization.id;
+
+/** Who acts: the signed-in staff member, their organization and its phone country. */
+export const actorOf = (c: Context<AppEnv>): Actor => {
+  const me = auth(c);
+  return { orgId: me.organization.id, userId: me.user.id, defaultCountry: me.organization.defaultCountry };
+};
+
+export const ownerOrManager = { 403: error('Only owners and managers may do this') };
+
+type Responses = Record<number, ReturnType<typeof error>>;
+type BodyRoute<B, T> = { input: B; output: T; summary: string; responses?: Responses };
+
+/**
+ * The routes most directory resources have, declared once: `tag` groups them in the OpenAPI
+ * document, `what` names one record in messages ("No such tag in this organization").
+ */
+export function resourceRoutes(tag: string, what: string) {
+  const defaults = routeDefaults(tag);
+  const params = uuidParams(what);
+  const missing = { 404: error(`No such ${what} in this organization`) };
+  return {
+    /** `GET /`: all of the organization's records, as `{ items }`. */
+    list: <T extends z.ZodType>(item: T, summary: string) =>
+      createRoute({ ...defaults, method: 'get', path: '/', summary, responses: { 200: json(itemsOf(item), summary), ...signedIn } }),
+
+    /** `POST /`: 201 with the new record; 409 when its name (or key) is taken. */
+    create: <B extends z.ZodType, T extends z.ZodType>({ input, output, summary, responses }: BodyRoute<B, T>) =>
+      createRoute({
+        ...defaults,
+        method: 'post',
+        path: '/',
+        summary,
+        request: body(input),
+        responses: { 201: json(output, 'Created'), 400: error('Not valid'), ...signedIn, 409: error('Its name is taken'), ...responses },
+      }),
+
+    /** `PATCH /{id}`: some fields of a record; 200 with the record as it is now. */
+    patch: <B extends z.ZodType, T extends z.ZodType>({ input, output, summary, responses }: BodyRoute<B, T>) =>
+      createRoute({
+        ...defaults,
+        method: 'patch',
+        path: '/{id}',
+        summary,
+        request: { params, ...body(input) },
+        responses: { 200: json(output, `The ${what}`), 400: error('Not valid'), ...signedIn, ...missing, ...responses },
+      }),
+
+    /** `DELETE /{id}`: 204; 404 for an id that is not the organization's, whoever else has it. */
+    remove: (summary: string, responses: Responses = {}) =>
+      createRoute({
+        ...defaults,
+        method: 'delete',
+        path: '/{id}',
+        summary,
+        request: { params },
+        responses: { 204: { description: 'Deleted' }, ...signedIn, ...missing, ...responses },
+      }),
+  };
+}
