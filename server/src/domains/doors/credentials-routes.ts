@@ -1,10 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { CredentialCreateSchema, credentialKinds, CredentialSchema } from '@foyer/schema/validation';
+import { CredentialCreateSchema, CredentialSchema } from '@foyer/schema/validation';
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { CredentialService } from './credentials-service.ts';
 import { CustomerRefParams } from './permissions-routes.ts';
 import { actorOf, body, error, itemsOf, json, orgOf, routeDefaults, signedIn, uuidParams } from '../../platform/http/openapi.ts';
-
 
 const IssuedCredentialSchema = CredentialSchema.extend({
   walletToken: z.string().optional().meta({ description: 'A generated QR payload (kind qr without a value), shown this once to render the wallet pass' }),

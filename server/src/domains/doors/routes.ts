@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { DoorCreateSchema, DoorSchema, lockTypes } from '@foyer/schema/validation';
+import { DoorCreateSchema, DoorSchema } from '@foyer/schema/validation';
 import { requireRole, validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { DoorService } from './service.ts';
 import { error, json, orgOf, ownerOrManager, resourceRoutes, routeDefaults, signedIn, uuidParams } from '../../platform/http/openapi.ts';
@@ -12,7 +12,6 @@ export function patchOf<S extends z.ZodRawShape>(shape: S) {
   const fields = Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field instanceof z.ZodDefault ? field.removeDefault() : field]));
   return z.object(fields as { [K in keyof S]: S[K] extends z.ZodDefault<infer T> ? T : S[K] }).partial().strict();
 }
-
 
 const DoorPatchSchema = patchOf(DoorCreateSchema.shape).meta({ id: 'DoorPatch' });
 

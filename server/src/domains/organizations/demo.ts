@@ -1,4 +1,4 @@
-import type { Services } from '../../app.ts';
+import type { Services } from '../../platform/domain.ts';
 import type { Actor } from '../customers/service.ts';
 
 /** The demo guest's card: what a newcomer types into the simulated agent to open the demo door. */

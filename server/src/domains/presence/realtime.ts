@@ -1,4 +1,4 @@
-import type { Server } from 'socket.io';
+
 import type { PresenceChange } from '@foyer/schema/realtime';
 import type { Logger } from '../../platform/logger.ts';
 import type { StaffNamespace } from '../../platform/realtime/io.ts';
@@ -129,5 +129,3 @@ export class CustomerPresence {
   }
 }
 
-/** For io.ts: the staff namespace, typed. */
-export const staffNamespace = (io: Server) => io.of('/staff') as unknown as StaffNamespace;

@@ -6,14 +6,11 @@ import { Server, type Namespace, type Socket } from 'socket.io';
 import type { StaffClientToServer, StaffServerToClient } from '@foyer/schema/realtime';
 import { SESSION_COOKIE } from '../http/context.ts';
 import type { Logger } from '../logger.ts';
-import type { Auth, AuthService } from '../../domains/auth/service.ts';
+import type { Auth } from '../../domains/auth/service.ts';
+import type { NoteApplied } from '../../domains/notes/realtime.ts';
+import type { PresenceBatch } from '../../domains/presence/realtime.ts';
 import type { DbOrTx } from '../db/connect.ts';
-import { attachEdge, type EdgeDeps } from '../../domains/edge/realtime.ts';
-import { attachNotes, type NoteApplied, type NotesDeps } from '../../domains/notes/realtime.ts';
-import { attachFlow } from '../../domains/bookings/flow-realtime.ts';
-import { CustomerPresence, staffNamespace, type PresenceBatch } from '../../domains/presence/realtime.ts';
-import { MemoryPresenceStore, RedisPresenceStore } from '../../domains/presence/store.ts';
-import { attachProfileViewers } from '../../domains/presence/profile-viewers.ts';
+import type { Domain, Services } from '../domain.ts';
 
 export type StaffSocketData = { auth: Auth };
 
@@ -24,6 +21,9 @@ export type StaffNodeEvents = {
 };
 export type StaffNamespace = Namespace<StaffClientToServer, StaffServerToClient, StaffNodeEvents, StaffSocketData>;
 export type StaffSocket = Socket<StaffClientToServer, StaffServerToClient, StaffNodeEvents, StaffSocketData>;
+
+/** The /staff namespace with its typed events (socket.io's `of` knows only the default maps). */
+export const staffNamespace = (io: Server) => io.of('/staff') as unknown as StaffNamespace;
 
 export type RealtimeOptions = {
   db: DbOrTx;
@@ -54,7 +54,8 @@ const PING_TIMEOUT_MS = 10_000;
  */
 export function attachRealtime(
   http: HttpServer,
-  services: EdgeDeps & NotesDeps & { auth: AuthService },
+  domains: readonly Domain[],
+  services: Services,
   logger: Logger,
   options: RealtimeOptions,
 ): Realtime {
@@ -91,18 +92,17 @@ export function attachRealtime(
     void socket.join(`org:${organization.id}`);
     socket.emit('welcome', { userId: user.id, orgId: organization.id });
   });
-  attachNotes(staff, services, logger);
-  const presence = new CustomerPresence(redis ? new RedisPresenceStore(redis, prefix) : new MemoryPresenceStore(), staff, logger);
-  attachFlow(io, { db: options.db, presence, doneLingerMs: options.flowDoneLingerMs }, logger);
-  attachProfileViewers(staff, options.db, logger);
-  const detachEdge = attachEdge(io, services, logger);
-  // io.close() closes the HTTP server: the bus must not keep calling into a stopped server.
-  http.once('close', detachEdge);
+  const context = { io, staff, services, db: options.db, logger, redis, redisPrefix: prefix, flowDoneLingerMs: options.flowDoneLingerMs };
+  const attached = domains.map((domain) => domain.realtime?.(context) ?? undefined);
+  // io.close() closes the HTTP server first: handlers must stop calling into a stopped server.
+  let detached: Promise<unknown> | undefined;
+  const detach = () => (detached ??= Promise.all(attached.map((a) => a?.close?.())));
+  http.once('close', () => void detach());
   return {
     io,
     close: async () => {
       await io.close();
-      await presence.close();
+      await detach();
       await redis?.quit().catch(() => redis.disconnect());
     },
   };

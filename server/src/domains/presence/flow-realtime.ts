@@ -4,8 +4,8 @@ import { toSystemId } from '@foyer/schema/validation';
 import type { DbOrTx } from '../../platform/db/connect.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { AttemptLimiter } from '../../platform/rate-limit.ts';
-import { verifyFlowToken } from './flow-tokens.ts';
-import type { CustomerPresence } from '../presence/realtime.ts';
+import { verifyFlowToken } from '../bookings/flow-tokens.ts';
+import type { CustomerPresence } from './realtime.ts';
 
 /**
  * After `flow:done` (booking confirmed) the customer stays online this long, then goes even if the
