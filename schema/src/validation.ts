@@ -2,6 +2,7 @@
 // A domain's request and response shapes live in its folder's wire.ts.
 export * from './platform/wire.ts';
 export * from './organizations/wire.ts';
+export * from './organizations/permissions.ts';
 export * from './customers/wire.ts';
 export * from './customers/phone.ts';
 export * from './customers/query.ts';

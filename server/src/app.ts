@@ -3,7 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/connect.ts';
 import { validationHook, type AppEnv } from './platform/http/context.ts';
-import { limitBody, requestLog, requireSession, sameOriginOnly } from './platform/http/middleware.ts';
+import { limitBody, readSession, requestLog, sameOriginOnly } from './platform/http/middleware.ts';
+import { documentAccess, publicHandler, undeclaredRoutes } from './platform/permissions.ts';
 import { AppError } from './platform/errors.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { domains as allDomains } from './domains.ts';
@@ -24,20 +25,12 @@ export function createServices(db: Db, logger: Logger = createLogger('silent'), 
   return services;
 }
 
-/** Paths under /api that answer without a session: the domains' public ones, the document, the health check. */
-function publicPaths(domains: readonly Domain[]) {
-  const exact = new Set(['/api/openapi.json', '/api/health', ...domains.flatMap((d) => d.publicPaths?.exact ?? [])]);
-  const prefixes = domains.flatMap((d) => d.publicPaths?.prefixes ?? []);
-  return (path: string) => exact.has(path) || prefixes.some((p) => path.startsWith(p));
-}
-
 export function createApp({ logger, config }: AppDeps, services: Services, domains: readonly Domain[] = allDomains) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', requestLog(logger));
   app.use('/api/*', limitBody, sameOriginOnly(config.allowedOrigins));
-  const session = requireSession(services.auth, config.secureCookies);
-  const isPublic = publicPaths(domains);
-  app.use('/api/*', (c, next) => (isPublic(c.req.path) ? next() : session(c, next)));
+  // Who may call a route is declared on the route (platform/permissions.ts), not by its path.
+  app.use('/api/*', readSession(services.auth, config.secureCookies));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
     type: 'apiKey',
@@ -47,11 +40,16 @@ export function createApp({ logger, config }: AppDeps, services: Services, domai
 
   for (const domain of domains) if (domain.routes) app.route('/api', domain.routes(services, { secureCookies: config.secureCookies }));
 
-  app.get('/api/health', (c) => c.json({ ok: true }));
+  app.get('/api/health', publicHandler, (c) => c.json({ ok: true }));
+  documentAccess(app.openAPIRegistry);
+  app.get('/api/openapi.json', publicHandler); // declares the document public; doc31 below answers it
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Foyer API', version: '0.1.0', description: 'The customer system of a hospitality venue.' },
   });
+  const undeclared = undeclaredRoutes(app);
+  if (undeclared.length)
+    throw new Error(`Routes that declare no access (add ...permit('<area>.<verb>'), permit.signedIn or permit.public): ${undeclared.join(', ')}`);
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
 
   app.onError((err, c) => {

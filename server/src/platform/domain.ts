@@ -42,8 +42,6 @@ export type Domain = {
   services?: (deps: DomainDeps, built: Services) => Partial<Services>;
   /** The domain's HTTP routes, mounted under /api; each route names the permission it needs. */
   routes?: (services: Services, options: RouteOptions) => OpenAPIHono<AppEnv>;
-  /** Paths under /api that answer without a staff session (the public booking flow, device pairing). */
-  publicPaths?: { exact?: string[]; prefixes?: string[] };
   /** Attaches socket handlers; returns what detaches them at shutdown. */
   realtime?: (context: RealtimeContext) => { close?: () => Promise<void> | void } | void;
 };

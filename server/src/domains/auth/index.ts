@@ -15,5 +15,4 @@ export const auth: Domain = {
   name: 'auth',
   services: ({ db }) => ({ auth: new AuthService(db) }),
   routes: (s, { secureCookies }) => new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).route('/auth', authRoutes(s.auth, secureCookies)),
-  publicPaths: { exact: ['/api/auth/login', '/api/auth/logout'] },
 };

@@ -5,9 +5,11 @@ import { deleteCookie, getCookie } from 'hono/cookie';
 import { auth, clientAddress, SESSION_COOKIE, validationHook, type AppEnv } from '../../platform/http/context.ts';
 import { setSessionCookie } from '../../platform/http/middleware.ts';
 import type { AuthService } from './service.ts';
+import { permit } from '../../platform/permissions.ts';
 
 
 const login = createRoute({
+  ...permit.public,
   method: 'post',
   path: '/login',
   tags: ['auth'],
@@ -22,6 +24,7 @@ const login = createRoute({
 });
 
 const logout = createRoute({
+  ...permit.public,
   method: 'post',
   path: '/logout',
   tags: ['auth'],
@@ -30,6 +33,7 @@ const logout = createRoute({
 });
 
 const me = createRoute({
+  ...permit.signedIn,
   method: 'get',
   path: '/me',
   tags: ['auth'],

@@ -3,7 +3,7 @@ import type { Domain } from '../../platform/domain.ts';
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import { serviceRoutes } from './catalog-routes.ts';
 import { BookableServices } from './catalog-service.ts';
-import { PUBLIC_BOOKING_PREFIX, publicBookingRoutes } from './public-routes.ts';
+import { publicBookingRoutes } from './public-routes.ts';
 import { bookingRoutes } from './routes.ts';
 import { BookingService } from './service.ts';
 
@@ -23,5 +23,4 @@ export const bookings: Domain = {
       .route('/services', serviceRoutes(s.bookableServices))
       .route('/', bookingRoutes(s.bookings))
       .route('/public/book', publicBookingRoutes(s.bookings)),
-  publicPaths: { prefixes: [PUBLIC_BOOKING_PREFIX] },
 };

@@ -13,6 +13,7 @@ import { clientAddress, validationHook, type AppEnv } from '../../platform/http/
 import { AppError } from '../../platform/errors.ts';
 import { AttemptLimiter } from '../../platform/rate-limit.ts';
 import type { BookingService } from './service.ts';
+import { permit } from '../../platform/permissions.ts';
 import { body, error, json, pathParam } from '../../platform/http/openapi.ts';
 
 /** No session: anyone may use the booking flow, so every route is limited per client address. */
@@ -25,6 +26,7 @@ const ServiceParams = SlugParams.extend({ id: pathParam('id', z.uuid({ error: 'N
 
 const venue = createRoute({
   ...common,
+  ...permit.public,
   method: 'get',
   path: '/{slug}',
   summary: "Public: the venue's name, time zone and active services",
@@ -34,6 +36,7 @@ const venue = createRoute({
 
 const slots = createRoute({
   ...common,
+  ...permit.public,
   method: 'get',
   path: '/{slug}/services/{id}/slots',
   summary: "Public: the slots of one day (YYYY-MM-DD in the venue's time zone) with the places left in each; slots already begun are left out",
@@ -43,6 +46,7 @@ const slots = createRoute({
 
 const identify = createRoute({
   ...common,
+  ...permit.public,
   method: 'post',
   path: '/{slug}/identify',
   summary:
@@ -53,6 +57,7 @@ const identify = createRoute({
 
 const book = createRoute({
   ...common,
+  ...permit.public,
   method: 'post',
   path: '/{slug}/bookings',
   summary: 'Public: confirm a booking. The same idempotency key again returns the first booking',
@@ -100,6 +105,3 @@ export function publicBookingRoutes(bookings: BookingService) {
       return c.json(result.booking, 201);
     });
 }
-
-/** Everything under it answers without a staff session. */
-export const PUBLIC_BOOKING_PREFIX = '/api/public/';

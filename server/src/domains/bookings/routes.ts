@@ -2,11 +2,13 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { BookingSchema, CustomerBookingsSchema } from '@foyer/schema/validation';
 import { auth, validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { BookingService } from './service.ts';
+import { permit } from '../../platform/permissions.ts';
 import { CustomerRefParams } from '../doors/permissions-routes.ts';
 import { error, json, orgOf, routeDefaults, signedIn, uuidParams } from '../../platform/http/openapi.ts';
 
 const ofCustomer = createRoute({
   ...routeDefaults('bookings'),
+  ...permit('bookings.view'),
   method: 'get',
   path: '/customers/{ref}/bookings',
   summary: "The customer's bookings: upcoming (soonest first) and past (latest 50), with the venue's time zone",
@@ -16,6 +18,7 @@ const ofCustomer = createRoute({
 
 const cancel = createRoute({
   ...routeDefaults('bookings'),
+  ...permit('bookings.cancel'),
   method: 'post',
   path: '/bookings/{id}/cancel',
   summary: 'Cancel a booking: its places free up; cancelling twice is once',

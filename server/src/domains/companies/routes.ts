@@ -8,8 +8,9 @@ import {
   DomainSchema,
   PageQuerySchema,
 } from '@foyer/schema/validation';
-import { requireRole, validationHook, type AppEnv } from '../../platform/http/context.ts';
+import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { CompanyService } from './service.ts';
+import { permit } from '../../platform/permissions.ts';
 import {
   actorOf,
   body,
@@ -17,7 +18,6 @@ import {
   itemsOf,
   json,
   orgOf,
-  ownerOrManager,
   pathParam,
   resourceRoutes,
   routeDefaults,
@@ -36,6 +36,7 @@ const LinkBodySchema = z.object({ customer: customerRef }).strict().meta({ id: '
 
 const list = createRoute({
   ...common,
+  ...permit('customers.view'),
   method: 'get',
   path: '/',
   summary: 'The companies, by name; q matches part of a name or a domain',
@@ -44,6 +45,7 @@ const list = createRoute({
 });
 
 const create = route.create({
+  permission: 'companies.edit',
   input: CompanyCreateSchema,
   output: CompanySchema,
   summary: 'Create a company; customers with an email at one of its domains are linked (Co2)',
@@ -52,6 +54,7 @@ const create = route.create({
 
 const get = createRoute({
   ...common,
+  ...permit('customers.view'),
   method: 'get',
   path: '/{id}',
   summary: 'One company',
@@ -60,16 +63,18 @@ const get = createRoute({
 });
 
 const rename = route.patch({
+  permission: 'companies.edit',
   input: CompanyPatchSchema,
   output: CompanySchema,
   summary: 'Rename a company',
   responses: { 409: error('Another company has this name, in some case') },
 });
 
-const remove = route.remove('Delete a company and its links; its customers stay (owner or manager)', ownerOrManager);
+const remove = route.remove('companies.delete', 'Delete a company and its links; its customers stay');
 
 const addDomain = createRoute({
   ...common,
+  ...permit('companies.domains'),
   method: 'post',
   path: '/{id}/domains',
   summary: 'Add an email domain and link the customers at it; adding one the company has changes nothing',
@@ -85,6 +90,7 @@ const addDomain = createRoute({
 
 const removeDomain = createRoute({
   ...common,
+  ...permit('companies.domains'),
   method: 'delete',
   path: '/{id}/domains/{domain}',
   summary: 'Remove an email domain; the links it made go, manual links stay',
@@ -99,6 +105,7 @@ const removeDomain = createRoute({
 
 const customers = createRoute({
   ...common,
+  ...permit('customers.view'),
   method: 'get',
   path: '/{id}/customers',
   summary: "The company's customers as list rows, newest first, in pages of 50",
@@ -108,6 +115,7 @@ const customers = createRoute({
 
 const link = createRoute({
   ...common,
+  ...permit('companies.edit'),
   method: 'post',
   path: '/{id}/customers',
   summary: 'Link a customer by hand (a domain link becomes manual); a manual link stays until removed',
@@ -117,6 +125,7 @@ const link = createRoute({
 
 const unlink = createRoute({
   ...common,
+  ...permit('companies.edit'),
   method: 'delete',
   path: '/{id}/customers/{ref}',
   summary: 'Remove a customer from a company, however they were linked',
@@ -131,7 +140,6 @@ export function companyRoutes(companies: CompanyService) {
     .openapi(get, async (c) => c.json(await companies.get(orgOf(c), c.req.valid('param').id), 200))
     .openapi(rename, async (c) => c.json(await companies.rename(actorOf(c), c.req.valid('param').id, c.req.valid('json').name), 200))
     .openapi(remove, async (c) => {
-      requireRole(c, 'owner', 'manager');
       await companies.delete(actorOf(c), c.req.valid('param').id);
       return c.body(null, 204);
     })

@@ -1,14 +1,15 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { CustomFieldCreateSchema, CustomFieldPatchSchema, CustomFieldSchema } from '@foyer/schema/validation';
-import { requireRole, validationHook, type AppEnv } from '../../platform/http/context.ts';
+import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { CustomFieldService } from './service.ts';
-import { actorOf, error, orgOf, ownerOrManager, resourceRoutes } from '../../platform/http/openapi.ts';
+import { actorOf, error, orgOf, resourceRoutes } from '../../platform/http/openapi.ts';
 
 const route = resourceRoutes('custom fields', 'custom field');
 
-const list = route.list(CustomFieldSchema, 'The custom field definitions, in position order');
+const list = route.list('customers.view', CustomFieldSchema, 'The custom field definitions, in position order');
 
 const create = route.create({
+  permission: 'fields.define',
   input: CustomFieldCreateSchema,
   output: CustomFieldSchema,
   summary: 'Define a custom field; its key comes from the label when not given',
@@ -16,12 +17,13 @@ const create = route.create({
 });
 
 const patch = route.patch({
+  permission: 'fields.define',
   input: CustomFieldPatchSchema,
   output: CustomFieldSchema,
   summary: "Change a field's label, options (choice fields) or position; its type never changes",
 });
 
-const remove = route.remove("Delete a field and every customer's value of it (owner or manager)", ownerOrManager);
+const remove = route.remove('fields.delete', "Delete a field and every customer's value of it");
 
 export function customFieldRoutes(fields: CustomFieldService) {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
@@ -29,7 +31,6 @@ export function customFieldRoutes(fields: CustomFieldService) {
     .openapi(create, async (c) => c.json(await fields.create(actorOf(c), c.req.valid('json')), 201))
     .openapi(patch, async (c) => c.json(await fields.update(actorOf(c), c.req.valid('param').id, c.req.valid('json')), 200))
     .openapi(remove, async (c) => {
-      requireRole(c, 'owner', 'manager');
       await fields.delete(actorOf(c), c.req.valid('param').id);
       return c.body(null, 204);
     });

@@ -12,7 +12,8 @@ import {
   parseCustomerQuery,
 } from '@foyer/schema/validation';
 import { invalid } from '../../platform/errors.ts';
-import { auth, requireRole, validationHook, type AppEnv } from '../../platform/http/context.ts';
+import { auth, validationHook, type AppEnv } from '../../platform/http/context.ts';
+import { permit } from '../../platform/permissions.ts';
 import type { CustomerBulkService } from './bulk-service.ts';
 import type { CustomerPhotoService } from './photo-service.ts';
 import type { CustomerService } from './service.ts';
@@ -45,6 +46,7 @@ const listQueryDoc = `Query parameters: ${customerQueryKeys.join(', ')}, cf.<cus
 
 const list = createRoute({
   ...common,
+  ...permit('customers.view'),
   method: 'get',
   path: '/',
   summary: 'A page of the list: search, filters, sort (L1–L4)',
@@ -54,6 +56,7 @@ const list = createRoute({
 
 const create = createRoute({
   ...common,
+  ...permit('customers.edit'),
   method: 'post',
   path: '/',
   summary: 'Create a customer (C4: a first + last name, an email, or a first name + a valid phone)',
@@ -68,15 +71,17 @@ const create = createRoute({
 
 const exportCsv = createRoute({
   ...common,
+  ...permit('customers.export'),
   method: 'get',
   path: '/export.csv',
-  summary: 'Export the customers a list query matches (or ids=a,b,c) as CSV, streamed, in the list\'s sort order (I2); owner or manager',
+  summary: 'Export the customers a list query matches (or ids=a,b,c) as CSV, streamed, in the list\'s sort order (I2)',
   description: listQueryDoc,
-  responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' }, 400: error('Bad query'), 403: error('Role') },
+  responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' }, 400: error('Bad query') },
 });
 
 const bulk = createRoute({
   ...common,
+  ...permit('customers.bulk'),
   method: 'post',
   path: '/bulk',
   summary: 'Add or remove tags, or add to a marketing list, for chosen customers or a whole query (L5)',
@@ -86,6 +91,7 @@ const bulk = createRoute({
 
 const get = createRoute({
   ...common,
+  ...permit('customers.view'),
   method: 'get',
   path: '/{ref}',
   summary: 'One customer by system id or customer number',
@@ -95,6 +101,7 @@ const get = createRoute({
 
 const patch = createRoute({
   ...common,
+  ...permit('customers.edit'),
   method: 'patch',
   path: '/{ref}',
   summary: 'Change some fields; lists replace the old list; null clears; custom changes only its keys',
@@ -110,15 +117,17 @@ const patch = createRoute({
 
 const remove = createRoute({
   ...common,
+  ...permit('customers.delete'),
   method: 'delete',
   path: '/{ref}',
-  summary: 'Delete a customer (owner or manager); see deletion-impact first',
+  summary: 'Delete a customer; see deletion-impact first',
   request: { params: RefParams },
-  responses: { 204: { description: 'Deleted' }, 401: error('Not signed in'), 403: error('Role may not delete'), 404: error('No such customer') },
+  responses: { 204: { description: 'Deleted' }, 401: error('Not signed in'), 404: error('No such customer') },
 });
 
 const impact = createRoute({
   ...common,
+  ...permit('customers.view'),
   method: 'get',
   path: '/{ref}/deletion-impact',
   summary: 'What a delete takes with it (C9)',
@@ -128,15 +137,17 @@ const impact = createRoute({
 
 const erase = createRoute({
   ...common,
+  ...permit('customers.erase'),
   method: 'post',
   path: '/{ref}/erase',
-  summary: 'Erase the personal data on request, keeping the anonymous record (C9); owner or manager',
+  summary: 'Erase the personal data on request, keeping the anonymous record (C9)',
   request: { params: RefParams },
-  responses: { 200: json(CustomerSchema, 'The erased customer'), 403: error('Role'), 404: error('No such customer') },
+  responses: { 200: json(CustomerSchema, 'The erased customer'), 404: error('No such customer') },
 });
 
 const history = createRoute({
   ...common,
+  ...permit('customers.view'),
   method: 'get',
   path: '/{ref}/history',
   summary: 'Who changed what and when (C10), newest first',
@@ -146,6 +157,7 @@ const history = createRoute({
 
 const putPhoto = createRoute({
   ...common,
+  ...permit('customers.edit'),
   method: 'put',
   path: '/{ref}/photo',
   summary: 'Set the photo: raw JPEG, PNG, WebP or GIF bytes up to 8 MiB; stored as a 512 px WebP',
@@ -155,6 +167,7 @@ const putPhoto = createRoute({
 
 const deletePhoto = createRoute({
   ...common,
+  ...permit('customers.edit'),
   method: 'delete',
   path: '/{ref}/photo',
   summary: 'Remove the photo',
@@ -164,6 +177,7 @@ const deletePhoto = createRoute({
 
 const getPhoto = createRoute({
   ...common,
+  ...permit('customers.view'),
   method: 'get',
   path: '/{ref}/photo',
   summary: 'The photo (image/webp)',
@@ -180,7 +194,6 @@ export function customerRoutes({ customers, photos, bulk: bulkService }: Custome
       .openapi(create, async (c) => c.json(await customers.create(actorOf(c), c.req.valid('json')), 201))
       // Static paths before /{ref}: the router tries routes in the order they were added.
       .openapi(exportCsv, async (c) => {
-        requireRole(c, 'owner', 'manager');
         const params = new URL(c.req.url).searchParams;
         const ids = params.get('ids');
         const sort = params.get('sort') ?? undefined;
@@ -201,13 +214,11 @@ export function customerRoutes({ customers, photos, bulk: bulkService }: Custome
       .openapi(get, async (c) => c.json(await customers.get(auth(c).organization.id, c.req.valid('param').ref), 200))
       .openapi(patch, async (c) => c.json(await customers.update(actorOf(c), c.req.valid('param').ref, c.req.valid('json')), 200))
       .openapi(remove, async (c) => {
-        requireRole(c, 'owner', 'manager');
         await customers.delete(actorOf(c), c.req.valid('param').ref);
         return c.body(null, 204);
       })
       .openapi(impact, async (c) => c.json(await customers.deletionImpact(auth(c).organization.id, c.req.valid('param').ref), 200))
       .openapi(erase, async (c) => {
-        requireRole(c, 'owner', 'manager');
         return c.json(await customers.erase(actorOf(c), c.req.valid('param').ref), 200);
       })
       .openapi(history, async (c) => c.json(await customers.history(auth(c).organization.id, c.req.valid('param').ref), 200))

@@ -4,6 +4,7 @@ import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { CredentialService } from './credentials-service.ts';
 import { CustomerRefParams } from './permissions-routes.ts';
 import { actorOf, body, error, itemsOf, json, orgOf, routeDefaults, signedIn, uuidParams } from '../../platform/http/openapi.ts';
+import { permit } from '../../platform/permissions.ts';
 
 const IssuedCredentialSchema = CredentialSchema.extend({
   walletToken: z.string().optional().meta({ description: 'A generated QR payload (kind qr without a value), shown this once to render the wallet pass' }),
@@ -13,6 +14,7 @@ const common = routeDefaults('door access');
 
 const list = createRoute({
   ...common,
+  ...permit('doors.view'),
   method: 'get',
   path: '/customers/{ref}/credentials',
   summary: "The customer's live credentials, newest first (R2)",
@@ -22,6 +24,7 @@ const list = createRoute({
 
 const issue = createRoute({
   ...common,
+  ...permit('credentials.issue'),
   method: 'post',
   path: '/customers/{ref}/credentials',
   summary: 'Issue a card, fob, barcode or wallet QR; a qr without a value gets a generated token, returned once',
@@ -37,6 +40,7 @@ const issue = createRoute({
 
 const revoke = createRoute({
   ...common,
+  ...permit('credentials.revoke'),
   method: 'delete',
   path: '/credentials/{id}',
   summary: 'Revoke a credential; devices drop it within a second',

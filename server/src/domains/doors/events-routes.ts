@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { DoorLogQuerySchema, EdgeEventSchema } from '@foyer/schema/validation';
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { DoorEventService } from './events-service.ts';
+import { permit } from '../../platform/permissions.ts';
 import { error, json, orgOf, routeDefaults, signedIn } from '../../platform/http/openapi.ts';
 
 /** A page of a growing list: `hasMore` instead of a total. */
@@ -27,6 +28,7 @@ const DoorLogEntrySchema = z
 
 const log = createRoute({
   ...routeDefaults('door access'),
+  ...permit('doors.view'),
   method: 'get',
   path: '/',
   summary: 'The door log: every decision and door alarm devices reported, newest first; new ones arrive live as door:event on /staff',

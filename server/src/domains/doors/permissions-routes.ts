@@ -3,6 +3,7 @@ import { CustomerRefSchema, PermissionCreateSchema, PermissionSchema } from '@fo
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { DoorPermissionService } from './permissions-service.ts';
 import { actorOf, body, error, itemsOf, json, orgOf, pathParam, routeDefaults, signedIn, uuidParams } from '../../platform/http/openapi.ts';
+import { permit } from '../../platform/permissions.ts';
 
 /** `/customers/{ref}/…` of the routes that hang off a customer (permissions, credentials, activities). */
 export const CustomerRefParams = z.object({ ref: pathParam('ref', CustomerRefSchema.meta({ description: 'The 32-hex system id or the customer number' })) });
@@ -17,6 +18,7 @@ const missing = { 404: error('No such door permission in this organization') };
 
 const list = createRoute({
   ...common,
+  ...permit('doors.view'),
   method: 'get',
   path: '/customers/{ref}/door-permissions',
   summary: "The customer's door permissions that were not revoked (Da1)",
@@ -26,6 +28,7 @@ const list = createRoute({
 
 const grant = createRoute({
   ...common,
+  ...permit('access.grant'),
   method: 'post',
   path: '/customers/{ref}/door-permissions',
   summary: 'Let the customer open a door from startsAt (default now) until endsAt (none: open-ended); devices get it within a second',
@@ -41,6 +44,7 @@ const grant = createRoute({
 
 const patch = createRoute({
   ...common,
+  ...permit('access.grant'),
   method: 'patch',
   path: '/door-permissions/{id}',
   summary: "Change a permission's window or notes",
@@ -50,6 +54,7 @@ const patch = createRoute({
 
 const revoke = createRoute({
   ...common,
+  ...permit('access.revoke'),
   method: 'delete',
   path: '/door-permissions/{id}',
   summary: 'Revoke a permission; devices drop it within a second',

@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Domain } from '../../platform/domain.ts';
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import { attachEdge } from './realtime.ts';
-import { edgeDeviceRoutes, PUBLIC_EDGE_PATHS } from './routes.ts';
+import { edgeDeviceRoutes } from './routes.ts';
 import { EdgeDeviceService } from './service.ts';
 import { EdgeSyncService } from './sync-service.ts';
 
@@ -18,6 +18,5 @@ export const edge: Domain = {
   name: 'edge',
   services: ({ db }) => ({ edgeDevices: new EdgeDeviceService(db), edgeSync: new EdgeSyncService(db) }),
   routes: (s) => new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).route('/edge', edgeDeviceRoutes(s.edgeDevices)),
-  publicPaths: { exact: PUBLIC_EDGE_PATHS },
   realtime: ({ io, services, logger }) => ({ close: attachEdge(io, services, logger) }),
 };

@@ -8,6 +8,7 @@ import type { NoteService } from './service.ts';
 import type { NotificationService } from './notifications-service.ts';
 import type { StaffNamespace, StaffSocket } from '../../platform/realtime/io.ts';
 import { reachesOtherNodes } from '../../platform/realtime/local-fanout.ts';
+import { onPermitted } from '../../platform/permissions.ts';
 
 export type NotesDeps = { notes: NoteService; notifications: NotificationService };
 
@@ -128,7 +129,7 @@ export function attachNotes(staff: StaffNamespace, deps: NotesDeps, logger: Logg
       return { error: reason };
     };
 
-    socket.on('note:open', async (info, ack) => {
+    onPermitted(socket, 'note:open', 'notes.view', async (info, ack) => {
       if (typeof ack !== 'function') return void drop('note:open', 'no_ack');
       try {
         const customerId = info?.customerId;
@@ -161,7 +162,7 @@ export function attachNotes(staff: StaffNamespace, deps: NotesDeps, logger: Logg
       }
     });
 
-    socket.on('note:update', async (info, ack) => {
+    onPermitted(socket, 'note:update', 'notes.write', async (info, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
       const customerId = info?.customerId;
       const entry = typeof customerId === 'string' && notes.has(customerId) ? docs.get(customerId) : undefined;
@@ -192,7 +193,7 @@ export function attachNotes(staff: StaffNamespace, deps: NotesDeps, logger: Logg
         );
     });
 
-    socket.on('note:awareness', (info) => {
+    onPermitted(socket, 'note:awareness', 'notes.view', (info) => {
       const customerId = info?.customerId;
       const open = typeof customerId === 'string' ? notes.get(customerId) : undefined;
       if (!open) return void drop('note:awareness', 'not_open');
@@ -203,7 +204,7 @@ export function attachNotes(staff: StaffNamespace, deps: NotesDeps, logger: Logg
       socket.to(roomOf(customerId)).emit('note:awareness', { customerId, update: relayed });
     });
 
-    socket.on('note:close', (customerId) => {
+    onPermitted(socket, 'note:close', 'notes.view', (customerId) => {
       if (typeof customerId === 'string') leave(socket, customerId);
     });
 

@@ -13,6 +13,7 @@ import { contentDisposition, type NoteAttachmentService } from './attachments-se
 import type { NoteService } from './service.ts';
 import type { NotificationService } from './notifications-service.ts';
 import { body, error, itemsOf, json, orgOf, pathParam, routeDefaults, signedIn } from '../../platform/http/openapi.ts';
+import { permit } from '../../platform/permissions.ts';
 
 const notes = routeDefaults('notes');
 const RefParams = z.object({ ref: pathParam('ref', CustomerRefSchema) });
@@ -21,6 +22,7 @@ const missing = { 404: error('No such customer (or attachment) in this organizat
 
 const staff = createRoute({
   ...routeDefaults('staff'),
+  ...permit('notes.write'),
   method: 'get',
   path: '/staff',
   summary: 'The organization’s staff, by name (for @-mentions)',
@@ -29,6 +31,7 @@ const staff = createRoute({
 
 const search = createRoute({
   ...notes,
+  ...permit('notes.view'),
   method: 'get',
   path: '/notes/search',
   summary: 'Customers whose notes contain the text (case-insensitive), with the text around it',
@@ -38,6 +41,7 @@ const search = createRoute({
 
 const notifications = createRoute({
   ...routeDefaults('notifications'),
+  ...permit.signedIn,
   method: 'get',
   path: '/notifications',
   summary: 'My latest notifications and how many are unread',
@@ -46,6 +50,7 @@ const notifications = createRoute({
 
 const markRead = createRoute({
   ...routeDefaults('notifications'),
+  ...permit.signedIn,
   method: 'post',
   path: '/notifications/read',
   summary: 'Mark some (or all) of my notifications read',
@@ -55,6 +60,7 @@ const markRead = createRoute({
 
 const listAttachments = createRoute({
   ...notes,
+  ...permit('notes.view'),
   method: 'get',
   path: '/customers/{ref}/notes/attachments',
   summary: 'Files attached to the customer’s notes, newest first',
@@ -64,6 +70,7 @@ const listAttachments = createRoute({
 
 const upload = createRoute({
   ...notes,
+  ...permit('notes.write'),
   method: 'post',
   path: '/customers/{ref}/notes/attachments',
   summary: 'Attach a file (multipart/form-data, field "file"): images, PDF, plain text, CSV or office documents up to 10 MB',
@@ -79,6 +86,7 @@ const upload = createRoute({
 
 const download = createRoute({
   ...notes,
+  ...permit('notes.view'),
   method: 'get',
   path: '/customers/{ref}/notes/attachments/{id}',
   summary: 'The file, as a download',
@@ -88,6 +96,7 @@ const download = createRoute({
 
 const remove = createRoute({
   ...notes,
+  ...permit('notes.write'),
   method: 'delete',
   path: '/customers/{ref}/notes/attachments/{id}',
   summary: 'Delete an attachment',

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../platform/db/connect.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { findCustomerIdByRef } from '../customers/repository.ts';
 import type { StaffNamespace } from '../../platform/realtime/io.ts';
+import { onPermitted } from '../../platform/permissions.ts';
 
 /** A tab shows one profile at a time; a few more allow for quick switching before `close` arrives. */
 const MAX_OPEN_PROFILES = 10;
@@ -35,7 +36,7 @@ export function attachProfileViewers(staff: StaffNamespace, db: DbOrTx, logger: 
     const { user, organization } = socket.data.auth;
     const open = new Set<string>();
 
-    socket.on('profile:open', async (customerId: unknown) => {
+    onPermitted(socket, 'profile:open', 'customers.view', async (customerId: unknown) => {
       if (typeof customerId !== 'string' || !systemIdPattern.test(customerId)) return void log.warn({ userId: user.id }, 'malformed profile:open dropped');
       if (open.has(customerId)) return void publish(organization.id, customerId);
       if (open.size >= MAX_OPEN_PROFILES) return void log.warn({ userId: user.id }, 'profile:open dropped: too many profiles open');
@@ -52,7 +53,7 @@ export function attachProfileViewers(staff: StaffNamespace, db: DbOrTx, logger: 
       await publish(organization.id, customerId);
     });
 
-    socket.on('profile:close', async (customerId: unknown) => {
+    onPermitted(socket, 'profile:close', 'customers.view', async (customerId: unknown) => {
       if (typeof customerId !== 'string' || !open.delete(customerId)) return;
       await socket.leave(roomOf(organization.id, customerId));
       await publish(organization.id, customerId);

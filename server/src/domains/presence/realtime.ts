@@ -3,6 +3,7 @@ import type { PresenceChange } from '@foyer/schema/realtime';
 import type { Logger } from '../../platform/logger.ts';
 import type { StaffNamespace } from '../../platform/realtime/io.ts';
 import { emitToLocalRoom, reachesOtherNodes } from '../../platform/realtime/local-fanout.ts';
+import { onPermitted } from '../../platform/permissions.ts';
 import { LEASE_REFRESH_MS, SWEEP_MS, type Lease, type PresenceStore } from './store.ts';
 
 /**
@@ -52,7 +53,7 @@ export class CustomerPresence {
         );
       // After joining the org room (io.ts), so a change from now on is heard either here or as a delta.
       void send((info) => socket.emit('presence:online', info));
-      socket.on('presence:sync', (ack: unknown) => {
+      onPermitted(socket, 'presence:sync', 'customers.view', (ack: unknown) => {
         if (typeof ack === 'function') void send(ack as (info: { customerIds: string[] }) => void);
       });
     });

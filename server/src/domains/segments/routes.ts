@@ -6,9 +6,10 @@ import { actorOf, error, orgOf, resourceRoutes } from '../../platform/http/opena
 
 const route = resourceRoutes('segments', 'segment');
 
-const list = route.list(SegmentSchema, 'The saved segments, by name');
+const list = route.list('customers.view', SegmentSchema, 'The saved segments, by name');
 
 const create = route.create({
+  permission: 'segments.manage',
   input: SegmentCreateSchema,
   output: SegmentSchema,
   summary: "Save a segment: a name and the customer list's query string (paging is dropped)",
@@ -16,7 +17,7 @@ const create = route.create({
 });
 
 // Any staff member: a segment is a shared shortcut, and deleting one loses no customer data.
-const remove = route.remove('Delete a segment');
+const remove = route.remove('segments.manage', 'Delete a segment');
 
 export function segmentRoutes(segments: SegmentService) {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })

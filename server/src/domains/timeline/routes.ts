@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { PageQuerySchema } from '@foyer/schema/validation';
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { ActivityService } from './service.ts';
+import { permit } from '../../platform/permissions.ts';
 import { pageSchemaOf } from '../doors/events-routes.ts';
 import { CustomerRefParams } from '../doors/permissions-routes.ts';
 import { error, json, orgOf, routeDefaults, signedIn } from '../../platform/http/openapi.ts';
@@ -19,6 +20,7 @@ const ActivitySchema = z
 
 const timeline = createRoute({
   ...routeDefaults('customers'),
+  ...permit('customers.view'),
   method: 'get',
   path: '/customers/{ref}/activities',
   summary: "The customer's timeline, newest first (Ac1): door visits so far",

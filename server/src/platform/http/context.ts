@@ -1,5 +1,5 @@
 import type { Hook } from '@hono/zod-openapi';
-import { fieldIssues, type Role } from '@foyer/schema/validation';
+import { fieldIssues } from '@foyer/schema/validation';
 import type { Context, Env as HonoEnv } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { AppError } from '../errors.ts';
@@ -10,19 +10,11 @@ export type AppEnv = HonoEnv & { Variables: { auth: Auth } };
 
 export const SESSION_COOKIE = 'foyer_session';
 
-/** The signed-in staff member; the session middleware guarantees one on every private route. */
+/** The signed-in staff member; every route declared with `permit` (platform/permissions.ts) has one. */
 export function auth(c: Context<AppEnv>): Auth {
   const value = c.get('auth');
   if (!value) throw new AppError(401, 'unauthenticated', 'Sign in first');
   return value;
-}
-
-/** Refuses a staff member whose role is not among `roles`. */
-export function requireRole(c: Context<AppEnv>, ...roles: Role[]): Auth {
-  const me = auth(c);
-  if (!roles.includes(me.user.role))
-    throw new AppError(403, 'forbidden', `Only ${roles.join(' or ')} staff may do this`);
-  return me;
 }
 
 /** The peer's address; requests made in-process by the UI's server rendering have none. */

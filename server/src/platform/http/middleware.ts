@@ -83,14 +83,19 @@ export function setSessionCookie(c: Parameters<MiddlewareHandler>[0], token: str
   });
 }
 
-/** Admits requests with a live session cookie; everything else under it answers 401. */
-export function requireSession(authService: AuthService, secureCookies: boolean): MiddlewareHandler<AppEnv> {
+/**
+ * Reads the session cookie: a live session becomes the request's `auth` (renewed when due). It
+ * refuses nothing: each route's declaration (`permit`, platform/permissions.ts) says whether it
+ * needs a session, and a request without one is refused there.
+ */
+export function readSession(authService: AuthService, secureCookies: boolean): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = getCookie(c, SESSION_COOKIE);
     const session = await authService.authenticate(token);
-    if (!session) throw new AppError(401, 'unauthenticated', 'Sign in first');
-    if (session.renewed) setSessionCookie(c, token!, secureCookies);
-    c.set('auth', { user: session.user, organization: session.organization });
+    if (session) {
+      if (session.renewed) setSessionCookie(c, token!, secureCookies);
+      c.set('auth', { user: session.user, organization: session.organization });
+    }
     await next();
   };
 }

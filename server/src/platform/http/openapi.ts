@@ -3,6 +3,7 @@ import { ApiErrorSchema } from '@foyer/schema/validation';
 import type { Context } from 'hono';
 import { auth, type AppEnv } from './context.ts';
 import type { Actor } from '../../domains/customers/service.ts';
+import { permit, type Permission } from '../permissions.ts';
 
 /** The pieces every directory route (companies, tags, custom fields, settings, segments, lists) is declared with. */
 
@@ -35,14 +36,13 @@ export const actorOf = (c: Context<AppEnv>): Actor => {
   return { orgId: me.organization.id, userId: me.user.id, defaultCountry: me.organization.defaultCountry };
 };
 
-export const ownerOrManager = { 403: error('Only owners and managers may do this') };
-
 type Responses = Record<number, ReturnType<typeof error>>;
-type BodyRoute<B, T> = { input: B; output: T; summary: string; responses?: Responses };
+type BodyRoute<B, T> = { permission: Permission; input: B; output: T; summary: string; responses?: Responses };
 
 /**
  * The routes most directory resources have, declared once: `tag` groups them in the OpenAPI
- * document, `what` names one record in messages ("No such tag in this organization").
+ * document, `what` names one record in messages ("No such tag in this organization"); each names
+ * the permission it needs.
  */
 export function resourceRoutes(tag: string, what: string) {
   const defaults = routeDefaults(tag);
@@ -50,13 +50,21 @@ export function resourceRoutes(tag: string, what: string) {
   const missing = { 404: error(`No such ${what} in this organization`) };
   return {
     /** `GET /`: all of the organization's records, as `{ items }`. */
-    list: <T extends z.ZodType>(item: T, summary: string) =>
-      createRoute({ ...defaults, method: 'get', path: '/', summary, responses: { 200: json(itemsOf(item), summary), ...signedIn } }),
-
-    /** `POST /`: 201 with the new record; 409 when its name (or key) is taken. */
-    create: <B extends z.ZodType, T extends z.ZodType>({ input, output, summary, responses }: BodyRoute<B, T>) =>
+    list: <T extends z.ZodType>(permission: Permission, item: T, summary: string) =>
       createRoute({
         ...defaults,
+        ...permit(permission),
+        method: 'get',
+        path: '/',
+        summary,
+        responses: { 200: json(itemsOf(item), summary), ...signedIn },
+      }),
+
+    /** `POST /`: 201 with the new record; 409 when its name (or key) is taken. */
+    create: <B extends z.ZodType, T extends z.ZodType>({ permission, input, output, summary, responses }: BodyRoute<B, T>) =>
+      createRoute({
+        ...defaults,
+        ...permit(permission),
         method: 'post',
         path: '/',
         summary,
@@ -65,9 +73,10 @@ export function resourceRoutes(tag: string, what: string) {
       }),
 
     /** `PATCH /{id}`: some fields of a record; 200 with the record as it is now. */
-    patch: <B extends z.ZodType, T extends z.ZodType>({ input, output, summary, responses }: BodyRoute<B, T>) =>
+    patch: <B extends z.ZodType, T extends z.ZodType>({ permission, input, output, summary, responses }: BodyRoute<B, T>) =>
       createRoute({
         ...defaults,
+        ...permit(permission),
         method: 'patch',
         path: '/{id}',
         summary,
@@ -76,9 +85,10 @@ export function resourceRoutes(tag: string, what: string) {
       }),
 
     /** `DELETE /{id}`: 204; 404 for an id that is not the organization's, whoever else has it. */
-    remove: (summary: string, responses: Responses = {}) =>
+    remove: (permission: Permission, summary: string, responses: Responses = {}) =>
       createRoute({
         ...defaults,
+        ...permit(permission),
         method: 'delete',
         path: '/{id}',
         summary,

@@ -11,6 +11,7 @@ import type { NoteApplied } from '../../domains/notes/realtime.ts';
 import type { PresenceBatch } from '../../domains/presence/realtime.ts';
 import type { DbOrTx } from '../db/connect.ts';
 import type { Domain, Services } from '../domain.ts';
+import { undeclaredSocketHandlers } from '../permissions.ts';
 
 export type StaffSocketData = { auth: Auth };
 
@@ -94,6 +95,13 @@ export function attachRealtime(
   });
   const context = { io, staff, services, db: options.db, logger, redis, redisPrefix: prefix, flowDoneLingerMs: options.flowDoneLingerMs };
   const attached = domains.map((domain) => domain.realtime?.(context) ?? undefined);
+  // Last, after every domain's handlers: a handler that declares no permission never runs.
+  staff.on('connection', (socket) => {
+    const undeclared = undeclaredSocketHandlers(socket);
+    if (!undeclared.length) return;
+    logger.error({ events: undeclared }, "/staff handlers that declare no permission (use onPermitted): the socket is refused");
+    socket.disconnect(true);
+  });
   // io.close() closes the HTTP server first: handlers must stop calling into a stopped server.
   let detached: Promise<unknown> | undefined;
   const detach = () => (detached ??= Promise.all(attached.map((a) => a?.close?.())));
