@@ -54,7 +54,9 @@ export class DoorService {
   async update(orgId: string, id: string, patch: DoorInput): Promise<Door> {
     try {
       return await withEdgeChange(this.db, orgId, async (tx, touched) => {
-        const door = Object.keys(patch).length ? await repo.updateDoor(tx, orgId, id, patch) : await repo.findDoor(tx, orgId, id);
+        // A field given as undefined changes nothing: an empty patch only reads the door.
+        const changes = Object.values(patch).some((v) => v !== undefined);
+        const door = changes ? await repo.updateDoor(tx, orgId, id, patch) : await repo.findDoor(tx, orgId, id);
         if (!door) throw notFound('Door');
         touched.doorIds = [id];
         return toDoorDto(door);
