@@ -8,6 +8,7 @@ import { AppError } from './platform/errors.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { domains as allDomains } from './domains.ts';
 import type { Domain, Services } from './platform/domain.ts';
+import type { NamedContributor } from './platform/customer-data.ts';
 
 export type { Services } from './platform/domain.ts';
 
@@ -20,9 +21,14 @@ export type AppDeps = {
 /** Builds every domain's services, in the order of the domain list. */
 export function createServices(db: Db, logger: Logger = createLogger('silent'), domains: readonly Domain[] = allDomains): Services {
   const services = {} as Services;
-  for (const domain of domains) Object.assign(services, domain.services?.({ db, logger }, services));
+  const customerData = customerDataOf(domains);
+  for (const domain of domains) Object.assign(services, domain.services?.({ db, logger, customerData }, services));
   return services;
 }
+
+/** The domains' customer-data contributors, in the order of the list. */
+export const customerDataOf = (domains: readonly Domain[]): NamedContributor[] =>
+  domains.flatMap((d) => (d.customerData ? [{ ...d.customerData, domain: d.name }] : []));
 
 /** Paths under /api that answer without a session: the domains' public ones, the document, the health check. */
 function publicPaths(domains: readonly Domain[]) {
