@@ -9,6 +9,7 @@ import { AppError } from './platform/errors.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { domains as allDomains } from './domains.ts';
 import type { Domain, Services } from './platform/domain.ts';
+import type { NamedContributor } from './platform/customer-data.ts';
 
 export type { Services } from './platform/domain.ts';
 
@@ -21,9 +22,14 @@ export type AppDeps = {
 /** Builds every domain's services, in the order of the domain list. */
 export function createServices(db: Db, logger: Logger = createLogger('silent'), domains: readonly Domain[] = allDomains): Services {
   const services = {} as Services;
-  for (const domain of domains) Object.assign(services, domain.services?.({ db, logger }, services));
+  const customerData = customerDataOf(domains);
+  for (const domain of domains) Object.assign(services, domain.services?.({ db, logger, customerData }, services));
   return services;
 }
+
+/** The domains' customer-data contributors, in the order of the list. */
+export const customerDataOf = (domains: readonly Domain[]): NamedContributor[] =>
+  domains.flatMap((d) => (d.customerData ? [{ ...d.customerData, domain: d.name }] : []));
 
 export function createApp({ logger, config }: AppDeps, services: Services, domains: readonly Domain[] = allDomains) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -264,6 +264,24 @@ export type CustomerPage = z.infer<typeof CustomerPageSchema>;
 /** C3: a path reference is the system id or the customer number. */
 export const CustomerRefSchema = z.string().min(1).max(64);
 
+/**
+ * C9: what deleting a customer takes with it, one line per kind of thing in staff's words (every
+ * domain that holds rows about a customer contributes its lines; a line may count 0), and how many
+ * entries of the history of changes stay.
+ */
+export const DeletionImpactSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        what: z.string().meta({ description: 'e.g. "upcoming confirmed bookings (their places free up)"' }),
+        count: z.number().int(),
+      }),
+    ),
+    historyKept: z.number().int(),
+  })
+  .meta({ id: 'DeletionImpact' });
+export type DeletionImpact = z.infer<typeof DeletionImpactSchema>;
+
 /** The display name staff see: full name, else primary email, else the customer number. */
 export function customerDisplayName(c: Pick<CustomerListItem, 'firstName' | 'lastName' | 'primaryEmail' | 'customerNumber'>): string {
   const full = [c.firstName, c.lastName].filter(Boolean).join(' ');

@@ -32,6 +32,15 @@ export async function listAudit(db: DbOrTx, orgId: string, entityType: string, e
     .limit(limit);
 }
 
+/** How many entries an entity's history has. */
+export async function countAudit(db: DbOrTx, orgId: string, entityType: string, entityId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(auditLog)
+    .where(and(eq(auditLog.orgId, orgId), eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId)));
+  return row?.n ?? 0;
+}
+
 /** C9: blanks the values of these fields in an entity's history; who changed what and when stays. */
 export async function redactAudit(db: DbOrTx, orgId: string, entityId: string, fields: string[]) {
   await db.execute(sql`

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Server } from 'socket.io';
+import type { CustomerDataContributor, NamedContributor } from './customer-data.ts';
 import type { Db, DbOrTx } from './db/connect.ts';
 import type { AppEnv } from './http/context.ts';
 import type { Logger } from './logger.ts';
@@ -14,7 +15,12 @@ import type { StaffNamespace } from './realtime/io.ts';
 export interface Services {}
 
 /** What a domain's services are built from. */
-export type DomainDeps = { db: Db; logger: Logger };
+export type DomainDeps = {
+  db: Db;
+  logger: Logger;
+  /** Every domain's customer-data contributor, in the order of the list (the customer service runs them). */
+  customerData: readonly NamedContributor[];
+};
 
 /** What a domain's realtime handlers attach to: one socket.io server and its /staff namespace. */
 export type RealtimeContext = {
@@ -44,6 +50,12 @@ export type Domain = {
   routes?: (services: Services, options: RouteOptions) => OpenAPIHono<AppEnv>;
   /** Attaches socket handlers; returns what detaches them at shutdown. */
   realtime?: (context: RealtimeContext) => { close?: () => Promise<void> | void } | void;
+  /**
+   * The domain's part of a customer's data (C9, D2): what a delete takes, how erasure, delete and
+   * merge treat its rows. Every domain with rows about a customer has one (a test checks the
+   * database catalogue against them).
+   */
+  customerData?: CustomerDataContributor;
 };
 
 export type RouteOptions = { secureCookies: boolean };

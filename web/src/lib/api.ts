@@ -100,9 +100,6 @@ export async function apiUpload<T = unknown>(path: string, file: Blob, options: 
   });
 }
 
-/** GET /api/customers/:ref/deletion-impact: what goes with a customer when it is deleted (C9). */
-export type DeletionImpact = { items: { what: string; count: number }[]; /** Audit entries that stay. */ historyKept?: number };
-
 const SOMETHING_WENT_WRONG = 'Something went wrong. Try again.';
 
 /** An ApiFailure's message, or a fallback for anything else that was thrown. */

@@ -6,6 +6,7 @@ import { BookableServices } from './catalog-service.ts';
 import { publicBookingRoutes } from './public-routes.ts';
 import { bookingRoutes } from './routes.ts';
 import { BookingService } from './service.ts';
+import { customerData } from './customer-data.ts';
 
 declare module '../../platform/domain.ts' {
   interface Services {
@@ -17,6 +18,7 @@ declare module '../../platform/domain.ts' {
 /** C8: what a venue offers (services and opening hours), bookings, and the public booking flow. */
 export const bookings: Domain = {
   name: 'bookings',
+  customerData,
   services: ({ db }, { customers }) => ({ bookableServices: new BookableServices(db), bookings: new BookingService(db, customers) }),
   routes: (s) =>
     new OpenAPIHono<AppEnv>({ defaultHook: validationHook })

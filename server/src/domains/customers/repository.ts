@@ -1,19 +1,5 @@
-import { and, asc, eq, inArray, isNotNull, ne, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import {
-  companies,
-  customerAddresses,
-  customerCompanies,
-  customerEmails,
-  customerNotes,
-  customerPhones,
-  customerPhotos,
-  customers,
-  customFieldValues,
-  marketingListMembers,
-  noteAttachments,
-  noteUpdates,
-  notifications,
-} from '@foyer/schema/tables';
+import { and, asc, eq, inArray, isNotNull, ne, sql, type SQL } from 'drizzle-orm';
+import { companies, customerAddresses, customerCompanies, customerEmails, customerPhones, customers } from '@foyer/schema/tables';
 import { fromSystemId, systemIdPattern, type Address, type NormalizedPhone } from '@foyer/schema/validation';
 import { concurrently, type DbOrTx } from '../../platform/db/connect.ts';
 import { loadCustomValues, type CustomValue } from '../custom-fields/customer-repository.ts';
@@ -226,52 +212,6 @@ export async function customerNumberTaken(db: DbOrTx, orgId: string, customerNum
 
 export async function deleteCustomer(tx: DbOrTx, orgId: string, id: string) {
   await tx.delete(customers).where(and(eq(customers.orgId, orgId), eq(customers.id, id)));
-}
-
-export async function countListMemberships(db: DbOrTx, orgId: string, customerId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(marketingListMembers)
-    .where(and(eq(marketingListMembers.orgId, orgId), eq(marketingListMembers.customerId, customerId)));
-  return row!.n;
-}
-
-/** C9: removes everything that is the person's own and blanks the row's personal columns. */
-export async function eraseCustomerData(tx: DbOrTx, orgId: string, customerId: string) {
-  const words = await nameWordsOf(tx, orgId, customerId);
-  const mine = <T extends { orgId: AnyColumn; customerId: AnyColumn }>(t: T) => and(eq(t.orgId, orgId), eq(t.customerId, customerId));
-  await tx.delete(customerEmails).where(mine(customerEmails));
-  await tx.delete(customerPhones).where(mine(customerPhones));
-  await tx.delete(customerAddresses).where(mine(customerAddresses));
-  await tx.delete(customFieldValues).where(mine(customFieldValues));
-  await tx.delete(customerCompanies).where(mine(customerCompanies));
-  await tx.delete(marketingListMembers).where(mine(marketingListMembers));
-  await tx.delete(customerPhotos).where(mine(customerPhotos));
-  // Staff notes, their files and the mentions naming the customer are about the person: they go too.
-  await tx.delete(noteUpdates).where(mine(noteUpdates));
-  await tx.delete(customerNotes).where(mine(customerNotes));
-  await tx.delete(noteAttachments).where(mine(noteAttachments));
-  await tx.delete(notifications).where(and(eq(notifications.orgId, orgId), eq(notifications.customerId, customerId)));
-  await tx
-    .update(customers)
-    .set({
-      firstName: null,
-      lastName: null,
-      externalId: null,
-      language: null,
-      dateOfBirth: null,
-      companyName: null,
-      photoVersion: null,
-      marketingConsent: false,
-      consentAt: null,
-      consentMethod: null,
-      primaryEmail: null,
-      primaryPhone: null,
-      erasedAt: sql`now()`,
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(customers.orgId, orgId), eq(customers.id, customerId)));
-  await pruneNameWords(tx, orgId, words);
 }
 
 /** The words of a customer's name, as customer_name_words holds them. */

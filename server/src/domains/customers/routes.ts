@@ -9,6 +9,7 @@ import {
   CustomerRefSchema,
   CustomerSchema,
   customerQueryKeys,
+  DeletionImpactSchema,
   parseCustomerQuery,
 } from '@foyer/schema/validation';
 import { invalid } from '../../platform/errors.ts';
@@ -36,10 +37,6 @@ const HistorySchema = z
     ),
   })
   .meta({ id: 'CustomerHistory' });
-
-const ImpactSchema = z
-  .object({ items: z.array(z.object({ what: z.string(), count: z.number().int() })), historyKept: z.number().int() })
-  .meta({ id: 'DeletionImpact' });
 
 const common = { tags: ['customers'], security: [{ cookieAuth: [] }] };
 const listQueryDoc = `Query parameters: ${customerQueryKeys.join(', ')}, cf.<custom field key>. See docs/directory-api.md.`;
@@ -132,7 +129,7 @@ const impact = createRoute({
   path: '/{ref}/deletion-impact',
   summary: 'What a delete takes with it (C9)',
   request: { params: RefParams },
-  responses: { 200: json(ImpactSchema, 'Counts'), 404: error('No such customer') },
+  responses: { 200: json(DeletionImpactSchema, 'Counts'), 404: error('No such customer') },
 });
 
 const erase = createRoute({

@@ -10,13 +10,15 @@ import {
   type CustomerCreateParsed,
   type CustomerPage,
   type CustomerPatchParsed,
+  type DeletionImpact,
   type FieldIssue,
   type NormalizedPhone,
 } from '@foyer/schema/validation';
 import type { Db, DbOrTx } from '../../platform/db/connect.ts';
 import { AppError, invalid, notFound, uniqueViolation } from '../../platform/errors.ts';
 import { customerChanged } from '../../platform/events.ts';
-import { insertAudit, listAudit, redactAudit } from '../../platform/audit.ts';
+import { countAudit, insertAudit, listAudit } from '../../platform/audit.ts';
+import type { CustomerDataContext, NamedContributor } from '../../platform/customer-data.ts';
 import { syncDomainLinks } from '../companies/customer-repository.ts';
 import { fieldsForQuery, loadFieldDefinitions, typeCustomValues, writeCustomValues } from '../custom-fields/customer-repository.ts';
 import { findCustomerPage, loadCustomerListItems, photoUrl } from './list-repository.ts';
@@ -87,8 +89,7 @@ function auditView(c: repo.CustomerProfile) {
   };
 }
 
-/** The fields whose values are the person's own: erasure blanks them in the audit log too. */
-const PERSONAL_FIELDS = ['firstName', 'lastName', 'emails', 'phones', 'addresses', 'externalId', 'dateOfBirth', 'companyName', 'custom', 'photo'];
+const displayName = (c: repo.CustomerProfile) => [c.firstName, c.lastName].filter(Boolean).join(' ');
 
 function diff(before: Record<string, unknown> | null, after: Record<string, unknown> | null): Record<string, FieldChange> {
   const changes: Record<string, FieldChange> = {};
@@ -127,7 +128,16 @@ const toAddress = (a: NonNullable<CustomerCreateParsed['addresses']>[number]): A
 class NothingChanged extends Error {}
 
 export class CustomerService {
-  constructor(private readonly db: Db) {}
+  /** Delete, erasure and merge run the contributors last to first: a domain's rows go before those of the domains it builds on, the customer row last. */
+  private readonly lastToFirst: readonly NamedContributor[];
+
+  constructor(
+    private readonly db: Db,
+    /** Every domain's part of a customer's data, in the order of the domain list. */
+    private readonly contributors: readonly NamedContributor[],
+  ) {
+    this.lastToFirst = [...contributors].reverse();
+  }
 
   async get(orgId: string, ref: string): Promise<Customer> {
     return toCustomerDto(await this.profile(this.db, orgId, ref));
@@ -222,52 +232,76 @@ export class CustomerService {
     }
   }
 
+  /**
+   * C9: deletes the customer and everything that belongs to them, through every domain's
+   * customer-data contributor, in one transaction; the history of changes stays.
+   */
   async delete(actor: Actor, ref: string): Promise<void> {
     const id = await this.idOf(actor.orgId, ref);
     await this.db.transaction(async (tx) => {
       if (!(await repo.lockCustomer(tx, actor.orgId, id))) throw notFound();
       const before = (await repo.loadCustomers(tx, actor.orgId, [id]))[0]!;
-      const words = await repo.nameWordsOf(tx, actor.orgId, id);
-      await repo.deleteCustomer(tx, actor.orgId, id);
-      await repo.pruneNameWords(tx, actor.orgId, words);
+      const ctx = this.context(tx, actor);
+      for (const c of this.lastToFirst) await c.delete(ctx, id);
       await this.audit(tx, actor, id, 'deleted', diff(auditView(before), null));
     }).then(customerChanged(actor.orgId, id));
   }
 
-  /** C9: what a delete takes with it, shown before it runs. The history stays. */
-  async deletionImpact(orgId: string, ref: string) {
-    const c = await this.profile(this.db, orgId, ref);
-    const [lists, history] = await Promise.all([
-      repo.countListMemberships(this.db, orgId, c.id),
-      listAudit(this.db, orgId, 'customer', c.id, 10_000),
-    ]);
-    const items = [
-      { what: 'emails', count: c.emails.length },
-      { what: 'phone numbers (current and earlier)', count: c.phones.length + c.previousPhones.length },
-      { what: 'addresses', count: c.addresses.length },
-      { what: 'tags', count: c.tags.length },
-      { what: 'company links', count: c.companies.length },
-      { what: 'custom field values', count: Object.keys(c.custom).length },
-      { what: 'marketing list memberships', count: lists },
-      { what: 'photo', count: c.photoVersion === null ? 0 : 1 },
-    ];
-    return { items, historyKept: history.length };
+  /** C9: what a delete takes with it, shown before it runs, as every contributor counts it. The history stays. */
+  async deletionImpact(orgId: string, ref: string): Promise<DeletionImpact> {
+    const id = await this.idOf(orgId, ref);
+    return this.db.transaction(
+      async (tx) => {
+        const ctx: CustomerDataContext = { tx, orgId, userId: null };
+        const items: DeletionImpact['items'] = [];
+        for (const c of this.contributors) items.push(...(await c.impact(ctx, id)));
+        return { items, historyKept: await countAudit(tx, orgId, 'customer', id) };
+      },
+      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    );
   }
 
   /**
-   * C9: erasure on request. The person's data goes — contacts, addresses, photo, custom values,
-   * company links, list memberships, and their values in the history — while the row, its
-   * customer number and (later) its orders and bookings stay, anonymous.
+   * C9: erasure on request. Every contributor takes the person's data — contacts, photo, custom
+   * values, links, memberships, access, notes, and their values in the history — while the row,
+   * its customer number and its transactions (bookings, visits) stay, anonymous.
    */
   async erase(actor: Actor, ref: string): Promise<Customer> {
     const id = await this.idOf(actor.orgId, ref);
     return this.db.transaction(async (tx) => {
       if (!(await repo.lockCustomer(tx, actor.orgId, id))) throw notFound();
-      await repo.eraseCustomerData(tx, actor.orgId, id);
-      await redactAudit(tx, actor.orgId, id, PERSONAL_FIELDS);
+      const ctx = this.context(tx, actor);
+      for (const c of this.lastToFirst) await c.erase(ctx, id);
       await this.audit(tx, actor, id, 'erased', {});
       return toCustomerDto((await repo.loadCustomers(tx, actor.orgId, [id]))[0]!);
     }).then(customerChanged(actor.orgId, id));
+  }
+
+  /**
+   * D2: merges `fromRef` into `intoRef` for good. Every contributor moves `from`'s rows to `into`
+   * (both kept; clashes become one row), then `from` is gone. One entry in `into`'s history says
+   * what changed, beside `from`'s history, which moves with it. Both are told to the doors.
+   */
+  async merge(actor: Actor, fromRef: string, intoRef: string): Promise<Customer> {
+    const [from, into] = [await this.idOf(actor.orgId, fromRef), await this.idOf(actor.orgId, intoRef)];
+    if (from === into) throw invalid('A customer cannot be merged into themselves', [{ field: 'into', message: 'Choose another customer' }]);
+    return this.db.transaction(async (tx) => {
+      // Both rows, in a fixed order: two merges of the same pair queue instead of deadlocking.
+      for (const id of [from, into].sort()) if (!(await repo.lockCustomer(tx, actor.orgId, id))) throw notFound();
+      const [source, before] = await repo.loadCustomers(tx, actor.orgId, [from, into]);
+      if (source!.erasedAt || before!.erasedAt)
+        throw new AppError(409, 'erased', 'An erased customer cannot be merged; their record can no longer change');
+      const ctx = this.context(tx, actor);
+      for (const c of this.lastToFirst) await c.merge(ctx, from, into);
+      const after = (await repo.loadCustomers(tx, actor.orgId, [into]))[0]!;
+      await this.audit(tx, actor, into, 'updated', {
+        mergedFrom: { before: null, after: `${source!.customerNumber}${displayName(source!) ? ` (${displayName(source!)})` : ''}` },
+        ...diff(auditView(before!), auditView(after)),
+      });
+      return toCustomerDto(after);
+    })
+      .then(customerChanged(actor.orgId, from))
+      .then(customerChanged(actor.orgId, into));
   }
 
   async history(orgId: string, ref: string) {
@@ -317,6 +351,10 @@ export class CustomerService {
     }
     if (lists.phones) await repo.replacePhones(tx, orgId, id, lists.phones);
     if (lists.addresses) await repo.replaceAddresses(tx, orgId, id, lists.addresses);
+  }
+
+  private context(tx: DbOrTx, actor: Actor): CustomerDataContext {
+    return { tx, orgId: actor.orgId, userId: actor.userId };
   }
 
   private audit(db: DbOrTx, actor: Actor, entityId: string, action: 'created' | 'updated' | 'deleted' | 'erased', changes: Record<string, FieldChange>) {

@@ -9,6 +9,7 @@ import { doorPermissionRoutes } from './permissions-routes.ts';
 import { DoorPermissionService } from './permissions-service.ts';
 import { doorRoutes } from './routes.ts';
 import { DoorService } from './service.ts';
+import { customerData } from './customer-data.ts';
 
 declare module '../../platform/domain.ts' {
   interface Services {
@@ -22,6 +23,7 @@ declare module '../../platform/domain.ts' {
 /** Da1, R2: doors, who may open them (permissions, credentials) and the door log. */
 export const doors: Domain = {
   name: 'doors',
+  customerData,
   services: ({ db }) => ({
     doors: new DoorService(db),
     doorPermissions: new DoorPermissionService(db),

@@ -1,8 +1,9 @@
+import { and, eq } from 'drizzle-orm';
+import { customers } from '@foyer/schema/tables';
 import { toSystemId, type EdgeDoor, type EdgeEntry } from '@foyer/schema/validation';
 import type { Db, DbOrTx } from '../../platform/db/connect.ts';
 import { domainEvents } from '../../platform/events.ts';
 import { hasAnyPermission } from '../doors/permissions-repository.ts';
-import { findCustomerIdByRef } from '../customers/repository.ts';
 import { bumpEdgeVersion, doorsOfDevice, edgeVersionOf, entriesOfDevice } from './sync-repository.ts';
 
 /** What a change touched, for the edge channel to work out which devices to tell what. */
@@ -60,13 +61,17 @@ export class EdgeSyncService {
   }
 
   /**
-   * CustomerService says a customer changed (status, erasure, deletion). Only a customer with a
-   * permission row can be on a device, so others change nothing; a deleted one (gone with their
-   * permissions) might have been on one, so that always counts.
+   * CustomerService says a customer changed (status, erasure, deletion, merge). Only a customer
+   * with a permission row can be on a device, so others change nothing; a deleted or merged one
+   * (gone with their permissions) or an erased one (whose permissions erasure took) might have been
+   * on one, so that always counts.
    */
   async customerChanged(orgId: string, customerId: string): Promise<void> {
-    const exists = !!(await findCustomerIdByRef(this.db, orgId, toSystemId(customerId)));
-    if (exists && !(await hasAnyPermission(this.db, orgId, customerId))) return;
+    const [row] = await this.db
+      .select({ erasedAt: customers.erasedAt })
+      .from(customers)
+      .where(and(eq(customers.orgId, orgId), eq(customers.id, customerId)));
+    if (row && !row.erasedAt && !(await hasAnyPermission(this.db, orgId, customerId))) return;
     const version = await bumpEdgeVersion(this.db, orgId);
     // Another server's organization on a shared process bus (tests run several): nothing to tell.
     if (version === undefined) return;

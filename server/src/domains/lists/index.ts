@@ -3,6 +3,7 @@ import type { Domain } from '../../platform/domain.ts';
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import { listRoutes } from './routes.ts';
 import { MarketingListService } from './service.ts';
+import { customerData } from './customer-data.ts';
 
 declare module '../../platform/domain.ts' {
   interface Services {
@@ -13,6 +14,7 @@ declare module '../../platform/domain.ts' {
 /** L5: marketing lists. */
 export const lists: Domain = {
   name: 'lists',
+  customerData,
   services: ({ db }) => ({ lists: new MarketingListService(db) }),
   routes: (s) => new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).route('/lists', listRoutes(s.lists)),
 };

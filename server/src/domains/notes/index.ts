@@ -6,6 +6,7 @@ import { NotificationService } from './notifications-service.ts';
 import { attachNotes } from './realtime.ts';
 import { noteRoutes } from './routes.ts';
 import { NoteService } from './service.ts';
+import { customerData } from './customer-data.ts';
 
 declare module '../../platform/domain.ts' {
   interface Services {
@@ -18,6 +19,7 @@ declare module '../../platform/domain.ts' {
 /** N1, P2: staff notes edited together live, their attachments, mentions and notifications. */
 export const notes: Domain = {
   name: 'notes',
+  customerData,
   services: ({ db, logger }) => {
     const notes = new NoteService(db, logger.child({ module: 'notes' }));
     return { notes, notifications: new NotificationService(db), noteAttachments: new NoteAttachmentService(db, notes) };

@@ -3,6 +3,7 @@ import type { Domain } from '../../platform/domain.ts';
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import { tagRoutes } from './routes.ts';
 import { TagService } from './service.ts';
+import { customerData } from './customer-data.ts';
 
 declare module '../../platform/domain.ts' {
   interface Services {
@@ -13,6 +14,7 @@ declare module '../../platform/domain.ts' {
 /** T1: built-in and custom tags. */
 export const tags: Domain = {
   name: 'tags',
+  customerData,
   services: ({ db }) => ({ tags: new TagService(db) }),
   routes: (s) => new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).route('/tags', tagRoutes(s.tags)),
 };
