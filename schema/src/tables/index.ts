@@ -5,3 +5,4 @@ export * from './audit.ts';
 export * from './doors.ts';
 export * from './bookings.ts';
 export * from './notes.ts';
+export * from '../platform/table.ts';

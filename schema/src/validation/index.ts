@@ -7,3 +7,5 @@ export * from './edge.ts';
 export * from './phone.ts';
 export * from './query.ts';
 export * from './notes.ts';
+export * from '../platform/events.ts';
+export * from '../platform/wire.ts';
