@@ -6,6 +6,7 @@ import { validationHook, type AppEnv } from './http/context.ts';
 import { limitBody, requestLog, requireSession, sameOriginOnly } from './http/middleware.ts';
 import { AppError } from './lib/errors.ts';
 import type { Logger } from './lib/logger.ts';
+import { jobRoutes } from './platform/jobs-routes.ts';
 import { activityRoutes } from './routes/activities.ts';
 import { authRoutes } from './routes/auth.ts';
 import { bookingRoutes } from './routes/bookings.ts';
@@ -110,7 +111,7 @@ export function createServices(db: Db, logger?: Logger): Services {
 /** Paths under /api that answer without a session. */
 const PUBLIC_PATHS = new Set(['/api/auth/login', '/api/auth/logout', '/api/openapi.json', '/api/health', ...PUBLIC_EDGE_PATHS]);
 
-export function createApp({ logger, config }: AppDeps, services: Services) {
+export function createApp({ db, logger, config }: AppDeps, services: Services) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', requestLog(logger));
   app.use('/api/*', limitBody, sameOriginOnly(config.allowedOrigins));
@@ -141,7 +142,8 @@ export function createApp({ logger, config }: AppDeps, services: Services) {
     .route('/api/services', serviceRoutes(services.bookableServices))
     .route('/api', bookingRoutes(services.bookings))
     .route('/api/public/book', publicBookingRoutes(services.bookings))
-    .route('/api', noteRoutes({ notes: services.notes, notifications: services.notifications, attachments: services.noteAttachments }));
+    .route('/api', noteRoutes({ notes: services.notes, notifications: services.notifications, attachments: services.noteAttachments }))
+    .route('/api/jobs', jobRoutes(db));
 
   app.get('/api/health', (c) => c.json({ ok: true }));
   app.doc31('/api/openapi.json', {
