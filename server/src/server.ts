@@ -57,7 +57,7 @@ export type RunningFoyer = {
 export type FoyerExtensions = {
   subscribers?: Subscriber[];
   jobs?: JobKind[];
-  routes?: (app: OpenAPIHono<AppEnv>) => void;
+  routes?: (app: OpenAPIHono<AppEnv>, platform: { db: Database['db'] }) => void;
 };
 
 /**
@@ -102,7 +102,7 @@ async function serve(
     await createDemoService(services, demo.org);
   }
   const app = createApp({ db: database.db, logger, config }, services);
-  extensions.routes?.(app);
+  extensions.routes?.(app, { db: database.db });
   globalThis.__foyerApi = (request) => Promise.resolve(app.fetch(request));
   const api = getRequestListener(app.fetch);
   const ui = await loadUi(logger);

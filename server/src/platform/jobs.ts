@@ -67,10 +67,11 @@
  * the jobs of nodes whose session has gone.
  */
 import { Logger as GraphileLogger, makeWorkerUtils, run, runMigrations, type JobHelpers, type Runner, type Task, type WorkerUtils } from 'graphile-worker';
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import type { z } from 'zod';
+import { jobRuns } from '@foyer/schema/tables';
 import type { JobProgress, JobProgressEvent, JobRun, JobStatus } from '@foyer/schema/validation';
 import type { Db, DbOrTx } from '../db/connect.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -118,6 +119,7 @@ export function defineJob<P extends z.ZodType, R, C extends z.ZodType = z.ZodUnk
   queue?: (payload: z.infer<P>, orgId: string) => string;
   run: (job: JobContext<z.infer<P>, z.infer<C>>) => Promise<R>;
 }): JobKind<P, C, R> {
+  // Also what makes the kind safe to write as an array literal ({kind}) for its flag.
   if (!/^[a-z0-9][a-z0-9._:-]*$/i.test(def.kind)) throw new Error(`Job kind "${def.kind}": letters, digits and . _ : - only`);
   const maxAttempts = def.maxAttempts ?? 5;
   if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1)) throw new Error(`Job kind ${def.kind}: maxAttempts must be a whole number ≥ 1`);
@@ -170,7 +172,7 @@ export async function enqueue<P extends z.ZodType>(db: DbOrTx, kind: JobKind<P, 
         update job_runs set queue_job_id = (
           select id from graphile_worker.add_job(${kind.kind}, json_build_object('runId', ${id}::text),
             queue_name => ${queueName}::text, run_at => ${options.runAt?.toISOString() ?? null}::timestamptz,
-            max_attempts => ${kind.maxAttempts}::int, flags => ${kind.concurrency ? [kind.kind] : null}::text[]))
+            max_attempts => ${kind.maxAttempts}::int, flags => ${kind.concurrency ? `{${kind.kind}}` : null}::text[]))
         where id = ${id}`);
       return { id, created: true };
     }
@@ -204,24 +206,27 @@ type RunRow = {
   finished_at: Date | null;
 };
 
-const toJobRun = (r: RunRow): JobRun => ({
-  id: r.id,
-  kind: r.kind,
-  status: r.status,
-  progress: r.progress ?? emptyProgress,
-  result: r.result ?? null,
-  error: r.error,
-  attempt: r.attempt,
-  maxAttempts: r.max_attempts,
-  createdAt: r.created_at.toISOString(),
-  startedAt: r.started_at?.toISOString() ?? null,
-  finishedAt: r.finished_at?.toISOString() ?? null,
-});
-
 /** A run of the organization, or undefined (also when it is another organization's). */
 export async function getJobRun(db: DbOrTx, orgId: string, id: string): Promise<JobRun | undefined> {
-  const { rows } = await db.execute<RunRow>(sql`select * from job_runs where id = ${id} and org_id = ${orgId}`);
-  return rows[0] && toJobRun(rows[0]);
+  const [r] = await db
+    .select()
+    .from(jobRuns)
+    .where(and(eq(jobRuns.id, id), eq(jobRuns.orgId, orgId)));
+  return (
+    r && {
+      id: r.id,
+      kind: r.kind,
+      status: r.status,
+      progress: r.progress ?? emptyProgress,
+      result: r.result ?? null,
+      error: r.error,
+      attempt: r.attempt,
+      maxAttempts: r.maxAttempts,
+      createdAt: r.createdAt.toISOString(),
+      startedAt: r.startedAt?.toISOString() ?? null,
+      finishedAt: r.finishedAt?.toISOString() ?? null,
+    }
+  );
 }
 
 /** Installs (or updates) graphile-worker's schema; part of `migrate`. */
