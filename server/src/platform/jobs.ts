@@ -66,7 +66,8 @@
  * recovery is ours: job_runs records which node runs an attempt, and `forceUnlockWorkers` releases
  * the jobs of nodes whose session has gone.
  */
-import { Logger as GraphileLogger, makeWorkerUtils, run, runMigrations, type JobHelpers, type Runner, type Task, type WorkerUtils } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { Logger as GraphileLogger, makeWorkerUtils, run, runMigrations, type JobHelpers, type Runner, type Task, type WorkerEvents, type WorkerUtils } from 'graphile-worker';
 import { and, eq, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
@@ -269,7 +270,10 @@ const PROGRESS_EMIT_MS = 200;
 /** This node's workers (see the top of this file). */
 export class JobQueue {
   private readonly kinds = new Map<string, AnyKind>();
+  /** Jobs of each kind this node has taken (from graphile's job:start until the task returns). */
   private readonly running = new Map<string, number>();
+  /** Workers between asking which kinds to skip and getting a job: each may yet take a limited kind. */
+  private fetching = 0;
   private readonly active = new Set<Active>();
   private readonly listeners = new Set<ProgressListener>();
   private readonly opts: Required<JobQueueOptions>;
@@ -314,6 +318,15 @@ export class JobQueue {
       log[method]({ graphile: scope, ...(meta ?? {}) }, message);
     });
     const taskList: Record<string, Task> = {};
+    // Per-kind limits: a worker about to fetch counts as running one of each limited kind until
+    // its fetch returns, so two workers fetching at once cannot both take the last slot.
+    const events = new EventEmitter() as WorkerEvents;
+    events.on('job:start', ({ job }) => {
+      this.fetching--;
+      this.running.set(job.task_identifier, (this.running.get(job.task_identifier) ?? 0) + 1);
+    });
+    events.on('worker:getJob:empty', () => this.fetching--);
+    events.on('worker:getJob:error', () => this.fetching--);
     for (const kind of this.kinds.values()) taskList[kind.kind] = (payload, helpers) => this.runTask(kind, payload as { runId: string }, helpers);
     // graphile shares the node's pool (it holds one connection for LISTEN); it never ends a pool it was given.
     this.utils = await makeWorkerUtils({ pgPool: this.db.$client, logger: graphileLogger });
@@ -327,6 +340,7 @@ export class JobQueue {
         parsedCronItems: [],
         logger: graphileLogger,
         forbiddenFlags: () => this.atLimit(),
+        events,
         gracefulShutdownAbortTimeout: this.opts.stopTimeoutMs,
       });
     }
@@ -345,7 +359,9 @@ export class JobQueue {
   /** Kinds this node runs as many of as their `concurrency` allows: its workers skip them for now. */
   private atLimit(): string[] {
     const full: string[] = [];
-    for (const [kind, count] of this.running) if (count >= (this.kinds.get(kind)?.concurrency ?? Infinity)) full.push(kind);
+    for (const kind of this.kinds.values())
+      if (kind.concurrency !== undefined && (this.running.get(kind.kind) ?? 0) + this.fetching >= kind.concurrency) full.push(kind.kind);
+    this.fetching++;
     return full;
   }
 
@@ -366,6 +382,14 @@ export class JobQueue {
   }
 
   private async runTask(kind: AnyKind, queuePayload: { runId: string }, helpers: JobHelpers): Promise<void> {
+    try {
+      await this.attempt(kind, queuePayload, helpers);
+    } finally {
+      this.running.set(kind.kind, Math.max(0, (this.running.get(kind.kind) ?? 1) - 1));
+    }
+  }
+
+  private async attempt(kind: AnyKind, queuePayload: { runId: string }, helpers: JobHelpers): Promise<void> {
     const queueJob = helpers.job;
     const runId = queuePayload?.runId;
     if (typeof runId !== 'string') return;
@@ -397,7 +421,6 @@ export class JobQueue {
       flushTimer: undefined,
     };
     this.active.add(a);
-    this.running.set(kind.kind, (this.running.get(kind.kind) ?? 0) + 1);
     this.emit(a, 'running', { error: null }, true);
     const signal = AbortSignal.any([this.stopController.signal, ...(helpers.abortSignal ? [helpers.abortSignal] : [])]);
     const ctx: JobContext<unknown, unknown> = {
@@ -480,7 +503,6 @@ export class JobQueue {
     } finally {
       clearTimeout(a.flushTimer);
       this.active.delete(a);
-      this.running.set(kind.kind, (this.running.get(kind.kind) ?? 1) - 1);
     }
   }
 
