@@ -134,6 +134,22 @@ describe('the job queue', () => {
     }
   });
 
+  it('fences a stale attempt: once another attempt took the run over, its steps commit nothing', async () => {
+    const staff = await nodeA.signIn();
+    const { id } = await enqueue(nodeA.database.db, probeCount, { orgId: staff.orgId, payload: { total: 30, delayMs: 40 } });
+    await until(async () => (await counted(id)).length >= 3 || undefined, 10_000, 'three steps');
+    // What a node that (wrongly) thought the runner dead does when it takes the run: a new attempt.
+    // This waits for the step in progress, which holds the run's row.
+    await query('update job_runs set attempt = attempt + 1 where id = $1', [id]);
+    const atTakeover = (await counted(id)).length;
+    await sleep(1000);
+    expect((await counted(id)).length).toBe(atTakeover);
+    // The stale attempt gave up; graphile retries the run, which carries on from the checkpoint.
+    const run = await finished(staff.orgId, id);
+    expect(run).toMatchObject({ status: 'succeeded', attempt: 3 });
+    expect(await counted(id)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+
   it('on a graceful shutdown lets the running step finish and hands the job to another node, which resumes it', async () => {
     const staff = await nodeA.signIn();
     const { id } = await enqueue(nodeA.database.db, probeCount, { orgId: staff.orgId, payload: { total: 30, delayMs: 60 } });
