@@ -50,5 +50,5 @@ CREATE UNIQUE INDEX "job_runs_idempotency_idx" ON "job_runs" USING btree ("org_i
 CREATE INDEX "job_runs_unfinished_idx" ON "job_runs" USING btree ("status","node_id") WHERE "job_runs"."finished_at" is null;--> statement-breakpoint
 CREATE INDEX "job_runs_org_idx" ON "job_runs" USING btree ("org_id","created_at");--> statement-breakpoint
 CREATE INDEX "outbox_deliveries_event_idx" ON "outbox_deliveries" USING btree ("event_id");--> statement-breakpoint
-CREATE INDEX "outbox_events_pending_idx" ON "outbox_events" USING btree ("available_at","id") WHERE "outbox_events"."dispatched_at" is null;--> statement-breakpoint
+CREATE INDEX "outbox_events_pending_idx" ON "outbox_events" USING btree ("id") WHERE "outbox_events"."dispatched_at" is null;--> statement-breakpoint
 CREATE INDEX "outbox_events_dispatched_idx" ON "outbox_events" USING btree ("dispatched_at") WHERE "outbox_events"."dispatched_at" is not null;

@@ -63,6 +63,9 @@ describe('the job queue', () => {
     expect((await other.get(`/api/jobs/${id}`)).status).toBe(404);
     expect((await staff.get(`/api/jobs/${randomUUID()}`)).status).toBe(404);
     expect((await staff.get('/api/jobs/nope')).status).toBe(400);
+    const doc = (await staff.get('/api/openapi.json')).body;
+    expect(doc.paths['/api/jobs/{id}'].get).toBeDefined();
+    expect(doc.components.schemas.JobRun.properties.progress).toBeDefined();
 
     await until(async () => heard.some((e) => e.id === id && e.status === 'succeeded'), 2000, 'the succeeded event');
     const mineForJob = heard.filter((e) => e.id === id);

@@ -30,7 +30,8 @@ export const outboxEvents = pgTable(
     lastError: text('last_error'),
   },
   (t) => [
-    index('outbox_events_pending_idx').on(t.availableAt, t.id).where(sql`${t.dispatchedAt} is null`),
+    // The dispatchers' claim walks this in id order and skips what is backing off or locked.
+    index('outbox_events_pending_idx').on(t.id).where(sql`${t.dispatchedAt} is null`),
     index('outbox_events_dispatched_idx').on(t.dispatchedAt).where(sql`${t.dispatchedAt} is not null`),
   ],
 );

@@ -106,6 +106,25 @@ export class Outbox {
   }
 
   /**
+   * Resolves once no event is waiting for a durable subscriber (none pending and due) and this
+   * node's local subscribers have run what it heard: for tests, and for a CLI that writes events
+   * and wants them handled before it exits. Events backing off after a failure are not waited for.
+   */
+  async settle(timeoutMs = 10_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      this.kick();
+      const { rows } = await this.db.$client.query<{ n: number }>(
+        'select count(*)::int as n from outbox_events where dispatched_at is null and available_at <= now()',
+      );
+      await this.localChain;
+      if (rows[0]!.n === 0 && !this.localQueue.length && !this.localScheduled) return;
+      if (Date.now() > until) throw new Error(`The outbox did not settle within ${timeoutMs} ms (${rows[0]!.n} events pending)`);
+      await sleep(10);
+    }
+  }
+
+  /**
    * Stops claiming; events being delivered finish (within stopTimeoutMs, else their claims are
    * dropped: they stay pending and whichever node is up delivers them, without repeating the
    * subscribers that already committed).
