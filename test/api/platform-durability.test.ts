@@ -115,6 +115,30 @@ describe('kill -9', () => {
     ]);
     await again.stop();
   }, 120_000);
+
+  it('of the node running a job while another node is up: the other node notices and resumes the job', async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+    const nodes = [await start('pair-1'), await start('pair-2')];
+    const enqueued = await (await owner(nodes[0]!)).post('/api/probe/jobs', { total: 40, delayMs: 100 });
+    const runId = enqueued.body.id as string;
+    const counted = async () => (await query<{ key: string }>('select key from probe_effects where source = $1 order by id', [`job:${runId}`])).map((r) => Number(r.key));
+    await until(async () => (await counted()).length >= 5 || undefined, 20_000, 'five steps done');
+    const [row] = await query<{ node_id: string }>('select node_id from job_runs where id = $1', [runId]);
+    // node ids are <host>-<pid>-<random>
+    const victim = nodes.find((n) => row!.node_id.split('-').at(-2) === String(n.child.pid))!;
+    const survivor = nodes.find((n) => n !== victim)!;
+    const killedAt = Date.now();
+    await kill9(victim);
+    const resumedAt = await until(async () => {
+      const [r] = await query<{ attempt: number }>('select attempt from job_runs where id = $1', [runId]);
+      return r && r.attempt === 2 && Date.now();
+    }, 20_000, 'a second attempt');
+    console.log(`kill -9 of the job's node: the other node resumed it ${resumedAt - killedAt} ms later`);
+    await until(async () => (await query<{ status: string }>('select status from job_runs where id = $1 and finished_at is not null', [runId]))[0], 30_000, 'the job finished');
+    expect(await counted()).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect((await (await owner(survivor)).get(`/api/jobs/${runId}`)).body).toMatchObject({ status: 'succeeded', attempt: 2 });
+    await survivor.stop();
+  }, 120_000);
 });
 
 const noRedis = await redisReachable();

@@ -593,7 +593,11 @@ export class JobQueue {
           where r.finished_at is null and r.status in ('queued', 'retrying') and j.locked_at < now() - interval '60 seconds'`,
       );
       const workers = [...new Set([...dead.map((r) => r.worker_id), ...orphans.map((o) => o.locked_by)].filter((w): w is string => !!w))];
-      if (workers.length) await this.utils.forceUnlockWorkers(workers);
+      if (workers.length) {
+        await this.utils.forceUnlockWorkers(workers);
+        // Unlocking tells no worker; this wakes them as a new job would instead of waiting for their poll.
+        await this.db.$client.query(`select pg_notify('jobs:insert', json_build_object('count', $1::int)::text)`, [dead.length + orphans.length]);
+      }
       for (const run of dead) {
         const { rows: jobs } = await this.db.$client.query<{ attempts: number; max_attempts: number }>('select attempts, max_attempts from graphile_worker.jobs where id = $1', [run.queue_job_id]);
         const job = jobs[0];
