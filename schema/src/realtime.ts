@@ -1,5 +1,6 @@
 /** socket.io event maps, typed once for the server and its clients. */
 import type { EdgeDoor, EdgeEntry, EdgeEvent } from './edge/wire.ts';
+import type { JobProgressEvent } from './platform/jobs.ts';
 
 /** /staff: staff browsers, admitted by their session cookie. */
 /** A colleague shown on a profile (P1): who, and the initials and color of their avatar. */
@@ -25,6 +26,8 @@ export interface StaffServerToClient extends PresenceServerToClient, NotesServer
   /** Da2: a decision or door alarm reported by an edge device, as the door log shows it. */
   'door:event': (event: DoorLogEntry) => void;
   'device:status': (info: { deviceId: string; online: boolean; lastSeenAt: string | null }) => void;
+  /** A background job of the receiver's organization started, moved on, or ended (GET /api/jobs/{id} reads the same). */
+  'job:progress': (job: JobProgressEvent) => void;
 }
 export interface StaffClientToServer extends PresenceClientToServer, NotesClientToServer {}
 
