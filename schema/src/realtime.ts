@@ -1,6 +1,7 @@
 /** socket.io event maps, typed once for the server and its clients. */
 import type { EdgeDoor, EdgeEntry, EdgeEvent } from './edge/wire.ts';
 import type { JobProgressEvent } from './platform/jobs.ts';
+import type { TimelineLiveEntry } from './timeline/wire.ts';
 
 /** /staff: staff browsers, admitted by their session cookie. */
 /** A colleague shown on a profile (P1): who, and the initials and color of their avatar. */
@@ -28,6 +29,11 @@ export interface StaffServerToClient extends PresenceServerToClient, NotesServer
   'device:status': (info: { deviceId: string; online: boolean; lastSeenAt: string | null }) => void;
   /** A background job of the receiver's organization started, moved on, or ended (GET /api/jobs/{id} reads the same). */
   'job:progress': (job: JobProgressEvent) => void;
+  /**
+   * Ac1: an entry was written on the timeline of a customer whose profile the receiver has open
+   * (`profile:open`), or an entry changed (a note's editing session went on: the same id again).
+   */
+  'timeline:entry': (info: TimelineLiveEntry) => void;
 }
 export interface StaffClientToServer extends PresenceClientToServer, NotesClientToServer {}
 

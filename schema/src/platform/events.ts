@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { bookingEvents } from '../bookings/events.ts';
+import { customerEvents } from '../customers/events.ts';
+import { doorEvents } from '../doors/events.ts';
+import { noteEvents } from '../notes/events.ts';
+import { timelineEvents } from '../timeline/events.ts';
 
 /**
  * Domain events: what a service says happened, written to the outbox in the transaction that made
@@ -40,6 +45,11 @@ export const coreEvents = {
 /** Every event the outbox carries, by name. */
 export const eventSchemas = {
   ...coreEvents,
+  ...customerEvents,
+  ...doorEvents,
+  ...bookingEvents,
+  ...noteEvents,
+  ...timelineEvents,
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

@@ -15,7 +15,7 @@ import {
 } from '@foyer/schema/validation';
 import type { Db } from '../../platform/db/connect.ts';
 import { AppError, invalid, notFound, uniqueViolation } from '../../platform/errors.ts';
-import { insertActivities } from '../timeline/repository.ts';
+import { writeEvent } from '../../platform/outbox.ts';
 import { insertAudit } from '../../platform/audit.ts';
 import * as repo from './repository.ts';
 import { findOrganizationBySlug, type Organization } from '../organizations/repository.ts';
@@ -44,16 +44,6 @@ export function toBookingDto(b: repo.BookingWithService, timezone: string): Book
     cancelledAt: b.cancelledAt?.toISOString() ?? null,
   };
 }
-
-/** What a booking says on the customer's timeline. */
-const timelineData = (b: repo.BookingWithService, timezone: string) => ({
-  bookingId: b.id,
-  serviceId: b.serviceId,
-  serviceName: b.serviceName,
-  startsAt: b.startsAt.toISOString(),
-  partySize: b.partySize,
-  timezone,
-});
 
 export type BookingResult = { booking: BookingConfirmation; replayed: boolean };
 
@@ -193,10 +183,7 @@ export class BookingService {
           source: 'online',
           idempotencyKey: input.idempotencyKey,
         });
-        const full = { ...row, serviceName: service.name };
-        await insertActivities(tx, [
-          { orgId: org.id, customerId: who.customerId, category: 'booking', type: 'booking_confirmed', source: 'online', occurredAt: now, data: timelineData(full, org.timezone) },
-        ]);
+        await writeEvent(tx, { orgId: org.id, name: 'booking.confirmed', payload: { bookingId: row.id } });
         return { row, fresh: true };
       });
       if (!booking.fresh) return this.replayed(org, booking.row, who.customerId, input);
@@ -227,17 +214,7 @@ export class BookingService {
       if (booking.status === 'cancelled') return toBookingDto(booking, timezone);
       await repo.cancelBooking(tx, actor.orgId, id, now);
       const after = { ...booking, status: 'cancelled' as const, cancelledAt: now };
-      await insertActivities(tx, [
-        {
-          orgId: actor.orgId,
-          customerId: booking.customerId,
-          category: 'booking',
-          type: 'booking_cancelled',
-          source: 'dashboard',
-          occurredAt: now,
-          data: timelineData(booking, timezone),
-        },
-      ]);
+      await writeEvent(tx, { orgId: actor.orgId, name: 'booking.cancelled', payload: { bookingId: id, by: 'staff', userId: actor.userId } });
       await insertAudit(tx, {
         orgId: actor.orgId,
         actorUserId: actor.userId,

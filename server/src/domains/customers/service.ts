@@ -13,10 +13,12 @@ import {
   type DeletionImpact,
   type FieldIssue,
   type NormalizedPhone,
+  type TimelineSource,
 } from '@foyer/schema/validation';
 import type { Db, DbOrTx } from '../../platform/db/connect.ts';
 import { AppError, invalid, notFound, uniqueViolation } from '../../platform/errors.ts';
 import { customerChanged } from '../../platform/events.ts';
+import { writeEvent } from '../../platform/outbox.ts';
 import { countAudit, insertAudit, listAudit } from '../../platform/audit.ts';
 import type { CustomerDataContext, NamedContributor } from '../../platform/customer-data.ts';
 import { syncDomainLinks } from '../companies/customer-repository.ts';
@@ -124,6 +126,15 @@ const toAddress = (a: NonNullable<CustomerCreateParsed['addresses']>[number]): A
   country: a.country ?? null,
 });
 
+/**
+ * Ac1: how a new customer came about, as the timeline says it: a staff member in the app, the
+ * customer in a public flow, an import, or the system (seed, CLI).
+ */
+function sourceOf(actor: Actor, customerSource: string): TimelineSource {
+  if (actor.userId) return 'dashboard';
+  return customerSource === 'online' || customerSource === 'import' ? customerSource : 'system';
+}
+
 /** Rolls a transaction back when an update turns out to change nothing. */
 class NothingChanged extends Error {}
 
@@ -185,6 +196,7 @@ export class CustomerService {
           if (custom) await writeCustomValues(tx, actor.orgId, row.id, custom);
           const created = (await repo.loadCustomers(tx, actor.orgId, [row.id]))[0]!;
           await this.audit(tx, actor, row.id, 'created', diff(null, auditView(created)));
+          await writeEvent(tx, { orgId: actor.orgId, name: 'customer.created', payload: { customerId: row.id, actorUserId: actor.userId, source: sourceOf(actor, created.source) } });
           return toCustomerDto(created);
         });
       } catch (error) {
@@ -224,6 +236,7 @@ export class CustomerService {
         const changes = diff(auditView(before), auditView(after));
         if (Object.keys(changes).length === 0) throw new NothingChanged();
         await this.audit(tx, actor, id, 'updated', changes);
+        await this.updated(tx, actor, id, Object.keys(changes));
         return toCustomerDto(after);
       }).then(customerChanged(actor.orgId, id));
     } catch (error) {
@@ -273,6 +286,7 @@ export class CustomerService {
       const ctx = this.context(tx, actor);
       for (const c of this.lastToFirst) await c.erase(ctx, id);
       await this.audit(tx, actor, id, 'erased', {});
+      await writeEvent(tx, { orgId: actor.orgId, name: 'customer.erased', payload: { customerId: id, actorUserId: actor.userId } });
       return toCustomerDto((await repo.loadCustomers(tx, actor.orgId, [id]))[0]!);
     }).then(customerChanged(actor.orgId, id));
   }
@@ -298,6 +312,11 @@ export class CustomerService {
         mergedFrom: { before: null, after: `${source!.customerNumber}${displayName(source!) ? ` (${displayName(source!)})` : ''}` },
         ...diff(auditView(before!), auditView(after)),
       });
+      await writeEvent(tx, {
+        orgId: actor.orgId,
+        name: 'customer.merged',
+        payload: { fromId: from, intoId: into, fromCustomerNumber: source!.customerNumber, actorUserId: actor.userId },
+      });
       return toCustomerDto(after);
     })
       .then(customerChanged(actor.orgId, from))
@@ -320,8 +339,11 @@ export class CustomerService {
 
   /** Records a change of the customer's photo (kept by CustomerPhotoService). */
   async recordPhotoChange(actor: Actor, customerId: string, before: number | null, after: number | null) {
-    await this.audit(this.db, actor, customerId, 'updated', {
-      photo: { before: before === null ? null : `version ${before}`, after: after === null ? null : `version ${after}` },
+    await this.db.transaction(async (tx) => {
+      await this.audit(tx, actor, customerId, 'updated', {
+        photo: { before: before === null ? null : `version ${before}`, after: after === null ? null : `version ${after}` },
+      });
+      await this.updated(tx, actor, customerId, ['photo']);
     });
   }
 
@@ -351,6 +373,11 @@ export class CustomerService {
     }
     if (lists.phones) await repo.replacePhones(tx, orgId, id, lists.phones);
     if (lists.addresses) await repo.replaceAddresses(tx, orgId, id, lists.addresses);
+  }
+
+  /** C10, Ac1: says on the outbox which fields of the profile changed (the timeline and others hear it). */
+  private updated(tx: DbOrTx, actor: Actor, customerId: string, fields: string[]) {
+    return writeEvent(tx, { orgId: actor.orgId, name: 'customer.updated', payload: { customerId, actorUserId: actor.userId, fields } });
   }
 
   private context(tx: DbOrTx, actor: Actor): CustomerDataContext {

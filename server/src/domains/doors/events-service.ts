@@ -1,7 +1,7 @@
 import { EdgeEventSchema, fromSystemId, systemIdPattern, toSystemId, type EdgeEvent } from '@foyer/schema/validation';
 import type { DoorLogEntry } from '@foyer/schema/realtime';
 import type { Db } from '../../platform/db/connect.ts';
-import { insertActivities } from '../timeline/repository.ts';
+import { writeEvent } from '../../platform/outbox.ts';
 import * as repo from './events-repository.ts';
 import { doorsOfDevice } from '../edge/sync-repository.ts';
 import { invalid } from '../../platform/errors.ts';
@@ -54,7 +54,7 @@ export class DoorEventService {
 
   /**
    * Stores a batch from a device: each event validated, each (device, seq) once, every granted
-   * visit on its customer's timeline. Events that can never be stored (malformed, another door,
+   * visit said on the outbox (door.visited: the timeline and whoever else cares hear of it). Events that can never be stored (malformed, another door,
    * another organization's customer) are refused for good, so the acknowledgement moves past them.
    */
   async record(device: EdgeDevice, batch: unknown[]): Promise<RecordOutcome> {
@@ -67,7 +67,7 @@ export class DoorEventService {
     }
 
     const { storedThrough, storedIds } = await this.db.transaction(async (tx) => {
-      const { name, storedThrough: watermark } = await repo.lockDevice(tx, device.id);
+      const { storedThrough: watermark } = await repo.lockDevice(tx, device.id);
       const doors = new Map((await doorsOfDevice(tx, device.orgId, device.id)).map((d) => [d.id, d.name]));
       const wanted = [...parsed.values()].map((e) => e.customerId && customerUuid(e.customerId)).filter((id): id is string => !!id);
       const ownCustomers = await repo.customersOfOrg(tx, device.orgId, wanted);
@@ -98,18 +98,8 @@ export class DoorEventService {
         })),
       );
       const visits = stored.filter((s) => s.kind === 'access' && s.result === 'granted' && s.customerId);
-      await insertActivities(
-        tx,
-        visits.map((v) => ({
-          orgId: device.orgId,
-          customerId: v.customerId!,
-          category: 'visit',
-          type: 'door_entry',
-          source: `edge:${name}`,
-          occurredAt: v.occurredAt,
-          data: { doorEventId: v.id, doorId: v.doorId, doorName: doors.get(v.doorId), deviceId: device.id, deviceName: name },
-        })),
-      );
+      // Each granted visit goes on its customer's timeline (the timeline domain's subscriber writes it).
+      for (const v of visits) await writeEvent(tx, { orgId: device.orgId, name: 'door.visited', payload: { doorEventId: v.id, customerId: v.customerId! } });
       await repo.markCustomersActive(tx, device.orgId, visits.map((v) => ({ customerId: v.customerId!, at: v.occurredAt })));
       await repo.insertRejects(tx, device.id, refused.filter((r): r is { seq: number; reason: string } => r.seq !== null));
       return { storedThrough: await repo.advanceWatermark(tx, device.id, watermark), storedIds: stored.map((s) => s.id) };

@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db/connect.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import * as repo from './repository.ts';
+import { writeEvent } from '../../platform/outbox.ts';
 import type { NoteService } from './service.ts';
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -77,14 +78,18 @@ export class NoteAttachmentService {
     if (rule.magic && !rule.magic.some((m) => m.every((b, i) => data[i] === b)))
       throw invalid(`The file is not really ${rule.label}`, [{ field: 'file', message: `The file's content is not ${rule.label}` }]);
     if (!rule.magic && data.includes(0)) throw invalid('The file is not text', [{ field: 'file', message: 'A text file has no binary content' }]);
-    const id = await repo.insertAttachment(this.db, {
-      orgId: actor.orgId,
-      customerId: customer.id,
-      fileName: cleanName(file.name),
-      contentType: type,
-      byteSize: data.byteLength,
-      data,
-      uploadedBy: actor.userId,
+    const id = await this.db.transaction(async (tx) => {
+      const id = await repo.insertAttachment(tx, {
+        orgId: actor.orgId,
+        customerId: customer.id,
+        fileName: cleanName(file.name),
+        contentType: type,
+        byteSize: data.byteLength,
+        data,
+        uploadedBy: actor.userId,
+      });
+      await writeEvent(tx, { orgId: actor.orgId, name: 'note.attachment.added', payload: { customerId: customer.id, attachmentId: id, actorUserId: actor.userId } });
+      return id;
     });
     return toWire((await repo.listAttachments(this.db, actor.orgId, customer.id, id))[0]!);
   }

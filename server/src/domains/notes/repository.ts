@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { customerNotes, customers, noteAttachments, noteUpdates, notifications, users } from '@foyer/schema/tables';
 import type { Db, DbOrTx } from '../../platform/db/connect.ts';
+import type { Tx } from '../../platform/outbox.ts';
 
 /** The stored state of one note: its snapshot and every update not folded into it yet, in id order. */
 export type StoredNote = { snapshot: Buffer | null; updates: { id: number; update: Buffer }[] };
@@ -56,15 +57,22 @@ export async function countUpdates(db: DbOrTx, customerId: string) {
  * appends go on meanwhile: `fold` gets the snapshot and the rows committed so far and returns the
  * re-encoded document and its text; the new snapshot replaces exactly the rows it folded, in the
  * same transaction. A row committed during the fold (even with a smaller id) stays for next time.
+ * `textChanged` runs in that transaction when the search text changes (the service says so on the outbox).
  */
-export async function compactNote(db: Db, customerId: string, fold: (stored: StoredNote) => { snapshot: Uint8Array; plainText: string }) {
+export async function compactNote(
+  db: Db,
+  customerId: string,
+  fold: (stored: StoredNote) => { snapshot: Uint8Array; plainText: string },
+  textChanged?: (tx: Tx, change: TextChange) => Promise<unknown>,
+) {
   return db.transaction(async (tx) => {
     const locked = await tx.execute<{ ok: boolean }>(sql`select pg_try_advisory_xact_lock(hashtextextended(${`note:${customerId}`}, 0)) as ok`);
     if (!locked.rows[0]?.ok) return 0;
     const [note] = await tx
-      .select({ snapshotThrough: customerNotes.snapshotThrough })
+      .select({ snapshotThrough: customerNotes.snapshotThrough, orgId: customerNotes.orgId, plainText: customerNotes.plainText })
       .from(customerNotes)
-      .where(eq(customerNotes.customerId, customerId));
+      .where(eq(customerNotes.customerId, customerId))
+      .for('no key update');
     if (!note) return 0;
     const stored = await loadNote(tx, customerId);
     if (!stored.updates.length) return 0;
@@ -75,12 +83,32 @@ export async function compactNote(db: Db, customerId: string, fold: (stored: Sto
       .set({ snapshot: Buffer.from(snapshot), snapshotThrough: Math.max(note.snapshotThrough, ids[ids.length - 1]!), plainText, updatedAt: sql`now()` })
       .where(eq(customerNotes.customerId, customerId));
     await tx.delete(noteUpdates).where(and(eq(noteUpdates.customerId, customerId), inArray(noteUpdates.id, ids)));
+    if (plainText !== note.plainText) await textChanged?.(tx, { orgId: note.orgId, customerId, before: note.plainText, after: plainText });
     return ids.length;
   });
 }
 
-export async function setPlainText(db: DbOrTx, customerId: string, plainText: string) {
-  await db.update(customerNotes).set({ plainText, updatedAt: sql`now()` }).where(eq(customerNotes.customerId, customerId));
+/** A change of a note's search text. */
+export type TextChange = { orgId: string; customerId: string; before: string; after: string };
+
+/**
+ * Sets the note's search text to what `textOf` makes of the stored document, read under the
+ * note row's lock (two nodes projecting at once compare with each other's result, not a stale
+ * one); when it changed, `textChanged` runs in the same transaction.
+ */
+export async function setPlainText(db: Db, customerId: string, textOf: (stored: StoredNote) => string, textChanged?: (tx: Tx, change: TextChange) => Promise<unknown>) {
+  await db.transaction(async (tx) => {
+    const [note] = await tx
+      .select({ orgId: customerNotes.orgId, plainText: customerNotes.plainText })
+      .from(customerNotes)
+      .where(eq(customerNotes.customerId, customerId))
+      .for('no key update');
+    if (!note) return;
+    const plainText = textOf(await loadNote(tx, customerId));
+    if (plainText === note.plainText) return;
+    await tx.update(customerNotes).set({ plainText, updatedAt: sql`now()` }).where(eq(customerNotes.customerId, customerId));
+    await textChanged?.(tx, { orgId: note.orgId, customerId, before: note.plainText, after: plainText });
+  });
 }
 
 /** Notes whose text has `q` in it (the trigram index serves ILIKE), most recently edited first. */
@@ -196,6 +224,16 @@ export async function listAttachments(db: DbOrTx, orgId: string, customerId: str
     .leftJoin(users, eq(users.id, noteAttachments.uploadedBy))
     .where(and(eq(noteAttachments.orgId, orgId), eq(noteAttachments.customerId, customerId), id ? eq(noteAttachments.id, id) : undefined))
     .orderBy(desc(noteAttachments.createdAt));
+}
+
+/** One attachment by id, whoever's notes it is on now (a merge moves it), without its bytes. */
+export async function findAttachment(db: DbOrTx, orgId: string, id: string) {
+  const [row] = await db
+    .select({ ...attachmentColumns, customerId: noteAttachments.customerId })
+    .from(noteAttachments)
+    .leftJoin(users, eq(users.id, noteAttachments.uploadedBy))
+    .where(and(eq(noteAttachments.orgId, orgId), eq(noteAttachments.id, id)));
+  return row;
 }
 
 export async function readAttachment(db: DbOrTx, orgId: string, customerId: string, id: string) {

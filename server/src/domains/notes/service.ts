@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db/connect.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { docFrom, plainTextOf } from './note-doc.ts';
 import * as repo from './repository.ts';
+import { writeEvent, type Tx } from '../../platform/outbox.ts';
 
 /** Past this many updates after the snapshot, the log is folded into a new snapshot. */
 export const COMPACT_AFTER = 200;
@@ -30,6 +31,8 @@ export class NoteService {
   readonly #tail = new Map<string, number>();
   readonly #compacting = new Set<string>();
   readonly #projectTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Who appended to each note on this node since its text was last projected (note.edited names them). */
+  readonly #editors = new Map<string, Set<string>>();
   #closed = false;
 
   constructor(
@@ -58,6 +61,9 @@ export class NoteService {
     let queue = this.#queues.get(customerId);
     if (!queue) this.#queues.set(customerId, (queue = { waiting: [], inFlight: 0, orgId }));
     const done = new Promise<void>((resolve, reject) => queue.waiting.push({ update, userId, resolve, reject }));
+    let editors = this.#editors.get(customerId);
+    if (!editors) this.#editors.set(customerId, (editors = new Set()));
+    editors.add(userId);
     this.#pump(customerId, queue);
     return done;
   }
@@ -104,12 +110,17 @@ export class NoteService {
     if (this.#compacting.has(customerId)) return 0;
     this.#compacting.add(customerId);
     try {
-      const folded = await repo.compactNote(this.db, customerId, ({ snapshot, updates }) => {
-        const doc = docFrom(snapshot, updates.map((u) => u.update));
-        const result = { snapshot: Y.encodeStateAsUpdate(doc), plainText: plainTextOf(doc) };
-        doc.destroy();
-        return result;
-      });
+      const folded = await repo.compactNote(
+        this.db,
+        customerId,
+        ({ snapshot, updates }) => {
+          const doc = docFrom(snapshot, updates.map((u) => u.update));
+          const result = { snapshot: Y.encodeStateAsUpdate(doc), plainText: plainTextOf(doc) };
+          doc.destroy();
+          return result;
+        },
+        this.#textChanged,
+      );
       this.#tail.set(customerId, await repo.countUpdates(this.db, customerId));
       this.logger?.debug({ customerId, folded }, 'note compacted');
       return folded;
@@ -130,11 +141,29 @@ export class NoteService {
 
   /** Rewrites the note's search text from what is stored (not from a cache another node may be ahead of). */
   async project(customerId: string) {
-    const stored = await repo.loadNote(this.db, customerId);
-    const doc = docFrom(stored.snapshot, stored.updates.map((u) => u.update));
-    await repo.setPlainText(this.db, customerId, plainTextOf(doc));
-    doc.destroy();
+    const textOf = (stored: repo.StoredNote) => {
+      const doc = docFrom(stored.snapshot, stored.updates.map((u) => u.update));
+      const text = plainTextOf(doc);
+      doc.destroy();
+      return text;
+    };
+    await repo.setPlainText(this.db, customerId, textOf, this.#textChanged);
   }
+
+  /**
+   * Ac1: the note's text changed (a second after typing stopped, or at a compaction): said on
+   * the outbox once per projection, never per keystroke; the timeline makes one entry of a
+   * session's worth. The editors are those who appended on this node since the last change.
+   */
+  #textChanged = async (tx: Tx, change: repo.TextChange) => {
+    const editors = this.#editors.get(change.customerId);
+    this.#editors.delete(change.customerId);
+    await writeEvent(tx, {
+      orgId: change.orgId,
+      name: 'note.edited',
+      payload: { customerId: change.customerId, editorIds: [...(editors ?? [])], wasEmpty: change.before.trim() === '' },
+    });
+  };
 
   /** Writes every pending projection now (shutdown, tests). */
   async flushProjections() {
@@ -146,6 +175,7 @@ export class NoteService {
 
   close() {
     this.#closed = true;
+    this.#editors.clear();
     for (const timer of this.#projectTimers.values()) clearTimeout(timer);
     this.#projectTimers.clear();
   }

@@ -9,7 +9,9 @@ import { onPermitted } from '../../platform/permissions.ts';
 /** A tab shows one profile at a time; a few more allow for quick switching before `close` arrives. */
 const MAX_OPEN_PROFILES = 10;
 
-const roomOf = (orgId: string, customerId: string) => `profile:${orgId}:${customerId}`;
+/** The room of the /staff sockets that have a profile open (`profile:open`); `customerId` in 32 hex. Live timeline entries go there too. */
+export const profileRoom = (orgId: string, customerId: string) => `profile:${orgId}:${customerId}`;
+const roomOf = profileRoom;
 
 /**
  * P1: staff presence on a profile. A staff socket says `profile:open` / `profile:close`; everyone

@@ -4,7 +4,10 @@ import { countOf, deleteOf, moveAll, type CustomerDataContributor } from '../../
 
 const visit = sql`category = 'visit'`;
 
-/** Ac1: the customer's timeline. What happened (visits, later orders) stays after erasure, anonymous. */
+/**
+ * Ac1: the customer's timeline. What happened (visits, bookings, profile changes) stays after
+ * erasure, anonymous; the entries about their notes go with the notes (a file's name may be personal).
+ */
 export const customerData: CustomerDataContributor = {
   tables: [activities],
   async impact(ctx, id) {
@@ -14,7 +17,9 @@ export const customerData: CustomerDataContributor = {
       { what: 'other timeline entries', count: (await countOf(ctx, activities, id)) - visits },
     ];
   },
-  erase: async () => {},
+  async erase(ctx, id) {
+    await ctx.tx.execute(sql`delete from ${activities} where org_id = ${ctx.orgId} and customer_id = ${id} and category = 'note'`);
+  },
   delete: (ctx, id) => deleteOf(ctx, activities, id),
   /** One timeline with the entries of both. */
   merge: (ctx, from, into) => moveAll(ctx, activities, from, into),

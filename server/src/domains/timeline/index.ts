@@ -4,6 +4,7 @@ import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import { activityRoutes } from './routes.ts';
 import { ActivityService } from './service.ts';
 import { customerData } from './customer-data.ts';
+import { timelineSubscribers } from './subscribers.ts';
 
 declare module '../../platform/domain.ts' {
   interface Services {
@@ -11,10 +12,15 @@ declare module '../../platform/domain.ts' {
   }
 }
 
-/** Ac1: one timeline per customer. */
+/**
+ * Ac1: one timeline per customer, typed (TimelineEntry in @foyer/schema), written by outbox
+ * subscribers from the events the other domains write, and pushed live to the profiles open.
+ */
 export const timeline: Domain = {
   name: 'timeline',
   customerData,
-  services: ({ db }) => ({ activities: new ActivityService(db) }),
+  services: ({ db, logger }) => ({ activities: new ActivityService(db, logger.child({ module: 'timeline' })) }),
   routes: (s) => new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).route('/', activityRoutes(s.activities)),
+  realtime: ({ staff, services }) => services.activities.attach(staff),
+  subscribers: timelineSubscribers,
 };
