@@ -325,8 +325,16 @@ describe('bookings (C8)', () => {
       venue: { name: expect.any(String) },
     });
     const ref = customerOfToken(token).replaceAll('-', '');
+    // The timeline is written by an outbox subscriber, right after the booking's commit.
+    await foyer.outbox.settle();
     const activity = (await owner.get(`/api/customers/${ref}/activities`)).body.items[0];
-    expect(activity).toMatchObject({ category: 'booking', type: 'booking_confirmed', source: 'online', data: { bookingId: res.body.id, serviceName: s.name, partySize: 2 } });
+    expect(activity).toMatchObject({
+      category: 'booking',
+      type: 'booking_confirmed',
+      source: 'online',
+      actor: null,
+      booking: { id: res.body.id, service: { id: s.id, name: s.name }, startsAt: tomorrowAt('10:00'), timezone: 'Europe/London', partySize: 2 },
+    });
 
     const listed = await owner.get(`/api/customers/${ref}/bookings`);
     expect(listed.status).toBe(200);
@@ -338,7 +346,14 @@ describe('bookings (C8)', () => {
     expect(cancelled.body).toMatchObject({ status: 'cancelled', cancelledAt: expect.any(String) });
     expect((await owner.post(`/api/bookings/${res.body.id}/cancel`)).status).toBe(200);
     expect((await owner.get(`/api/customers/${ref}/bookings`)).body.upcoming[0].status).toBe('cancelled');
-    expect((await owner.get(`/api/customers/${ref}/activities`)).body.items[0]).toMatchObject({ type: 'booking_cancelled', source: 'dashboard' });
+    await foyer.outbox.settle();
+    expect((await owner.get(`/api/customers/${ref}/activities`)).body.items[0]).toMatchObject({
+      type: 'booking_cancelled',
+      source: 'dashboard',
+      cancelledBy: 'staff',
+      actor: { userId: expect.any(String), name: expect.any(String) },
+      booking: { id: res.body.id },
+    });
     // Its places are free again.
     const date = tomorrowAt('10:00').slice(0, 10);
     const slots = (await publicClient.get(`/api/public/book/${slug}/services/${s.id}/slots?date=${date}`)).body.slots;
