@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addDays,
@@ -279,6 +280,44 @@ describe('the typed timeline (Ac1)', () => {
     const later = await timelineOf(bea.id);
     expect(typesOf(later)).toEqual(['note_added', 'note_edited', 'profile_created']);
     expect(only(later, 'note_edited').editors).toEqual([ownerRef()]);
+  });
+});
+
+describe('entries from before the timeline was typed', () => {
+  it('take the union’s shape in migration 0012', async () => {
+    const dee = await newCustomer(owner, 'Dee');
+    const uuid = uuidOf(dee.id);
+    const { door, device } = await doorAndDevice();
+    const [logged] = await sql<{ id: string }>(
+      `insert into door_events (org_id, device_id, seq, door_id, kind, result, reason, customer_id, occurred_at)
+       values ($1, $2, 1, $3, 'access', 'granted', 'valid_permission', $4, '2025-01-01T09:00:00Z') returning id`,
+      [owner.orgId, device.id, door.id, uuid],
+    );
+    const legacy = [
+      ['visit', 'door_entry', `edge:${device.name}`, '2025-01-01T09:00:00Z', { doorEventId: Number(logged!.id), doorId: door.id, doorName: door.name, deviceId: device.id, deviceName: device.name }],
+      // As the first fixtures wrote it: only the log entry's id.
+      ['visit', 'door_entry', `edge:${device.name}`, '2025-01-02T09:00:00Z', { doorEventId: Number(logged!.id) }],
+      ['booking', 'booking_confirmed', 'online', '2025-01-03T09:00:00Z', { bookingId: 'b1', serviceId: 's1', serviceName: 'Sauna', startsAt: '2025-02-01T10:00:00.000Z', partySize: 2, timezone: 'Europe/London' }],
+      ['booking', 'booking_cancelled', 'dashboard', '2025-01-04T09:00:00Z', { bookingId: 'b1', serviceId: 's1', serviceName: 'Sauna', startsAt: '2025-02-01T10:00:00.000Z', partySize: 2, timezone: 'Europe/London' }],
+    ] as const;
+    for (const [category, type, source, at, data] of legacy)
+      await sql(`insert into activities (org_id, customer_id, category, type, source, occurred_at, data) values ($1, $2, $3, $4, $5, $6, $7)`, [owner.orgId, uuid, category, type, source, at, JSON.stringify(data)]);
+
+    // The migration's data statements (after its DDL), run again over these rows: the API then reads them.
+    const migration = readFileSync(new URL('../../schema/migrations/0012_typed_timeline.sql', import.meta.url), 'utf8');
+    const updates = migration.split('--> statement-breakpoint').filter((statement) => /^\s*(--.*\n\s*)*UPDATE/i.test(statement));
+    expect(updates).toHaveLength(2);
+    for (const statement of updates) await sql(statement);
+
+    const entries = (await timelineOf(dee.id)).filter((e) => e.type !== 'profile_created');
+    const visit = { type: 'door_entry', category: 'visit', source: 'edge', actor: null, door: { id: door.id, name: door.name }, device: { id: device.id, name: device.name }, doorEventId: Number(logged!.id) };
+    const booking = { id: 'b1', service: { id: 's1', name: 'Sauna' }, startsAt: '2025-02-01T10:00:00.000Z', timezone: 'Europe/London', partySize: 2 };
+    expect(entries).toEqual([
+      { id: expect.any(Number), type: 'booking_cancelled', category: 'booking', source: 'dashboard', occurredAt: '2025-01-04T09:00:00.000Z', actor: null, booking, cancelledBy: 'staff' },
+      { id: expect.any(Number), type: 'booking_confirmed', category: 'booking', source: 'online', occurredAt: '2025-01-03T09:00:00.000Z', actor: null, booking },
+      { id: expect.any(Number), ...visit, occurredAt: '2025-01-02T09:00:00.000Z' },
+      { id: expect.any(Number), ...visit, occurredAt: '2025-01-01T09:00:00.000Z' },
+    ]);
   });
 });
 
