@@ -264,7 +264,7 @@ describe('device sign-in on /edge (O1)', () => {
     device.socket.close();
     await until(() => seen.length === 2 || undefined, 2000, 'offline status');
     expect(seen[1]).toMatchObject({ online: false });
-    expect(Date.parse(seen[1].lastSeenAt!)).toBeGreaterThanOrEqual(Date.parse(seen[0].lastSeenAt!));
+    expect(Date.parse(seen[1]!.lastSeenAt!)).toBeGreaterThanOrEqual(Date.parse(seen[0]!.lastSeenAt!));
     await sleep(100);
     expect(leaked).toEqual([]);
   });

@@ -363,7 +363,7 @@ export type ChipLookups = {
   sourceName?: (source: string) => string;
 };
 
-const sentence = (s: string) => (s ? s[0].toUpperCase() + s.slice(1) : s);
+const sentence = (s: string) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
 
 /** One removable chip per active filter value, each carrying the view without it. */
 export function filterChips(view: ListView, lookups: ChipLookups = {}): FilterChip[] {
