@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { CredentialCreateSchema, credentialKinds, CredentialSchema } from '@foyer/schema/validation';
+import { CredentialCreateSchema, CredentialSchema } from '@foyer/schema/validation';
 import { validationHook, type AppEnv } from '../http/context.ts';
 import type { CredentialService } from '../services/credentials.ts';
 import { CustomerRefParams } from './door-permissions.ts';

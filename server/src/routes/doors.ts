@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { DoorCreateSchema, DoorSchema, lockTypes } from '@foyer/schema/validation';
+import { DoorCreateSchema, DoorSchema } from '@foyer/schema/validation';
 import { requireRole, validationHook, type AppEnv } from '../http/context.ts';
 import type { DoorService } from '../services/doors.ts';
 import { error, json, orgOf, ownerOrManager, resourceRoutes, routeDefaults, signedIn, uuidParams } from './openapi-helpers.ts';
