@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Config } from './config.ts';
 import type { Db } from './db/connect.ts';
 import { validationHook, type AppEnv } from './http/context.ts';
-import { limitBody, requestLog, requireSession, sameOriginOnly } from './http/middleware.ts';
+import { limitBody, requestId, requestLog, requireSession, sameOriginOnly } from './http/middleware.ts';
 import { AppError } from './lib/errors.ts';
 import type { Logger } from './lib/logger.ts';
 import { activityRoutes } from './routes/activities.ts';
@@ -112,6 +112,7 @@ const PUBLIC_PATHS = new Set(['/api/auth/login', '/api/auth/logout', '/api/opena
 
 export function createApp({ logger, config }: AppDeps, services: Services) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use('*', requestId(logger));
   app.use('*', requestLog(logger));
   app.use('/api/*', limitBody, sameOriginOnly(config.allowedOrigins));
   const session = requireSession(services.auth, config.secureCookies);
@@ -148,12 +149,13 @@ export function createApp({ logger, config }: AppDeps, services: Services) {
     openapi: '3.1.0',
     info: { title: 'Foyer API', version: '0.1.0', description: 'The customer system of a hospitality venue.' },
   });
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}`, requestId: c.get('requestId') } }, 404));
 
   app.onError((err, c) => {
+    const requestId = c.get('requestId');
     if (err instanceof AppError) {
       for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
-      return c.json({ error: { code: err.code, message: err.message, issues: err.issues } }, err.status);
+      return c.json({ error: { code: err.code, message: err.message, issues: err.issues, requestId } }, err.status);
     }
     if (err instanceof HTTPException && err.status < 500) {
       // Hono's own refusals: malformed JSON, a wrong content type.
@@ -164,10 +166,10 @@ export function createApp({ logger, config }: AppDeps, services: Services) {
           : malformed
             ? ['malformed_json', 'The request body is not valid JSON']
             : ['bad_request', err.message];
-      return c.json({ error: { code, message } }, err.status);
+      return c.json({ error: { code, message, requestId } }, err.status);
     }
-    logger.error({ err, path: c.req.path }, 'unhandled error');
-    return c.json({ error: { code: 'internal', message: 'Something went wrong on our side' } }, 500);
+    (c.get('log') ?? logger).error({ err, path: c.req.path }, 'unhandled error');
+    return c.json({ error: { code: 'internal', message: 'Something went wrong on our side', requestId } }, 500);
   });
 
   return routes;

@@ -5,8 +5,9 @@ import type { Db } from './db/connect.ts';
 
 // The API as clients see it, committed next to the code: a changed route, field or schema changes
 // __snapshots__/openapi.json too, so the change shows in review. After a deliberate change:
-//   cd server && pnpm exec vitest run -u src/openapi.test.ts
-// and commit the snapshot with the change.
+//   cd server && pnpm exec vitest run src/openapi.test.ts -u
+// (the -u last: it takes an optional value and would swallow a path after it), then commit the
+// snapshot with the change. In CI (CI=true) a missing snapshot fails instead of being written.
 
 /** Building the app touches no database; one that did would fail here rather than hang. */
 const noDb = new Proxy(

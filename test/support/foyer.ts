@@ -1,5 +1,5 @@
 import { readConfig } from '@foyer/server/config.ts';
-import { createLogger } from '@foyer/server/lib/logger.ts';
+import { createLogger, type Logger } from '@foyer/server/lib/logger.ts';
 import { startFoyer, type RunningFoyer } from '@foyer/server/server.ts';
 import { addUser, createOrganization } from '@foyer/server/services/orgs.ts';
 import type { Role } from '@foyer/schema/validation';
@@ -16,15 +16,15 @@ export type TestFoyer = RunningFoyer & {
 
 let n = 0;
 
-/** The real server, in this process, on a free port, with a database of its own. */
-export async function startTestFoyer(): Promise<TestFoyer> {
+/** The real server, in this process, on a free port, with a database of its own (and a silent logger unless given one). */
+export async function startTestFoyer({ logger }: { logger?: Logger } = {}): Promise<TestFoyer> {
   const databaseUrl = await createTestDatabase();
   const config = {
     ...readConfig({ PORT: '0', HOST: '127.0.0.1' }),
     databaseUrl,
     admin: { email: OWNER.email, password: OWNER.password },
   };
-  const foyer = await startFoyer(config, createLogger('silent'));
+  const foyer = await startFoyer(config, logger ?? createLogger('silent'));
   const db = foyer.database.db;
   return {
     ...foyer,
