@@ -33,7 +33,8 @@ async function start() {
   await owner.login(OWNER.email, OWNER.password);
   return { p, owner };
 }
-const entriesOf = (customerId: string, type: string) => query<{ id: string; event_id: string }>('select id, event_id from activities where customer_id = $1 and type = $2', [customerId, type]);
+const entriesOf = (customerId: string, type: string) =>
+  query<{ id: string; event_id: string }>('select id, event_id from activities where customer_id = $1 and type = $2', [customerId, type]);
 
 describe('kill -9', () => {
   it('between a booking’s cancellation commit and its timeline entry: after a restart the entry exists once', async () => {
@@ -56,7 +57,9 @@ describe('kill -9', () => {
       idempotencyKey: 'kill-nine',
     });
     expect(booked.status, booked.text).toBe(201);
-    const [{ customer_id: customerId }] = (await query<{ customer_id: string }>('select customer_id from bookings where id = $1', [booked.body.id])) as [{ customer_id: string }];
+    const [{ customer_id: customerId }] = (await query<{ customer_id: string }>('select customer_id from bookings where id = $1', [booked.body.id])) as [
+      { customer_id: string },
+    ];
     await until(async () => (await entriesOf(customerId, 'booking_confirmed'))[0], 10_000, 'the confirmed booking on the timeline');
 
     // Hold the customer's row: the subscriber's insert (its foreign key check) waits on it, inside
@@ -78,11 +81,17 @@ describe('kill -9', () => {
 
       // Committed: the cancellation and its event; not delivered, no entry.
       expect(await entriesOf(customerId, 'booking_cancelled')).toEqual([]);
-      expect((await query<{ dispatched: boolean }>('select dispatched_at is not null as dispatched from outbox_events where id = $1', [event!.id]))[0]!.dispatched).toBe(false);
+      expect(
+        (await query<{ dispatched: boolean }>('select dispatched_at is not null as dispatched from outbox_events where id = $1', [event!.id]))[0]!.dispatched,
+      ).toBe(false);
 
       const restartedAt = Date.now();
       await start();
-      await until(async () => (await query('select 1 from outbox_events where id = $1 and dispatched_at is not null', [event!.id]))[0], 20_000, 'the event delivered after the restart');
+      await until(
+        async () => (await query('select 1 from outbox_events where id = $1 and dispatched_at is not null', [event!.id]))[0],
+        20_000,
+        'the event delivered after the restart',
+      );
       console.log(`kill -9 timeline: entry written ${Date.now() - restartedAt} ms after the restart began`);
       expect(await entriesOf(customerId, 'booking_cancelled')).toEqual([{ id: expect.any(String), event_id: event!.id }]);
       expect(await query('select subscriber from outbox_deliveries where event_id = $1', [event!.id])).toEqual([{ subscriber: 'timeline.bookings' }]);

@@ -82,7 +82,11 @@ async function bookFor(customer: { primaryEmail: string; firstName: string; last
   });
   expect(service.status, service.text).toBe(201);
   const flow = foyer.client();
-  const identified = await flow.post(`/api/public/book/${slug}/identify`, { firstName: customer.firstName, lastName: customer.lastName, email: customer.primaryEmail });
+  const identified = await flow.post(`/api/public/book/${slug}/identify`, {
+    firstName: customer.firstName,
+    lastName: customer.lastName,
+    email: customer.primaryEmail,
+  });
   expect(identified.status, identified.text).toBe(200);
   const startsAt = `${addDays(localDateOf(new Date(), 'UTC'), 1)}T10:00:00.000Z`;
   const booked = await flow.post(`/api/public/book/${slug}/bookings`, {
@@ -117,7 +121,11 @@ const access = (seq: number, doorId: string, customerId: string, result: 'grante
 async function upload(staff: Staff, customerId: string, name: string) {
   const form = new FormData();
   form.append('file', new Blob([new TextEncoder().encode('%PDF-1.4\n% tiny\n')], { type: 'application/pdf' }), name);
-  const res = await fetch(`${foyer.url}/api/customers/${customerId}/notes/attachments`, { method: 'POST', body: form, headers: { cookie: staff.cookie!, origin: foyer.url } });
+  const res = await fetch(`${foyer.url}/api/customers/${customerId}/notes/attachments`, {
+    method: 'POST',
+    body: form,
+    headers: { cookie: staff.cookie!, origin: foyer.url },
+  });
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string; fileName: string; byteSize: number };
 }
@@ -139,7 +147,11 @@ async function typeSlowly(e: NoteEditor, text: string, perUpdateMs = 0) {
 
 /** Waits until the note's text projection caught up with the editor (a second after the last edit). */
 const projected = (customerUuid: string, text: string) =>
-  eventually(async () => (await sql<{ t: string }>('select plain_text as t from customer_notes where customer_id = $1', [customerUuid]))[0]?.t === text, 10_000, 'the note projected');
+  eventually(
+    async () => (await sql<{ t: string }>('select plain_text as t from customer_notes where customer_id = $1', [customerUuid]))[0]?.t === text,
+    10_000,
+    'the note projected',
+  );
 
 const uuidOf = (id: string) => `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`;
 
@@ -160,7 +172,10 @@ describe('the typed timeline (Ac1)', () => {
 
     const { door, device, events } = await doorAndDevice();
     const visitAt = '2026-03-01T09:30:00.000Z';
-    await events.record({ id: device.id, orgId: owner.orgId, name: device.name }, [access(1, door.id, ada.id, 'granted', visitAt), access(2, door.id, ada.id, 'denied')]);
+    await events.record({ id: device.id, orgId: owner.orgId, name: device.name }, [
+      access(1, door.id, ada.id, 'granted', visitAt),
+      access(2, door.id, ada.id, 'denied'),
+    ]);
 
     const note = await editor(owner, ada.id);
     await typeSlowly(note, 'Prefers the window seat.');
@@ -168,7 +183,15 @@ describe('the typed timeline (Ac1)', () => {
     const file = await upload(owner, ada.id, 'menu.pdf');
 
     const entries = await timelineOf(ada.id);
-    expect(typesOf(entries)).toEqual(['attachment_added', 'booking_cancelled', 'booking_confirmed', 'door_entry', 'note_added', 'profile_created', 'profile_updated']);
+    expect(typesOf(entries)).toEqual([
+      'attachment_added',
+      'booking_cancelled',
+      'booking_confirmed',
+      'door_entry',
+      'note_added',
+      'profile_created',
+      'profile_updated',
+    ]);
     for (const e of entries) expect(e.category).toBe(TimelineEntrySchema.options.find((o) => o.shape.type.value === e.type)!.shape.category.value);
 
     const created = only(entries, 'profile_created');
@@ -220,7 +243,12 @@ describe('the typed timeline (Ac1)', () => {
 
     const merged = await timelineOf(kept.id);
     expect(typesOf(merged)).toEqual(['note_added', 'profile_created', 'profile_created', 'profile_merged']);
-    expect(only(merged, 'profile_merged')).toMatchObject({ category: 'profile', source: 'dashboard', actor: ownerRef(), from: { customerNumber: gone.customerNumber } });
+    expect(only(merged, 'profile_merged')).toMatchObject({
+      category: 'profile',
+      source: 'dashboard',
+      actor: ownerRef(),
+      from: { customerNumber: gone.customerNumber },
+    });
 
     expect((await owner.post(`/api/customers/${kept.id}/erase`)).status).toBe(200);
     const erased = await timelineOf(kept.id);
@@ -230,8 +258,20 @@ describe('the typed timeline (Ac1)', () => {
 
   it('adds nothing when the events are delivered again, even with their delivery marks gone', async () => {
     const before = await timelineOf(ada.id);
-    const timelineEvents = ['customer.created', 'customer.updated', 'customer.erased', 'customer.merged', 'booking.confirmed', 'booking.cancelled', 'door.visited', 'note.edited', 'note.attachment.added'];
-    const [{ n: events }] = (await sql<{ n: number }>('select count(*)::int as n from outbox_events where name = any($1)', [timelineEvents])) as [{ n: number }];
+    const timelineEvents = [
+      'customer.created',
+      'customer.updated',
+      'customer.erased',
+      'customer.merged',
+      'booking.confirmed',
+      'booking.cancelled',
+      'door.visited',
+      'note.edited',
+      'note.attachment.added',
+    ];
+    const [{ n: events }] = (await sql<{ n: number }>('select count(*)::int as n from outbox_events where name = any($1)', [timelineEvents])) as [
+      { n: number },
+    ];
     expect(events).toBeGreaterThan(10);
 
     // As if the node that delivered them died before marking them dispatched.
@@ -248,7 +288,9 @@ describe('the typed timeline (Ac1)', () => {
     // Every one was delivered again (the subscribers ran and marked it), none failed on the way.
     expect(await sql("select 1 from outbox_deliveries where subscriber like 'timeline.%'")).toHaveLength(marks.length);
     expect(await sql('select id, last_error from outbox_events where dispatched_at is null')).toEqual([]);
-    const [{ n: total }] = (await sql<{ n: number }>('select count(*)::int as n from activities where event_id is not null group by event_id order by 1 desc limit 1')) as [{ n: number }];
+    const [{ n: total }] = (await sql<{ n: number }>(
+      'select count(*)::int as n from activities where event_id is not null group by event_id order by 1 desc limit 1',
+    )) as [{ n: number }];
     expect(total).toBe(1);
   });
 
@@ -257,7 +299,11 @@ describe('the typed timeline (Ac1)', () => {
     const colleague = await foyer.signIn({ orgId: owner.orgId, role: 'staff' });
     const mine = await editor(owner, bea.id);
     // About 3 s of typing, in 60 updates: the text is projected (and note.edited written) several times.
-    await typeSlowly(mine, 'Allergic to shellfish. Prefers still water. Usually books the sauna on Fridays after work, with a colleague.'.repeat(2).slice(0, 180), 50);
+    await typeSlowly(
+      mine,
+      'Allergic to shellfish. Prefers still water. Usually books the sauna on Fridays after work, with a colleague.'.repeat(2).slice(0, 180),
+      50,
+    );
     await projected(uuidOf(bea.id), mine.text);
     const theirs = await editor(colleague, bea.id);
     await eventually(() => theirs.text === mine.text, 5000, 'the colleague’s copy');
@@ -265,15 +311,22 @@ describe('the typed timeline (Ac1)', () => {
     await theirs.settled();
     await projected(uuidOf(bea.id), theirs.text);
 
-    const projections = await sql<{ n: number }>(`select count(*)::int as n from outbox_events where name = 'note.edited' and payload->>'customerId' = $1`, [uuidOf(bea.id)]);
+    const projections = await sql<{ n: number }>(`select count(*)::int as n from outbox_events where name = 'note.edited' and payload->>'customerId' = $1`, [
+      uuidOf(bea.id),
+    ]);
     expect(projections[0]!.n).toBeGreaterThan(2);
     const session = await timelineOf(bea.id);
     expect(typesOf(session)).toEqual(['note_added', 'profile_created']);
     const entry = only(session, 'note_added');
-    expect(entry.editors.map((e) => e.userId).sort()).toEqual([ownerUserId, (await sql<{ id: string }>('select id from users where email = $1', [colleague.email]))[0]!.id].sort());
+    expect(entry.editors.map((e) => e.userId).sort()).toEqual(
+      [ownerUserId, (await sql<{ id: string }>('select id from users where email = $1', [colleague.email]))[0]!.id].sort(),
+    );
 
     // The session ended long ago: the next edit opens a new one.
-    await sql(`update activities set data = jsonb_set(data, '{lastEditedAt}', to_jsonb($2::text)) where id = $1`, [entry.id, new Date(Date.now() - 10 * 60_000).toISOString()]);
+    await sql(`update activities set data = jsonb_set(data, '{lastEditedAt}', to_jsonb($2::text)) where id = $1`, [
+      entry.id,
+      new Date(Date.now() - 10 * 60_000).toISOString(),
+    ]);
     mine.paragraph('Back in June.');
     await mine.settled();
     await projected(uuidOf(bea.id), mine.text);
@@ -294,14 +347,40 @@ describe('entries from before the timeline was typed', () => {
       [owner.orgId, device.id, door.id, uuid],
     );
     const legacy = [
-      ['visit', 'door_entry', `edge:${device.name}`, '2025-01-01T09:00:00Z', { doorEventId: Number(logged!.id), doorId: door.id, doorName: door.name, deviceId: device.id, deviceName: device.name }],
+      [
+        'visit',
+        'door_entry',
+        `edge:${device.name}`,
+        '2025-01-01T09:00:00Z',
+        { doorEventId: Number(logged!.id), doorId: door.id, doorName: door.name, deviceId: device.id, deviceName: device.name },
+      ],
       // As the first fixtures wrote it: only the log entry's id.
       ['visit', 'door_entry', `edge:${device.name}`, '2025-01-02T09:00:00Z', { doorEventId: Number(logged!.id) }],
-      ['booking', 'booking_confirmed', 'online', '2025-01-03T09:00:00Z', { bookingId: 'b1', serviceId: 's1', serviceName: 'Sauna', startsAt: '2025-02-01T10:00:00.000Z', partySize: 2, timezone: 'Europe/London' }],
-      ['booking', 'booking_cancelled', 'dashboard', '2025-01-04T09:00:00Z', { bookingId: 'b1', serviceId: 's1', serviceName: 'Sauna', startsAt: '2025-02-01T10:00:00.000Z', partySize: 2, timezone: 'Europe/London' }],
+      [
+        'booking',
+        'booking_confirmed',
+        'online',
+        '2025-01-03T09:00:00Z',
+        { bookingId: 'b1', serviceId: 's1', serviceName: 'Sauna', startsAt: '2025-02-01T10:00:00.000Z', partySize: 2, timezone: 'Europe/London' },
+      ],
+      [
+        'booking',
+        'booking_cancelled',
+        'dashboard',
+        '2025-01-04T09:00:00Z',
+        { bookingId: 'b1', serviceId: 's1', serviceName: 'Sauna', startsAt: '2025-02-01T10:00:00.000Z', partySize: 2, timezone: 'Europe/London' },
+      ],
     ] as const;
     for (const [category, type, source, at, data] of legacy)
-      await sql(`insert into activities (org_id, customer_id, category, type, source, occurred_at, data) values ($1, $2, $3, $4, $5, $6, $7)`, [owner.orgId, uuid, category, type, source, at, JSON.stringify(data)]);
+      await sql(`insert into activities (org_id, customer_id, category, type, source, occurred_at, data) values ($1, $2, $3, $4, $5, $6, $7)`, [
+        owner.orgId,
+        uuid,
+        category,
+        type,
+        source,
+        at,
+        JSON.stringify(data),
+      ]);
 
     // The migration's data statements (after its DDL), run again over these rows: the API then reads them.
     const migration = readFileSync(new URL('../../schema/migrations/0012_typed_timeline.sql', import.meta.url), 'utf8');
@@ -310,11 +389,36 @@ describe('entries from before the timeline was typed', () => {
     for (const statement of updates) await sql(statement);
 
     const entries = (await timelineOf(dee.id)).filter((e) => e.type !== 'profile_created');
-    const visit = { type: 'door_entry', category: 'visit', source: 'edge', actor: null, door: { id: door.id, name: door.name }, device: { id: device.id, name: device.name }, doorEventId: Number(logged!.id) };
+    const visit = {
+      type: 'door_entry',
+      category: 'visit',
+      source: 'edge',
+      actor: null,
+      door: { id: door.id, name: door.name },
+      device: { id: device.id, name: device.name },
+      doorEventId: Number(logged!.id),
+    };
     const booking = { id: 'b1', service: { id: 's1', name: 'Sauna' }, startsAt: '2025-02-01T10:00:00.000Z', timezone: 'Europe/London', partySize: 2 };
     expect(entries).toEqual([
-      { id: expect.any(Number), type: 'booking_cancelled', category: 'booking', source: 'dashboard', occurredAt: '2025-01-04T09:00:00.000Z', actor: null, booking, cancelledBy: 'staff' },
-      { id: expect.any(Number), type: 'booking_confirmed', category: 'booking', source: 'online', occurredAt: '2025-01-03T09:00:00.000Z', actor: null, booking },
+      {
+        id: expect.any(Number),
+        type: 'booking_cancelled',
+        category: 'booking',
+        source: 'dashboard',
+        occurredAt: '2025-01-04T09:00:00.000Z',
+        actor: null,
+        booking,
+        cancelledBy: 'staff',
+      },
+      {
+        id: expect.any(Number),
+        type: 'booking_confirmed',
+        category: 'booking',
+        source: 'online',
+        occurredAt: '2025-01-03T09:00:00.000Z',
+        actor: null,
+        booking,
+      },
       { id: expect.any(Number), ...visit, occurredAt: '2025-01-02T09:00:00.000Z' },
       { id: expect.any(Number), ...visit, occurredAt: '2025-01-01T09:00:00.000Z' },
     ]);

@@ -34,7 +34,5 @@ const entryBase = {
  * shape (add an optional field, or a new kind).
  */
 export function timelineKind<const T extends string, const C extends string, S extends z.ZodRawShape>(type: T, category: C, fields: S, description: string) {
-  return z
-    .object({ ...entryBase, type: z.literal(type), category: z.literal(category), ...fields })
-    .meta({ id: `Timeline_${type}`, description });
+  return z.object({ ...entryBase, type: z.literal(type), category: z.literal(category), ...fields }).meta({ id: `Timeline_${type}`, description });
 }

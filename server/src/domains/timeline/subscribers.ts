@@ -1,10 +1,4 @@
-import {
-  NOTE_SESSION_MINUTES,
-  TIMELINE_SOURCES,
-  TimelineEntrySchema,
-  type StaffRef,
-  type TimelineSource,
-} from '@foyer/schema/validation';
+import { NOTE_SESSION_MINUTES, TIMELINE_SOURCES, TimelineEntrySchema, type StaffRef, type TimelineEntry, type TimelineSource } from '@foyer/schema/validation';
 import type { Services } from '../../platform/domain.ts';
 import { localSubscriber, subscriber, writeEvent, type OutboxEvent, type Subscriber, type Tx } from '../../platform/outbox.ts';
 import { findBooking, type BookingWithService } from '../bookings/repository.ts';
@@ -49,7 +43,8 @@ async function record(tx: Tx, event: OutboxEvent, customerId: string, entry: New
   // Deleted since; or erased, and the notes (what note entries are about) went with the erasure.
   if (!customer || (customer.erased && entry.category === 'note')) return;
   // Checked (and stripped to the kind's fields) before it is stored: what the API reads back parses.
-  const { id: _, ...checked } = TimelineEntrySchema.parse({ ...entry, id: 0 });
+  const checked: Partial<TimelineEntry> = TimelineEntrySchema.parse({ ...entry, id: 0 });
+  delete checked.id;
   const id = await insertEntry(tx, toRow(event.orgId, customerId, event.id, checked as NewEntry));
   if (id !== undefined) await writeEvent(tx, { orgId: event.orgId, name: 'timeline.recorded', payload: { customerId, entryId: id } });
 }
