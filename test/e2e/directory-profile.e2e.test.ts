@@ -7,10 +7,11 @@ import pg from 'pg';
 import * as Y from 'yjs';
 import type { Browser, Page } from 'playwright-core';
 import { fromSystemId } from '@foyer/schema/validation';
-import { launchChromium, signInThroughUi, snap } from '../support/browser.ts';
+import { artifactsDir, launchChromium, signInThroughUi, snap } from '../support/browser.ts';
 import { ApiClient } from '../support/client.ts';
 import { createTestDatabase } from '../support/db.ts';
 import { OWNER } from '../support/foyer.ts';
+import { NoteEditor } from '../support/notes.ts';
 import { spawnFoyer, type FoyerProcess } from '../support/process.ts';
 
 /** A small real PNG (a 40×40 gradient), made here so the test needs no fixture file. */
@@ -107,9 +108,11 @@ async function giveGraceEverything() {
          values ($1, $2, $3, $4, 'access', 'granted', 'permitted', $5, ${at}) returning id`,
         [orgId, device, seq, door.body.id, id],
       );
+      // What the timeline's subscriber writes of the door.visited event the device's report makes.
+      const visit = { doorEventId: Number(event.rows[0].id), door: { id: door.body.id, name: 'Garden gate' }, device: { id: device, name: 'Gate Pi' }, actor: null };
       await db.query(
-        `insert into activities (org_id, customer_id, category, type, source, occurred_at, data) values ($1, $2, 'visit', 'door_entry', 'edge:Gate Pi', ${at}, $3)`,
-        [orgId, id, JSON.stringify({ doorEventId: event.rows[0].id, doorId: door.body.id, doorName: 'Garden gate' })],
+        `insert into activities (org_id, customer_id, category, type, source, occurred_at, data) values ($1, $2, 'visit', 'door_entry', 'edge', ${at}, $3)`,
+        [orgId, id, JSON.stringify(visit)],
       );
     }
     const service = (await db.query('select id from services where org_id = $1 limit 1', [orgId])).rows[0].id;
@@ -314,6 +317,84 @@ describe('staff work with companies, settings and a full customer profile in Chr
     });
     expect(saved.body.photoUrl).toBeTruthy();
     await snap(page, 'directory-profile');
+  });
+
+  it('lists each kind of activity its own way, and what others do reaches the open profile live: a change, a booking and its cancellation, a visit, a note, a file', async () => {
+    const section = page.locator('section#activity');
+    const rows = section.getByTestId('activity');
+    const newest = () => rows.first().innerText();
+    // What the saves above did: added, then each save, newest first.
+    await expect.poll(() => section.locator('[data-type="profile_created"]').count()).toBe(1);
+    await expect.poll(() => section.locator('[data-type="profile_updated"]').count()).toBeGreaterThan(3);
+    await expect.poll(() => section.locator('[data-type="profile_updated"]').first().innerText()).toMatch(/Photo changed[\s\S]*Photo · by Owner/);
+    await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+
+    // A colleague changes her language (in another tab: through the API).
+    expect((await api.patch(`/api/customers/${ada.id}`, { language: 'fr' })).status).toBe(200);
+    await expect.poll(newest).toMatch(/Profile updated[\s\S]*Language · by Owner/);
+
+    // She books online, and the desk cancels it.
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      const { slug, org_id: orgId } = (await db.query('select slug, org_id from organizations o join customers c on c.org_id = o.id where c.id = $1', [fromSystemId(ada.id)])).rows[0];
+      const tea = (await api.get('/api/services')).body.items.find((x: { name: string }) => x.name === 'Afternoon tea');
+      const flow = new ApiClient(foyer.url);
+      const token = (await flow.post(`/api/public/book/${slug}/identify`, { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@acme.test' })).body.flowToken;
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      const slot = (await flow.get(`/api/public/book/${slug}/services/${tea.id}/slots?date=${tomorrow}`)).body.slots.find((x: { placesLeft: number }) => x.placesLeft >= 2);
+      const booked = await flow.post(`/api/public/book/${slug}/bookings`, { flowToken: token, serviceId: tea.id, startsAt: slot.startsAt, partySize: 2, idempotencyKey: 'e2e-timeline' });
+      expect(booked.status, booked.text).toBe(201);
+      await expect.poll(newest).toMatch(/Booked Afternoon tea online[\s\S]*2 people/);
+      expect((await api.post(`/api/bookings/${booked.body.id}/cancel`)).status).toBe(200);
+      await expect.poll(newest).toMatch(/Booking for Afternoon tea cancelled[\s\S]*2 people · by Owner/);
+
+      // Her card opens the front door: the device's report as the door service stores it, with its door.visited event.
+      const door = (await api.post('/api/doors', { name: 'Front door' })).body;
+      await db.query('begin');
+      const device = (await db.query(`insert into edge_devices (org_id, name) values ($1, 'Front Pi') returning id`, [orgId])).rows[0].id;
+      const visit = await db.query(
+        `insert into door_events (org_id, device_id, seq, door_id, kind, result, reason, customer_id, occurred_at)
+         values ($1, $2, 1, $3, 'access', 'granted', 'valid_permission', $4, now()) returning id`,
+        [orgId, device, door.id, fromSystemId(ada.id)],
+      );
+      await db.query(
+        `with e as (insert into outbox_events (org_id, name, payload) values ($1, 'door.visited', $2) returning id) select pg_notify('foyer_outbox', id::text) from e`,
+        [orgId, JSON.stringify({ doorEventId: Number(visit.rows[0].id), customerId: fromSystemId(ada.id) })],
+      );
+      await db.query('commit');
+      await expect.poll(newest).toMatch(/Entered through Front door[\s\S]*Card or pass read by Front Pi/);
+    } finally {
+      await db.end();
+    }
+
+    // A colleague writes in her notes, and attaches a file.
+    const editor = await NoteEditor.connect(foyer.url, api.cookie, ada.id);
+    try {
+      editor.type('Prefers the window table; allergic to nuts.');
+      await editor.settled();
+      await expect.poll(newest, { timeout: 10_000 }).toMatch(/Note written[\s\S]*By Owner/);
+    } finally {
+      editor.close();
+    }
+    const form = new FormData();
+    form.append('file', new Blob([new TextEncoder().encode('%PDF-1.4\n% seating plan\n')], { type: 'application/pdf' }), 'seating-plan.pdf');
+    const uploaded = await fetch(`${foyer.url}/api/customers/${ada.id}/notes/attachments`, { method: 'POST', body: form, headers: { cookie: api.cookie!, origin: foyer.url } });
+    expect(uploaded.status).toBe(201);
+    await expect.poll(newest).toMatch(/Attached seating-plan\.pdf[\s\S]*by Owner/);
+
+    // All of it without a reload, each kind once.
+    expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+    for (const type of ['booking_confirmed', 'booking_cancelled', 'door_entry', 'note_added', 'attachment_added'])
+      expect(await section.locator(`[data-type="${type}"]`).count(), type).toBe(1);
+
+    // A desktop and a small laptop.
+    for (const width of [1440, 1024]) {
+      await page.setViewportSize({ width, height: 900 });
+      await section.scrollIntoViewIfNeeded();
+      await section.screenshot({ path: `${artifactsDir}timeline-activity-${width}.png` });
+    }
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 
   it('shows what goes with a customer before deleting it: bookings, access, visits, notes and files too', async () => {
