@@ -1,7 +1,6 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import { EDGE_REFUSED, type EdgeClientToServer, type EdgeServerToClient, type StaffClientToServer, type StaffServerToClient } from '@foyer/schema/realtime';
-import { toSystemId, type EdgeEntry } from '@foyer/schema/validation';
-import type { EventPayload } from '@foyer/schema/validation';
+import { toSystemId, type EdgeEntry, type EventPayload } from '@foyer/schema/validation';
 import type { Logger } from '../../platform/logger.ts';
 import { MAX_EVENT_BATCH, type DoorEventService } from '../doors/events-service.ts';
 import type { EdgeDeviceService } from './service.ts';
