@@ -10,6 +10,8 @@ export type EdgeDeps = { edgeDevices: EdgeDeviceService; edgeSync: EdgeSyncServi
 
 type EdgeSocketData = {
   device: EdgeDevice;
+  /** The hash of the secret it signed in with: a device paired anew since has another one. */
+  secretHash: string;
   /** False until `hello` was answered: until then the device's state is unknown and deltas wait for it. */
   synced: boolean;
   /** The version this connection last gave the device; never goes down. */
@@ -45,8 +47,11 @@ const isHello = (info: unknown): info is { version: number; agentVersion: string
 export type EdgeChannel = {
   /** `edge.changed`: pushes the delta to the devices of the organization connected to this node. */
   changed: (change: Change) => void;
-  /** `edge.device.signedOut`: closes the device's connections to this node (after telling it when revoked). */
-  signedOut: (event: EventPayload<'edge.device.signedOut'>) => void;
+  /**
+   * `edge.device.signedOut`: closes the device's connections to this node (after telling it when
+   * revoked); when it was paired anew, those signed in with its old secret only.
+   */
+  signedOut: (event: EventPayload<'edge.device.signedOut'>) => Promise<void>;
 };
 
 /**
@@ -68,8 +73,8 @@ export class EdgeConnections {
     this.channel?.changed(change);
   }
 
-  signedOut(event: EventPayload<'edge.device.signedOut'>): void {
-    this.channel?.signedOut(event);
+  async signedOut(event: EventPayload<'edge.device.signedOut'>): Promise<void> {
+    await this.channel?.signedOut(event);
   }
 }
 
@@ -157,7 +162,9 @@ export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): EdgeChan
       const device = await deps.edgeDevices.authenticate(deviceId, secret);
       if (device === 'revoked') return next(new Error(EDGE_REFUSED.revoked));
       if (!device) return next(new Error(EDGE_REFUSED.unauthorized));
-      socket.data.device = device;
+      const { secretHash, ...signedIn } = device;
+      socket.data.device = signedIn;
+      socket.data.secretHash = secretHash;
       next();
     } catch (err) {
       log.error({ err }, 'device authentication failed');
@@ -227,8 +234,13 @@ export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): EdgeChan
 
   return {
     changed: schedule,
-    signedOut: ({ deviceId, revoked }) => {
+    signedOut: async ({ deviceId, revoked }) => {
+      if (!socketsIn(`device:${deviceId}`).length) return;
+      // Paired anew: the event arrives after the commit, by when the agent may already be back
+      // with its new secret; only what signed in with an older one goes.
+      const current = revoked ? undefined : await deps.edgeDevices.secretHashOf(deviceId);
       for (const socket of socketsIn(`device:${deviceId}`)) {
+        if (!revoked && socket.data.secretHash === current) continue;
         // Told first, so that it wipes its cache now rather than at its next (refused) reconnect.
         if (revoked) socket.emit('revoked');
         socket.disconnect(true);

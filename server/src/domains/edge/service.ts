@@ -141,13 +141,18 @@ export class EdgeDeviceService {
    * `'revoked'` when the secret is right but staff revoked it (only the device itself learns that:
    * it wipes its cache on hearing it); undefined otherwise.
    */
-  async authenticate(deviceId: unknown, secret: unknown): Promise<EdgeDevice | 'revoked' | undefined> {
+  async authenticate(deviceId: unknown, secret: unknown): Promise<(EdgeDevice & { secretHash: string }) | 'revoked' | undefined> {
     if (typeof deviceId !== 'string' || typeof secret !== 'string' || secret.length > 100) return undefined;
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(deviceId)) return undefined;
     const row = await repo.findDeviceSecret(this.db, deviceId);
     if (!row || !row.secretHash || !sameHash(row.secretHash, hashToken(secret))) return undefined;
     if (row.revokedAt) return 'revoked';
-    return { id: row.id, orgId: row.orgId, name: row.name };
+    return { id: row.id, orgId: row.orgId, name: row.name, secretHash: row.secretHash };
+  }
+
+  /** The hash of the device's secret now (null before it is paired; undefined for no such device). */
+  async secretHashOf(deviceId: string): Promise<string | null | undefined> {
+    return (await repo.findDeviceSecret(this.db, deviceId))?.secretHash;
   }
 
   /** The highest seq stored (or refused for good) for the device without a gap: what `hello` tells it. */
