@@ -2,10 +2,16 @@ import { z } from 'zod';
 import { TimelineSourceSchema, timelineKind } from '../timeline/kind.ts';
 
 /**
- * C10: what the customers domain says happened to a profile (written to the outbox with the
- * change). `actorUserId` is the staff member who did it, null for the customer or the system.
+ * What the customers domain tells the rest (see ../platform/events.ts), written to the outbox with
+ * the change. `actorUserId` is the staff member who did it, null for the customer or the system.
  */
 export const customerEvents = {
+  /**
+   * A customer was updated, deleted, erased or merged away or into (status, erasure, deletion and
+   * merge decide door access). Written by each of these, in its transaction; once per customer.
+   */
+  'customer.changed': z.object({ customerId: z.uuid() }),
+  /** C10, Ac1: a customer was added (by staff, a public flow, an import or the system). */
   'customer.created': z.object({ customerId: z.uuid(), actorUserId: z.uuid().nullable(), source: TimelineSourceSchema }),
   /** `fields`: the names of the fields that changed, as the history names them (firstName, emails, tags, photo …). */
   'customer.updated': z.object({ customerId: z.uuid(), actorUserId: z.uuid().nullable(), fields: z.array(z.string()).min(1) }),
