@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { systemIdPattern } from './common.ts';
+import { pageSchemaOf, pathParam, systemIdPattern } from './common.ts';
 
 /**
  * Tags one customer may have at most, also when the organization sets no cap of its own: the
@@ -269,3 +269,47 @@ export function customerDisplayName(c: Pick<CustomerListItem, 'firstName' | 'las
   const full = [c.firstName, c.lastName].filter(Boolean).join(' ');
   return full || c.primaryEmail || c.customerNumber;
 }
+
+/** `/customers/{ref}/…`: the routes about one customer (its record, permissions, credentials, timeline…). */
+export const CustomerRefParamsSchema = z.object({
+  ref: pathParam('ref', CustomerRefSchema.meta({ description: 'The 32-hex system id or the customer number' })),
+});
+
+/** C10: who changed what and when, newest first. */
+export const historyActions = ['created', 'updated', 'deleted', 'erased'] as const;
+export const CustomerHistorySchema = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.number(),
+        action: z.enum(historyActions),
+        actor: z.object({ id: z.string(), name: z.string() }).nullable(),
+        changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+        createdAt: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'CustomerHistory' });
+export type HistoryEntry = z.infer<typeof CustomerHistorySchema>['items'][number];
+
+/** C9: what a delete takes with it, counted, and the audit entries that stay. */
+export const DeletionImpactSchema = z
+  .object({ items: z.array(z.object({ what: z.string(), count: z.number().int() })), historyKept: z.number().int() })
+  .meta({ id: 'DeletionImpact' });
+export type DeletionImpact = z.infer<typeof DeletionImpactSchema>;
+
+/** Ac1: one entry of a customer's timeline; door visits carry `data.doorName`, `data.deviceName`. */
+export const ActivitySchema = z
+  .object({
+    id: z.number().int(),
+    category: z.string().meta({ description: 'visit, order, booking, …' }),
+    type: z.string().meta({ description: 'e.g. door_entry' }),
+    source: z.string().meta({ description: 'who or what recorded it, e.g. edge:<device name>' }),
+    occurredAt: z.string(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'Activity' });
+export type Activity = z.infer<typeof ActivitySchema>;
+
+export const ActivityPageSchema = pageSchemaOf(ActivitySchema).meta({ id: 'ActivityPage' });
+export type ActivityPage = z.infer<typeof ActivityPageSchema>;

@@ -219,3 +219,61 @@ export type DoorPermission = z.infer<typeof PermissionSchema>;
 export type Credential = z.infer<typeof CredentialSchema>;
 export type EdgeDevice = z.infer<typeof DeviceSchema>;
 export type DevicePairing = z.infer<typeof DevicePairingSchema>;
+
+/** Da2: one entry of the door log, as GET /api/door-events lists it and `door:event` brings it live. */
+export const DoorLogEntrySchema = z
+  .object({
+    id: z.number().int(),
+    at: z.string(),
+    deviceId: z.string(),
+    deviceName: z.string(),
+    doorId: z.string(),
+    doorName: z.string(),
+    kind: EdgeEventSchema.shape.kind,
+    result: EdgeEventSchema.shape.result,
+    reason: z.string(),
+    credentialMasked: z.string().nullable(),
+    customer: z.object({ id: z.string(), customerNumber: z.string(), name: z.string() }).nullable(),
+  })
+  .meta({ id: 'DoorLogEntry' });
+export type DoorLogEntry = z.infer<typeof DoorLogEntrySchema>;
+
+/** A page of the door log, by cursor: the next one starts before the last item's id. */
+export const DoorLogPageSchema = z
+  .object({ items: z.array(DoorLogEntrySchema), pageSize: z.number().int(), hasMore: z.boolean() })
+  .meta({ id: 'DoorLogPage' });
+export type DoorLogPage = z.infer<typeof DoorLogPageSchema>;
+
+/**
+ * A PATCH body from a create schema: every field optional and none defaulted, so that a patch
+ * that leaves out `pulseMs` keeps the door's pulse instead of resetting it to 3000.
+ */
+export function patchOf<S extends z.ZodRawShape>(shape: S) {
+  const fields = Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field instanceof z.ZodDefault ? field.removeDefault() : field]));
+  return z.object(fields as { [K in keyof S]: S[K] extends z.ZodDefault<infer T> ? T : S[K] }).partial().strict();
+}
+
+/** PATCH /api/doors/{id}; a blank location clears it. */
+export const DoorPatchSchema = patchOf(DoorCreateSchema.shape).meta({ id: 'DoorPatch' });
+export type DoorPatch = z.input<typeof DoorPatchSchema>;
+
+// The door of a permission stays: access to another door is another permission. An empty note clears it.
+export const PermissionPatchSchema = z.object(PermissionCreateSchema.shape).omit({ doorId: true }).strict().meta({ id: 'DoorPermissionPatch' });
+export type PermissionPatch = z.input<typeof PermissionPatchSchema>;
+
+/** POST's answer: a generated wallet pass's token comes this once (M3). */
+export const IssuedCredentialSchema = CredentialSchema.extend({
+  walletToken: z.string().optional().meta({ description: 'A generated QR payload (kind qr without a value), shown this once to render the wallet pass' }),
+}).meta({ id: 'IssuedCredential' });
+export type IssuedCredential = z.infer<typeof IssuedCredentialSchema>;
+
+// The contract has no device body: its pieces are the contract's own (a door id is a door id).
+export const DeviceCreateSchema = z
+  .object({
+    name: z.string().trim().min(1, 'A device needs a name').max(100),
+    doorIds: z.array(PermissionCreateSchema.shape.doorId).max(100).optional(),
+  })
+  .strict()
+  .meta({ id: 'EdgeDeviceCreate' });
+export const DevicePatchSchema = DeviceCreateSchema.partial().meta({ id: 'EdgeDevicePatch' });
+export type DevicePatch = z.input<typeof DevicePatchSchema>;

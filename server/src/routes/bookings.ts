@@ -1,8 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { BookingSchema, CustomerBookingsSchema } from '@foyer/schema/validation';
+import { BookingSchema, CustomerBookingsSchema, CustomerRefParamsSchema } from '@foyer/schema/validation';
 import { auth, validationHook, type AppEnv } from '../http/context.ts';
 import type { BookingService } from '../services/bookings.ts';
-import { CustomerRefParams } from './door-permissions.ts';
 import { error, json, orgOf, routeDefaults, signedIn, uuidParams } from './openapi-helpers.ts';
 
 const ofCustomer = createRoute({
@@ -10,7 +9,7 @@ const ofCustomer = createRoute({
   method: 'get',
   path: '/customers/{ref}/bookings',
   summary: "The customer's bookings: upcoming (soonest first) and past (latest 50), with the venue's time zone",
-  request: { params: CustomerRefParams },
+  request: { params: CustomerRefParamsSchema },
   responses: { 200: json(CustomerBookingsSchema, 'Their bookings'), ...signedIn, 404: error('No such customer') },
 });
 

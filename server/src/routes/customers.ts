@@ -6,8 +6,10 @@ import {
   CustomerCreateSchema,
   CustomerPageSchema,
   CustomerPatchSchema,
-  CustomerRefSchema,
+  CustomerHistorySchema,
+  CustomerRefParamsSchema,
   CustomerSchema,
+  DeletionImpactSchema,
   customerQueryKeys,
   parseCustomerQuery,
 } from '@foyer/schema/validation';
@@ -18,27 +20,7 @@ import type { CustomerPhotoService } from '../services/customer-photos.ts';
 import type { CustomerService } from '../services/customers.ts';
 import { actorOf, body, error, json } from './openapi-helpers.ts';
 
-const RefParams = z.object({
-  ref: CustomerRefSchema.meta({ description: 'The 32-hex system id or the customer number', param: { name: 'ref', in: 'path' } }),
-});
-
-const HistorySchema = z
-  .object({
-    items: z.array(
-      z.object({
-        id: z.number(),
-        action: z.enum(['created', 'updated', 'deleted', 'erased']),
-        actor: z.object({ id: z.string(), name: z.string() }).nullable(),
-        changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
-        createdAt: z.string(),
-      }),
-    ),
-  })
-  .meta({ id: 'CustomerHistory' });
-
-const ImpactSchema = z
-  .object({ items: z.array(z.object({ what: z.string(), count: z.number().int() })), historyKept: z.number().int() })
-  .meta({ id: 'DeletionImpact' });
+const RefParams = CustomerRefParamsSchema;
 
 const common = { tags: ['customers'], security: [{ cookieAuth: [] }] };
 const listQueryDoc = `Query parameters: ${customerQueryKeys.join(', ')}, cf.<custom field key>. See docs/directory-api.md.`;
@@ -123,7 +105,7 @@ const impact = createRoute({
   path: '/{ref}/deletion-impact',
   summary: 'What a delete takes with it (C9)',
   request: { params: RefParams },
-  responses: { 200: json(ImpactSchema, 'Counts'), 404: error('No such customer') },
+  responses: { 200: json(DeletionImpactSchema, 'Counts'), 404: error('No such customer') },
 });
 
 const erase = createRoute({
@@ -141,7 +123,7 @@ const history = createRoute({
   path: '/{ref}/history',
   summary: 'Who changed what and when (C10), newest first',
   request: { params: RefParams },
-  responses: { 200: json(HistorySchema, 'Audit entries'), 401: error('Not signed in'), 404: error('No such customer') },
+  responses: { 200: json(CustomerHistorySchema, 'Audit entries'), 401: error('Not signed in'), 404: error('No such customer') },
 });
 
 const putPhoto = createRoute({
