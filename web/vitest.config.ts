@@ -11,6 +11,6 @@ export default defineConfig({
   test: {
     environment: 'node',
     env: { TZ: 'UTC' },
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
   },
 });
