@@ -290,7 +290,6 @@ export const CustomerHistorySchema = z
     ),
   })
   .meta({ id: 'CustomerHistory' });
-export type HistoryEntry = z.infer<typeof CustomerHistorySchema>['items'][number];
 
 /** C9: what a delete takes with it, counted, and the audit entries that stay. */
 export const DeletionImpactSchema = z

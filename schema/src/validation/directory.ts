@@ -188,3 +188,8 @@ export const CompanyCustomerLinkSchema = z.object({ customer: customerRef }).str
 export const CompanyDomainAddedSchema = z.object({ company: CompanySchema, linked: z.number().int() });
 /** The company, and how many customers removing a domain unlinked. */
 export const CompanyDomainRemovedSchema = z.object({ company: CompanySchema, unlinked: z.number().int() });
+
+export type Settings = z.infer<typeof SettingsSchema>;
+export type Segment = z.infer<typeof SegmentSchema>;
+export type MarketingList = z.infer<typeof MarketingListSchema>;
+export type BulkResult = z.infer<typeof BulkResultSchema>;

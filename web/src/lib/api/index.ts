@@ -1,7 +1,5 @@
-import type { Credential, DevicePairing, Door, DoorPermission, EdgeDevice, FieldIssue } from '@foyer/schema/validation';
-
-// The door-access answers are declared once, in @foyer/schema, for the server and this client.
-export type { Credential, DevicePairing, Door, DoorPermission, EdgeDevice };
+import type { FieldIssue } from '@foyer/schema/validation';
+import type { components, paths } from './openapi';
 
 /** A refusal from the API, carrying its `{ error: { code, message, issues } }` body. */
 export class ApiFailure extends Error {
@@ -50,58 +48,116 @@ export async function toFailure(response: Response): Promise<ApiFailure> {
   return new ApiFailure(response.status, code, message, issues);
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+// ————— The typed client: every path, parameter, body and answer comes from the server's document —————
+
+type Paths = paths;
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** The API's paths that answer `M`, as the OpenAPI document writes them (`/api/customers/{ref}`). */
+export type PathOf<M extends Method> = { [P in keyof Paths]: Paths[P][M] extends { responses: unknown } ? P : never }[keyof Paths];
+type Operation<M extends Method, P extends PathOf<M>> = Extract<Paths[P][M], { responses: unknown }>;
+
+type Json<R> = R extends { content: { 'application/json': infer J } } ? J : undefined;
+type Success<O> = O extends { responses: infer R } ? { [S in keyof R]: S extends 200 | 201 | 204 ? Json<R[S]> : never }[keyof R] : never;
+type PathParams<O> = O extends { parameters: { path: infer X } } ? X : never;
+type QueryParams<O> = O extends { parameters: { query?: infer Q } } ? Exclude<Q, undefined> : never;
+type JsonBody<O> = O extends { requestBody: { content: { 'application/json': infer B } } } ? B : never;
+
+/** What a successful call answers: its 2xx response's JSON, undefined for a 204. */
+export type ResponseOf<M extends Method, P extends PathOf<M>> = Success<Operation<M, P>>;
+/** The JSON body a call sends. */
+export type BodyOf<M extends Method, P extends PathOf<M>> = JsonBody<Operation<M, P>>;
+/** The query parameters a call takes. */
+export type QueryOf<M extends Method, P extends PathOf<M>> = QueryParams<Operation<M, P>>;
+/** A named schema of the document (`Schema<'Customer'>`), for a shape @foyer/schema exports no type for. */
+export type Schema<N extends keyof components['schemas']> = components['schemas'][N];
+
+/**
+ * The options of one call. `path` fills the `{…}` of the path; `query` is the query the route
+ * declares; `search` a raw query string for a route that reads its own (the customer list's
+ * filters, docs/directory-api.md); `body` the JSON body; `file` or `form` a raw body for the uploads
+ * that take one; `fetch` a load function's fetch.
+ */
+type Init<O> = ([PathParams<O>] extends [never] ? { path?: never } : { path: PathParams<O> }) &
+  ([QueryParams<O>] extends [never] ? { query?: never; search?: string } : {} extends QueryParams<O> ? { query?: QueryParams<O> } : { query: QueryParams<O> }) &
+  ([JsonBody<O>] extends [never] ? { body?: never; file?: Blob; form?: FormData } : { body: JsonBody<O> }) & { fetch?: typeof fetch };
+type Args<O> = {} extends Init<O> ? [init?: Init<O>] : [init: Init<O>];
+/** The options argument of `api[M](P, …)`: required when the path has parameters or the call a body. */
+export type ArgsOf<M extends Method, P extends PathOf<M>> = Args<Operation<M, P>>;
+
+type AnyInit = {
+  path?: Record<string, string | number>;
+  query?: Record<string, unknown>;
+  search?: string;
+  body?: unknown;
+  file?: Blob;
+  form?: FormData;
+  fetch?: typeof fetch;
+};
+
+/** `/api/customers/{ref}` with `{ ref }` and the query: the URL to request. */
+export function urlOf(path: keyof Paths, init: Pick<AnyInit, 'path' | 'query' | 'search'> = {}): string {
+  const url = path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = init.path?.[name];
+    if (value === undefined) throw new Error(`${path}: no value for {${name}}`);
+    return encodeURIComponent(String(value));
+  });
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(init.query ?? {})) {
+    if (value === undefined || value === null) continue;
+    for (const v of Array.isArray(value) ? value : [value]) query.append(key, String(v));
+  }
+  const search = init.search?.replace(/^\?/, '') || query.toString();
+  return search ? `${url}?${search}` : url;
+}
 
 /** Sends one request and reads its answer: the parsed JSON body (undefined for 204), or an ApiFailure. */
-async function send<T>(f: typeof fetch, path: string, init: RequestInit): Promise<T> {
+async function send(f: typeof fetch, url: string, init: RequestInit): Promise<unknown> {
   let response: Response;
   try {
-    response = await f(path, { ...init, credentials: 'same-origin' });
+    response = await f(url, { ...init, credentials: 'same-origin' });
   } catch {
     throw new ApiFailure(0, 'network', 'Could not reach the server. Check your connection and try again.');
   }
   if (!response.ok) throw await toFailure(response);
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) return undefined;
   const text = await response.text();
-  return (text ? JSON.parse(text) : undefined) as T;
+  return text ? JSON.parse(text) : undefined;
 }
 
-/**
- * A same-origin JSON call to the API from the browser (or with a load function's `fetch`).
- * Resolves to the parsed body (undefined for 204), rejects with ApiFailure.
- */
-export async function api<T = unknown>(
-  path: string,
-  options: { method?: Method; body?: unknown; fetch?: typeof fetch } = {},
-): Promise<T> {
-  const { method = 'GET', body, fetch: f = fetch } = options;
-  // The server only accepts mutations that are same-origin JSON requests, body or not.
-  const json = body !== undefined || method !== 'GET';
-  return send<T>(f, path, {
-    method,
-    headers: {
-      accept: 'application/json',
-      ...(json ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
+function call(method: Method, path: string, init: AnyInit = {}): Promise<unknown> {
+  const { body, file, form, fetch: f = fetch } = init;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  // The server only accepts mutations that are same-origin JSON requests, body or not; an upload
+  // says its own type (a form's multipart boundary is the browser's to write).
+  if (file) headers['content-type'] = file.type || 'application/octet-stream';
+  else if (!form && (body !== undefined || method !== 'get')) headers['content-type'] = 'application/json';
+  return send(f, urlOf(path as keyof Paths, init), {
+    method: method.toUpperCase(),
+    headers,
+    body: file ?? form ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
 }
 
-/**
- * Sends a file as the raw request body with its own content type (e.g. PUT
- * /api/customers/:ref/photo). Resolves to the parsed JSON answer, rejects with ApiFailure.
- */
-export async function apiUpload<T = unknown>(path: string, file: Blob, options: { method?: 'PUT' | 'POST'; fetch?: typeof fetch } = {}): Promise<T> {
-  const { method = 'PUT', fetch: f = fetch } = options;
-  return send<T>(f, path, {
-    method,
-    headers: { accept: 'application/json', 'content-type': file.type || 'application/octet-stream' },
-    body: file,
-  });
-}
+const verb =
+  <M extends Method>(method: M) =>
+  <P extends PathOf<M>>(path: P, ...[init]: ArgsOf<M, P>): Promise<ResponseOf<M, P>> =>
+    call(method, path, init as AnyInit) as Promise<ResponseOf<M, P>>;
 
-/** GET /api/customers/:ref/deletion-impact: what goes with a customer when it is deleted (C9). */
-export type DeletionImpact = { items: { what: string; count: number }[]; /** Audit entries that stay. */ historyKept?: number };
+/**
+ * The API, typed from the server's OpenAPI document (`pnpm api:types`): the path and method decide
+ * what a call takes and what it resolves to. Same-origin JSON from the browser, or through a load
+ * function's `fetch`; a refusal rejects with ApiFailure.
+ *
+ *     const customer = await api.get('/api/customers/{ref}', { path: { ref } });
+ */
+export const api = {
+  get: verb('get'),
+  post: verb('post'),
+  put: verb('put'),
+  patch: verb('patch'),
+  delete: verb('delete'),
+};
 
 const SOMETHING_WENT_WRONG = 'Something went wrong. Try again.';
 
@@ -114,90 +170,3 @@ export function failureMessage(e: unknown, fallback = SOMETHING_WENT_WRONG): str
 export function asFailure(e: unknown): ApiFailure {
   return e instanceof ApiFailure ? e : new ApiFailure(0, 'unknown', SOMETHING_WENT_WRONG);
 }
-
-// ————— The customer list: search, bulk actions, segments, marketing lists (issue 3, L4–L6) —————
-
-/** The parsed output of one of @foyer/schema's zod schemas, without importing zod here. */
-type Output<S> = S extends { _zod: { output: infer O } } ? O : never;
-export type Segment = Output<typeof import('@foyer/schema/validation').SegmentSchema>;
-export type MarketingList = Output<typeof import('@foyer/schema/validation').MarketingListSchema>;
-export type BulkResult = Output<typeof import('@foyer/schema/validation').BulkResultSchema>;
-export type DirectorySettings = Output<typeof import('@foyer/schema/validation').SettingsSchema>;
-
-/** GET /api/customers?<query>: a page of the list; `search` is a query string, with or without `?`. */
-export const listCustomers = (search: string, f?: typeof fetch) =>
-  api<import('@foyer/schema/validation').CustomerPage>(`/api/customers${search && !search.startsWith('?') ? '?' : ''}${search}`, { fetch: f });
-
-/** POST /api/customers/bulk (L5). */
-export const bulkAction = (body: import('@foyer/schema/validation').BulkAction) =>
-  api<BulkResult>('/api/customers/bulk', { method: 'POST', body });
-
-export const listSegments = (f?: typeof fetch) => api<{ items: Segment[] }>('/api/segments', { fetch: f });
-export const createSegment = (name: string, query: string) => api<Segment>('/api/segments', { method: 'POST', body: { name, query } });
-export const deleteSegment = (id: string) => api(`/api/segments/${encodeURIComponent(id)}`, { method: 'DELETE' });
-
-export const listMarketingLists = (f?: typeof fetch) => api<{ items: MarketingList[] }>('/api/lists', { fetch: f });
-export const createMarketingList = (name: string) => api<MarketingList>('/api/lists', { method: 'POST', body: { name } });
-
-// ————— Door access: doors, permissions, credentials, edge devices, the door log, the timeline (Da1, Da2, R2, M3, Ac1) —————
-
-export type DoorLogEntry = import('@foyer/schema/realtime').DoorLogEntry;
-export type LockType = (typeof import('@foyer/schema/validation').lockTypes)[number];
-export type CredentialKind = import('@foyer/schema/validation').CredentialKind;
-
-/** POST /api/doors (PATCH takes any part of it; a blank location clears it). */
-export type DoorInput = { name: string; location?: string; pulseMs: number; lockType: LockType; heldOpenAlarmSeconds: number };
-
-export type PermissionInput = { doorId: string; startsAt?: string; endsAt?: string | null; notes?: string };
-export type PermissionPatch = { startsAt?: string; endsAt?: string | null; notes?: string };
-
-/** POST's answer: a generated wallet pass's token comes this once (M3). */
-export type IssuedCredential = Credential & { walletToken?: string };
-
-
-/** A page of a growing list, newest first: `hasMore` instead of a total. */
-export type GrowingPage<T> = { items: T[]; page: number; pageSize: number; hasMore: boolean };
-/** A page of the door log, by cursor: the next one starts before the last item's id. */
-export type DoorLogPage = { items: DoorLogEntry[]; pageSize: number; hasMore: boolean };
-
-/** One entry of a customer's timeline (Ac1); door visits carry `data.doorName`, `data.deviceName`. */
-export type Activity = {
-  id: number;
-  category: string;
-  type: string;
-  source: string;
-  occurredAt: string;
-  data: Record<string, unknown>;
-};
-
-const part = encodeURIComponent;
-
-export const listDoors = (f?: typeof fetch) => api<{ items: Door[] }>('/api/doors', { fetch: f });
-export const createDoor = (body: DoorInput) => api<Door>('/api/doors', { method: 'POST', body });
-export const updateDoor = (doorId: string, body: Partial<DoorInput>) => api<Door>(`/api/doors/${part(doorId)}`, { method: 'PATCH', body });
-export const deleteDoor = (doorId: string) => api<void>(`/api/doors/${part(doorId)}`, { method: 'DELETE' });
-
-export const listPermissions = (ref: string, f?: typeof fetch) => api<{ items: DoorPermission[] }>(`/api/customers/${part(ref)}/door-permissions`, { fetch: f });
-export const grantPermission = (ref: string, body: PermissionInput) =>
-  api<DoorPermission>(`/api/customers/${part(ref)}/door-permissions`, { method: 'POST', body });
-export const updatePermission = (permissionId: string, body: PermissionPatch) =>
-  api<DoorPermission>(`/api/door-permissions/${part(permissionId)}`, { method: 'PATCH', body });
-export const revokePermission = (permissionId: string) => api<void>(`/api/door-permissions/${part(permissionId)}`, { method: 'DELETE' });
-
-export const listCredentials = (ref: string, f?: typeof fetch) => api<{ items: Credential[] }>(`/api/customers/${part(ref)}/credentials`, { fetch: f });
-export const issueCredential = (ref: string, body: { kind: CredentialKind; value?: string; label?: string }) =>
-  api<IssuedCredential>(`/api/customers/${part(ref)}/credentials`, { method: 'POST', body });
-export const revokeCredential = (credentialId: string) => api<void>(`/api/credentials/${part(credentialId)}`, { method: 'DELETE' });
-
-export const listDevices = (f?: typeof fetch) => api<{ items: EdgeDevice[] }>('/api/edge/devices', { fetch: f });
-export const createDevice = (body: { name: string; doorIds?: string[] }) => api<DevicePairing>('/api/edge/devices', { method: 'POST', body });
-export const updateDevice = (deviceId: string, body: { name?: string; doorIds?: string[] }) =>
-  api<EdgeDevice>(`/api/edge/devices/${part(deviceId)}`, { method: 'PATCH', body });
-export const revokeDevice = (deviceId: string) => api<void>(`/api/edge/devices/${part(deviceId)}`, { method: 'DELETE' });
-export const renewPairingCode = (deviceId: string) => api<DevicePairing>(`/api/edge/devices/${part(deviceId)}/pairing-code`, { method: 'POST' });
-
-/** The door log, newest first; `before`: the id of the oldest entry shown, for the page after it. */
-export const doorLog = (before: number | undefined, pageSize: number, f?: typeof fetch) =>
-  api<DoorLogPage>(`/api/door-events?pageSize=${pageSize}${before === undefined ? '' : `&before=${before}`}`, { fetch: f });
-export const listActivities = (ref: string, page: number, pageSize: number, f?: typeof fetch) =>
-  api<GrowingPage<Activity>>(`/api/customers/${part(ref)}/activities?page=${page}&pageSize=${pageSize}`, { fetch: f });

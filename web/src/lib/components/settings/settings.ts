@@ -39,7 +39,7 @@ export function reorder(fields: CustomField[], from: number, to: number): { id: 
  */
 export async function saveSettings(change: SettingsPatch, failed: string): Promise<string | undefined> {
   try {
-    await api('/api/settings', { method: 'PATCH', body: change });
+    await api.patch('/api/settings', { body: change });
   } catch (e) {
     return (e instanceof ApiFailure && e.issues[0]?.message) || failureMessage(e, failed);
   }
