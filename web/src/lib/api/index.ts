@@ -165,8 +165,3 @@ const SOMETHING_WENT_WRONG = 'Something went wrong. Try again.';
 export function failureMessage(e: unknown, fallback = SOMETHING_WENT_WRONG): string {
   return e instanceof ApiFailure ? e.message : fallback;
 }
-
-/** Whatever a call threw, as an ApiFailure: itself, or one without issues saying something went wrong. */
-export function asFailure(e: unknown): ApiFailure {
-  return e instanceof ApiFailure ? e : new ApiFailure(0, 'unknown', SOMETHING_WENT_WRONG);
-}
