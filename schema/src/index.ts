@@ -1,2 +1,2 @@
-export * from './validation/index.ts';
+export * from './validation.ts';
 export * from './realtime.ts';

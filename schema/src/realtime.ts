@@ -1,7 +1,7 @@
 /** socket.io event maps, typed once for the server and its clients. */
 import type { z } from 'zod';
-import type { DoorLogEntry, EdgeDoor, EdgeEntry, EdgeEvent } from './validation/edge.ts';
-import type { StaffNotificationSchema } from './validation/notes.ts';
+import type { DoorLogEntry, EdgeDoor, EdgeEntry, EdgeEvent } from './edge/wire.ts';
+import type { StaffNotificationSchema } from './notes/wire.ts';
 
 export type { DoorLogEntry };
 

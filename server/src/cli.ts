@@ -4,13 +4,13 @@ import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { organizations } from '@foyer/schema/tables';
 import { RoleSchema } from '@foyer/schema/validation';
-import { readConfig } from './config.ts';
-import { connect, type Database } from './db/connect.ts';
-import { startEmbeddedPostgres, type EmbeddedCluster } from './db/embedded.ts';
-import { migrate } from './db/migrate.ts';
-import { AppError } from './lib/errors.ts';
-import { addUser, createOrganization } from './services/orgs.ts';
-import { seedCustomers } from './services/seed.ts';
+import { readConfig } from './platform/config.ts';
+import { connect, type Database } from './platform/db/connect.ts';
+import { startEmbeddedPostgres, type EmbeddedCluster } from './platform/db/embedded.ts';
+import { migrate } from './platform/db/migrate.ts';
+import { AppError } from './platform/errors.ts';
+import { addUser, createOrganization } from './domains/organizations/service.ts';
+import { seedCustomers } from './seed.ts';
 import { createServices } from './app.ts';
 
 /** A config for the agent's simulation mode: simulated doors, no readers, state beside the file. */

@@ -1,5 +1,5 @@
-import { readConfig } from './config.ts';
-import { createLogger } from './lib/logger.ts';
+import { readConfig } from './platform/config.ts';
+import { createLogger } from './platform/logger.ts';
 import { startFoyer } from './server.ts';
 
 const config = readConfig();

@@ -3,15 +3,16 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { createApp, createServices } from './app.ts';
-import type { Config } from './config.ts';
-import { connect, type Database } from './db/connect.ts';
-import { startEmbeddedPostgres, type EmbeddedCluster } from './db/embedded.ts';
-import { migrate } from './db/migrate.ts';
-import type { Logger } from './lib/logger.ts';
-import { attachRealtime } from './realtime/io.ts';
-import { ensureBuiltinTags } from './repositories/tags.ts';
-import { createDemoGuest, createDemoService } from './services/demo.ts';
-import { bootstrapDemo } from './services/orgs.ts';
+import { domains } from './domains.ts';
+import type { Config } from './platform/config.ts';
+import { connect, type Database } from './platform/db/connect.ts';
+import { startEmbeddedPostgres, type EmbeddedCluster } from './platform/db/embedded.ts';
+import { migrate } from './platform/db/migrate.ts';
+import type { Logger } from './platform/logger.ts';
+import { attachRealtime } from './platform/realtime/io.ts';
+import { ensureBuiltinTags } from './domains/tags/repository.ts';
+import { createDemoGuest, createDemoService } from './domains/organizations/demo.ts';
+import { bootstrapDemo } from './domains/organizations/service.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -83,7 +84,7 @@ async function serve(config: Config, logger: Logger, database: Database, embedde
   // connections stay open longer than proxies usually keep theirs (60 s), so the client closes first.
   http.keepAliveTimeout = 65_000;
   http.headersTimeout = 66_000;
-  const realtime = attachRealtime(http, services, logger, { db: database.db, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, flowDoneLingerMs: config.flowDoneLingerMs });
+  const realtime = attachRealtime(http, domains, services, logger, { db: database.db, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, flowDoneLingerMs: config.flowDoneLingerMs });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, resolve);

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import type { DoorLogEntry, EdgeClientToServer, EdgeServerToClient } from '@foyer/schema/realtime';
 import { normalizeCredential, type CredentialKind, type EdgeDoor, type EdgeEntry, type EdgeEvent } from '@foyer/schema/validation';
+import { createServices } from '@foyer/server/app.ts';
 import { issueFields, type ApiClient } from '../support/client.ts';
 import { startTestFoyer, type TestFoyer } from '../support/foyer.ts';
 
@@ -377,6 +378,23 @@ describe('permission sync (Da2)', () => {
     const later = await connect(await pairedDevice(owner, [d.id]));
     await later.sync(0);
     expect(later.entries().map((e) => e.customerId)).toEqual([ada.id]);
+  });
+
+  it("moves a merged customer's entries to the one kept, on the device too (D2)", async () => {
+    const d = await door(owner);
+    const ada = await member(owner, d.id);
+    const bob = await customer(owner);
+    const pairing = await pairedDevice(owner, [d.id]);
+    const device = await connect(pairing);
+    await device.sync(0);
+    expect(device.entries().map((e) => e.customerId)).toEqual([ada.id]);
+
+    const since = device.deltas.length;
+    const { customers } = createServices(foyer.database.db);
+    await customers.merge({ orgId: owner.orgId, userId: null, defaultCountry: 'GB' }, ada.id, bob.id);
+    expect((await device.deltaFor(ada.id, since, true)).customers).toContainEqual({ customerId: ada.id, entries: [] });
+    const kept = (await device.deltaFor(bob.id, since)).customers.find((c) => c.customerId === bob.id)!;
+    expect(kept.entries).toMatchObject([{ doorId: d.id, credentialHash: hashOf(pairing, 'rfid', ada.value) }]);
   });
 
   it("pushes door settings and a device's new doors, and tells other devices only their new version", async () => {

@@ -1,11 +1,12 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Server } from 'socket.io';
-import { createLogger } from '@foyer/server/lib/logger.ts';
-import { attachFlow } from '@foyer/server/realtime/flow.ts';
-import { CustomerPresence, staffNamespace } from '@foyer/server/realtime/presence.ts';
-import { MemoryPresenceStore, OFFLINE_GRACE_MS, SWEEP_MS } from '@foyer/server/realtime/presence-store.ts';
-import { issueFlowToken } from '@foyer/server/services/flow-tokens.ts';
+import { createLogger } from '@foyer/server/platform/logger.ts';
+import { attachFlow } from '@foyer/server/domains/presence/flow-realtime.ts';
+import { CustomerPresence } from '@foyer/server/domains/presence/realtime.ts';
+import { staffNamespace } from '@foyer/server/platform/realtime/io.ts';
+import { MemoryPresenceStore, OFFLINE_GRACE_MS, SWEEP_MS } from '@foyer/server/domains/presence/store.ts';
+import { issueFlowToken } from '@foyer/server/domains/bookings/flow-tokens.ts';
 import { startTestFoyer, type TestFoyer } from '../support/foyer.ts';
 import { connectFlow, identify, recordPresence, sleep, waitFor, type StaffClient } from '../support/sockets.ts';
 import { io as connectClient } from 'socket.io-client';

@@ -1,8 +1,8 @@
 import { createServer, connect as tcpConnect, type Server, type Socket as TcpSocket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLOW_MAX_EVENT_BYTES } from '@foyer/server/realtime/flow.ts';
-import { OFFLINE_GRACE_MS, SWEEP_MS } from '@foyer/server/realtime/presence-store.ts';
-import { issueFlowToken } from '@foyer/server/services/flow-tokens.ts';
+import { FLOW_MAX_EVENT_BYTES } from '@foyer/server/domains/presence/flow-realtime.ts';
+import { OFFLINE_GRACE_MS, SWEEP_MS } from '@foyer/server/domains/presence/store.ts';
+import { issueFlowToken } from '@foyer/server/domains/bookings/flow-tokens.ts';
 import { startTestFoyer, type TestFoyer } from '../support/foyer.ts';
 import { connectFlow, connectStaff, identify, record, recordPresence, sleep, waitFor, type StaffClient } from '../support/sockets.ts';
 

@@ -2,7 +2,7 @@ import { Agent, createServer, type Server as HttpServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
-import { emitToLocalRoom } from '@foyer/server/realtime/local-fanout.ts';
+import { emitToLocalRoom } from '@foyer/server/platform/realtime/local-fanout.ts';
 
 /**
  * The presence fan-out writes its own WebSocket frames (local-fanout.ts): real socket.io clients

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_TAGS, fromSystemId } from '@foyer/schema/validation';
-import { insertOrganization } from '@foyer/server/repositories/orgs.ts';
-import { ensureBuiltinTags } from '@foyer/server/repositories/tags.ts';
+import { insertOrganization } from '@foyer/server/domains/organizations/repository.ts';
+import { ensureBuiltinTags } from '@foyer/server/domains/tags/repository.ts';
 import { issueFields, type ApiClient } from '../support/client.ts';
 import { startTestFoyer, type TestFoyer } from '../support/foyer.ts';
 

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '@foyer/server/db/embedded.ts';
+import { startEmbeddedPostgres } from '@foyer/server/platform/db/embedded.ts';
 
 export type BenchDatabase = { url: string; close: () => Promise<void> };
 

@@ -12,10 +12,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { readConfig } from '@foyer/server/config.ts';
-import { createLogger } from '@foyer/server/lib/logger.ts';
+import { readConfig } from '@foyer/server/platform/config.ts';
+import { createLogger } from '@foyer/server/platform/logger.ts';
 import { startFoyer, type RunningFoyer } from '@foyer/server/server.ts';
-import { seedCustomers } from '@foyer/server/services/seed.ts';
+import { seedCustomers } from '@foyer/server/seed.ts';
 import { buildRequests, type BenchRequest, type Kind } from './inputs.ts';
 import { BenchClient, runAll, summarize, type Summary, type Timed } from './measure.ts';
 import { openDatabase } from './database.ts';

@@ -25,11 +25,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { toSystemId } from '@foyer/schema/validation';
-import { connect } from '@foyer/server/db/connect.ts';
-import { SESSION_COOKIE } from '@foyer/server/http/context.ts';
-import { OFFLINE_GRACE_MS, SWEEP_MS } from '@foyer/server/realtime/presence-store.ts';
-import { issueFlowToken } from '@foyer/server/services/flow-tokens.ts';
-import { seedCustomers } from '@foyer/server/services/seed.ts';
+import { connect } from '@foyer/server/platform/db/connect.ts';
+import { SESSION_COOKIE } from '@foyer/server/platform/http/context.ts';
+import { OFFLINE_GRACE_MS, SWEEP_MS } from '@foyer/server/domains/presence/store.ts';
+import { issueFlowToken } from '@foyer/server/domains/bookings/flow-tokens.ts';
+import { seedCustomers } from '@foyer/server/seed.ts';
 import { SERVER_NODE_ARGS } from '../support/server-process.ts';
 import { openDatabase } from './database.ts';
 

@@ -3,9 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import * as Y from 'yjs';
 import type { Browser, Page } from 'playwright-core';
+import { fromSystemId } from '@foyer/schema/validation';
 import { launchChromium, signInThroughUi, snap } from '../support/browser.ts';
 import { ApiClient } from '../support/client.ts';
+import { createTestDatabase } from '../support/db.ts';
 import { OWNER } from '../support/foyer.ts';
 import { spawnFoyer, type FoyerProcess } from '../support/process.ts';
 
@@ -45,6 +49,7 @@ function makePng(size = 40): Buffer {
   ]);
 }
 
+let databaseUrl: string;
 let foyer: FoyerProcess;
 let browser: Browser;
 let page: Page;
@@ -55,7 +60,8 @@ let initech: { id: string; name: string };
 let photoPath: string;
 
 beforeAll(async () => {
-  [foyer, browser] = await Promise.all([spawnFoyer(), launchChromium()]);
+  databaseUrl = await createTestDatabase();
+  [foyer, browser] = await Promise.all([spawnFoyer({ DATABASE_URL: databaseUrl }), launchChromium()]);
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   api = new ApiClient(foyer.url);
   await api.login(OWNER.email, OWNER.password);
@@ -77,6 +83,59 @@ afterAll(async () => {
   await browser?.close();
   await foyer?.stop();
 });
+
+/**
+ * Grace gets what a delete used to take silently: door access and a card, visits, an upcoming and
+ * a past booking, notes and a file. Access goes through the API; what only devices, the public
+ * flow or the editor write is put in the database directly.
+ */
+async function giveGraceEverything() {
+  const door = await api.post('/api/doors', { name: 'Garden gate' });
+  expect(door.status).toBe(201);
+  expect((await api.post(`/api/customers/${grace.id}/door-permissions`, { doorId: door.body.id })).status).toBe(201);
+  expect((await api.post(`/api/customers/${grace.id}/credentials`, { kind: 'barcode', value: '55501234' })).status).toBe(201);
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const id = fromSystemId(grace.id);
+    const orgId = (await db.query('select org_id from customers where id = $1', [id])).rows[0].org_id;
+    const device = (await db.query(`insert into edge_devices (org_id, name) values ($1, 'Gate Pi') returning id`, [orgId])).rows[0].id;
+    for (let seq = 1; seq <= 3; seq++) {
+      const at = `now() - interval '${seq} days'`;
+      const event = await db.query(
+        `insert into door_events (org_id, device_id, seq, door_id, kind, result, reason, customer_id, occurred_at)
+         values ($1, $2, $3, $4, 'access', 'granted', 'permitted', $5, ${at}) returning id`,
+        [orgId, device, seq, door.body.id, id],
+      );
+      await db.query(
+        `insert into activities (org_id, customer_id, category, type, source, occurred_at, data) values ($1, $2, 'visit', 'door_entry', 'edge:Gate Pi', ${at}, $3)`,
+        [orgId, id, JSON.stringify({ doorEventId: event.rows[0].id, doorId: door.body.id, doorName: 'Garden gate' })],
+      );
+    }
+    const service = (await db.query('select id from services where org_id = $1 limit 1', [orgId])).rows[0].id;
+    for (const offset of ['2 days', '-5 days'])
+      await db.query(
+        `insert into bookings (org_id, service_id, customer_id, starts_at, ends_at)
+         values ($1, $2, $3, date_trunc('hour', now()) + interval '${offset}', date_trunc('hour', now()) + interval '${offset}' + interval '1 hour')`,
+        [orgId, service, id],
+      );
+    const note = new Y.Doc();
+    const paragraph = new Y.XmlElement('paragraph');
+    paragraph.insert(0, [new Y.XmlText('Prefers the quiet room.')]);
+    note.getXmlFragment('default').insert(0, [paragraph]);
+    await db.query(`insert into customer_notes (org_id, customer_id, snapshot, plain_text) values ($1, $2, $3, 'Prefers the quiet room.')`, [
+      orgId,
+      id,
+      Buffer.from(Y.encodeStateAsUpdate(note)),
+    ]);
+    await db.query(
+      `insert into note_attachments (org_id, customer_id, file_name, content_type, byte_size, data) values ($1, $2, 'id-scan.pdf', 'application/pdf', 4, '%PDF')`,
+      [orgId, id],
+    );
+  } finally {
+    await db.end();
+  }
+}
 
 describe('staff work with companies, settings and a full customer profile in Chromium', () => {
   it('signs in', () => signInThroughUi(page, foyer.url, OWNER));
@@ -257,14 +316,37 @@ describe('staff work with companies, settings and a full customer profile in Chr
     await snap(page, 'directory-profile');
   });
 
-  it('shows what goes with a customer before deleting it', async () => {
+  it('shows what goes with a customer before deleting it: bookings, access, visits, notes and files too', async () => {
+    await giveGraceEverything();
     await page.goto(`${foyer.url}/customers/${grace.customerNumber}`);
     await page.getByRole('group', { name: 'Customer actions' }).getByRole('button', { name: 'Delete' }).click();
     const dialog = page.getByRole('alertdialog', { name: /Delete Grace Hopper/ });
     const impact = dialog.getByTestId('deletion-impact');
     await expect.poll(() => impact.textContent()).toMatch(/emails/i);
-    await expect.poll(() => impact.textContent()).toMatch(/company links/i);
+    const lines = async () => (await impact.getByRole('listitem').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    await expect
+      .poll(lines)
+      .toEqual(
+        expect.arrayContaining([
+          'Emails 1',
+          'Company links 1',
+          'Door permissions 1',
+          'Credentials (cards, fobs and codes) 1',
+          'Visits on the timeline 3',
+          'Upcoming confirmed bookings (their places free up) 1',
+          'Past and cancelled bookings 1',
+          'Notes 1',
+          'Files attached to the notes 1',
+        ]),
+      );
     await snap(page, 'directory-delete-impact');
+    // A desktop, and a small laptop where the list scrolls inside the dialog and its buttons stay in view.
+    for (const [width, height] of [[1440, 900], [1024, 640]] as const) {
+      await page.setViewportSize({ width, height });
+      await snap(page, `directory-delete-impact-${width}`, { fullPage: false });
+    }
+    await expect.poll(() => dialog.getByRole('button', { name: 'Delete permanently' }).isVisible()).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 860 });
     await dialog.getByRole('button', { name: 'Delete permanently' }).click();
     await page.waitForURL(/\/customers$/);
     expect((await api.get(`/api/customers/${grace.id}`)).status).toBe(404);

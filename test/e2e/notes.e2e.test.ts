@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { connect } from '@foyer/server/db/connect.ts';
-import { addUser } from '@foyer/server/services/orgs.ts';
+import { connect } from '@foyer/server/platform/db/connect.ts';
+import { addUser } from '@foyer/server/domains/organizations/service.ts';
 import { artifactsDir, launchChromium, signInThroughUi, snap } from '../support/browser.ts';
 import { ApiClient } from '../support/client.ts';
 import { createTestDatabase } from '../support/db.ts';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { connect, type Database } from '@foyer/server/db/connect.ts';
-import { OFFLINE_GRACE_MS, SWEEP_MS } from '@foyer/server/realtime/presence-store.ts';
-import { addUser } from '@foyer/server/services/orgs.ts';
-import { issueFlowToken } from '@foyer/server/services/flow-tokens.ts';
+import { connect, type Database } from '@foyer/server/platform/db/connect.ts';
+import { OFFLINE_GRACE_MS, SWEEP_MS } from '@foyer/server/domains/presence/store.ts';
+import { addUser } from '@foyer/server/domains/organizations/service.ts';
+import { issueFlowToken } from '@foyer/server/domains/bookings/flow-tokens.ts';
 import { launchChromium, signInThroughUi, snap } from '../support/browser.ts';
 import { ApiClient } from '../support/client.ts';
 import { createTestDatabase } from '../support/db.ts';

@@ -12,10 +12,10 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A screenshot under test/artifacts/, for a person to look at after the run. */
-export async function snap(page: Page, name: string) {
+/** A screenshot under test/artifacts/, for a person to look at after the run (the whole page, or only what the window shows). */
+export async function snap(page: Page, name: string, { fullPage = true }: { fullPage?: boolean } = {}) {
   mkdirSync(artifactsDir, { recursive: true });
-  await page.screenshot({ path: `${artifactsDir}${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${artifactsDir}${name}.png`, fullPage });
 }
 
 /** Signs in through the login page, as a person would, and waits for the customer list. */

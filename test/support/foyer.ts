@@ -1,7 +1,7 @@
-import { readConfig } from '@foyer/server/config.ts';
-import { createLogger } from '@foyer/server/lib/logger.ts';
+import { readConfig } from '@foyer/server/platform/config.ts';
+import { createLogger } from '@foyer/server/platform/logger.ts';
 import { startFoyer, type RunningFoyer } from '@foyer/server/server.ts';
-import { addUser, createOrganization } from '@foyer/server/services/orgs.ts';
+import { addUser, createOrganization } from '@foyer/server/domains/organizations/service.ts';
 import type { Role } from '@foyer/schema/validation';
 import { ApiClient } from './client.ts';
 import { createTestDatabase } from './db.ts';

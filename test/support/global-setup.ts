@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { connect } from '@foyer/server/db/connect.ts';
-import { startEmbeddedPostgres } from '@foyer/server/db/embedded.ts';
-import { migrate } from '@foyer/server/db/migrate.ts';
+import { connect } from '@foyer/server/platform/db/connect.ts';
+import { startEmbeddedPostgres } from '@foyer/server/platform/db/embedded.ts';
+import { migrate } from '@foyer/server/platform/db/migrate.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import type { StaffClientToServer, StaffServerToClient } from '@foyer/schema/realtime';
-import { plainTextOf, NOTE_FIELD } from '@foyer/server/lib/note-doc.ts';
+import { plainTextOf, NOTE_FIELD } from '@foyer/server/domains/notes/note-doc.ts';
 
 export type StaffSocket = Socket<StaffServerToClient, StaffClientToServer>;
 

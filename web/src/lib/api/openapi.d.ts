@@ -194,6 +194,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks customers.view: See customers and the directory: the list, profiles, photos, history, timeline, companies, tags, custom fields, segments and lists */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -238,6 +247,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks customers.edit: Add customers and change their details and photo */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description An email or the customer number belongs to another customer */
                 409: {
                     headers: {
@@ -263,7 +281,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Export the customers a list query matches (or ids=a,b,c) as CSV, streamed, in the list's sort order (I2); owner or manager
+         * Export the customers a list query matches (or ids=a,b,c) as CSV, streamed, in the list's sort order (I2)
          * @description Query parameters: q, tags, tagMode, lifecycle, source, language, consent, company, city, country, createdFrom, createdTo, activeFrom, activeTo, status, sort, page, after, pageSize, cf.<custom field key>. See docs/directory-api.md.
          */
         get: {
@@ -293,7 +311,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Role */
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.export: Download customers as CSV */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -346,6 +373,24 @@ export interface paths {
                 };
                 /** @description Not valid */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.bulk: Tag, untag or add to a marketing list many customers at once */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -408,6 +453,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks customers.view: See customers and the directory: the list, profiles, photos, history, timeline, companies, tags, custom fields, segments and lists */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such customer */
                 404: {
                     headers: {
@@ -421,7 +475,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a customer (owner or manager); see deletion-impact first */
+        /** Delete a customer; see deletion-impact first */
         delete: {
             parameters: {
                 query?: never;
@@ -450,7 +504,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Role may not delete */
+                /** @description The role lacks customers.delete: Delete a customer with everything that belongs to them */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -516,6 +570,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks customers.edit: Add customers and change their details and photo */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such customer */
                 404: {
                     headers: {
@@ -567,6 +630,24 @@ export interface paths {
                         "application/json": components["schemas"]["DeletionImpact"];
                     };
                 };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.view: See customers and the directory: the list, profiles, photos, history, timeline, companies, tags, custom fields, segments and lists */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such customer */
                 404: {
                     headers: {
@@ -595,7 +676,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Erase the personal data on request, keeping the anonymous record (C9); owner or manager */
+        /** Erase the personal data on request, keeping the anonymous record (C9) */
         post: {
             parameters: {
                 query?: never;
@@ -617,7 +698,16 @@ export interface paths {
                         "application/json": components["schemas"]["Customer"];
                     };
                 };
-                /** @description Role */
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.erase: Erase a customer's personal data on request, keeping the anonymous record */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -681,6 +771,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks customers.view: See customers and the directory: the list, profiles, photos, history, timeline, companies, tags, custom fields, segments and lists */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such customer */
                 404: {
                     headers: {
@@ -729,6 +828,24 @@ export interface paths {
                         "image/webp": string;
                     };
                 };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.view: See customers and the directory: the list, profiles, photos, history, timeline, companies, tags, custom fields, segments and lists */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No photo */
                 404: {
                     headers: {
@@ -764,6 +881,24 @@ export interface paths {
                 };
                 /** @description Not an image */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.edit: Add customers and change their details and photo */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -812,6 +947,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Customer"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.edit: Add customers and change their details and photo */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description No such customer */
@@ -869,6 +1022,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks customers.view: See customers and the directory: the list, profiles, photos, history, timeline, companies, tags, custom fields, segments and lists */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -906,6 +1068,15 @@ export interface paths {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks companies.edit: Create and rename companies, link and unlink their people */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -967,6 +1138,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks customers.view: See customers and the directory: the list, profiles, photos, history, timeline, companies, tags, custom fields, segments and lists */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such company in this organization */
                 404: {
                     headers: {
@@ -980,7 +1160,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a company and its links; its customers stay (owner or manager) */
+        /** Delete a company and its links; its customers stay */
         delete: {
             parameters: {
                 query?: never;
@@ -1008,7 +1188,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Only owners and managers may do this */
+                /** @description The role lacks companies.delete: Delete a company and its links */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1066,6 +1246,15 @@ export interface paths {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks companies.edit: Create and rename companies, link and unlink their people */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1143,6 +1332,15 @@ export interface paths {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks companies.domains: Add or remove a company's email domains (people at them are linked automatically) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1229,6 +1427,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks companies.domains: Add or remove a company's email domains (people at them are linked automatically) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such company, or it has no such domain */
                 404: {
                     headers: {
@@ -1294,6 +1501,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks customers.view: See customers and the directory: the list, profiles, photos, history, timeline, companies, tags, custom fields, segments and lists */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such company in this organization */
                 404: {
                     headers: {
@@ -1340,6 +1556,15 @@ export interface paths {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks companies.edit: Create and rename companies, link and unlink their people */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1404,6 +1629,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks companies.edit: Create and rename companies, link and unlink their people */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such company or customer, or no link between them */
                 404: {
                     headers: {
@@ -1457,6 +1691,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks customers.view: See customers and the directory: the list, profiles, photos, history, timeline, companies, tags, custom fields, segments and lists */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1501,6 +1744,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks tags.create: Create custom tags */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description A tag has this name, in some case */
                 409: {
                     headers: {
@@ -1528,7 +1780,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a custom tag; customers lose it (owner or manager) */
+        /** Delete a custom tag; customers lose it */
         delete: {
             parameters: {
                 query?: never;
@@ -1565,7 +1817,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Only owners and managers may do this */
+                /** @description The role lacks tags.delete: Delete custom tags */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1623,6 +1875,15 @@ export interface paths {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks tags.edit: Rename or recolor tags */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1689,6 +1950,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks customers.view: See customers and the directory: the list, profiles, photos, history, timeline, companies, tags, custom fields, segments and lists */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1733,6 +2003,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks fields.define: Define custom fields and change their label, options and position */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description A field has this key */
                 409: {
                     headers: {
@@ -1760,7 +2039,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a field and every customer's value of it (owner or manager) */
+        /** Delete a field and every customer's value of it */
         delete: {
             parameters: {
                 query?: never;
@@ -1788,7 +2067,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Only owners and managers may do this */
+                /** @description The role lacks fields.delete: Delete a custom field with every customer's value of it */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1853,6 +2132,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks fields.define: Define custom fields and change their label, options and position */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such custom field in this organization */
                 404: {
                     headers: {
@@ -1908,7 +2196,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change some settings (owner or manager); maxTagsPerCustomer null removes the cap */
+        /** Change some settings; maxTagsPerCustomer null removes the cap */
         patch: {
             parameters: {
                 query?: never;
@@ -1949,7 +2237,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Only owners and managers may do this */
+                /** @description The role lacks settings.manage: Change the organization's settings (time zone, country, tag limit) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1999,6 +2287,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks customers.view: See customers and the directory: the list, profiles, photos, history, timeline, companies, tags, custom fields, segments and lists */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2036,6 +2333,15 @@ export interface paths {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks segments.manage: Save and delete segments */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2098,6 +2404,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks segments.manage: Save and delete segments */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such segment in this organization */
                 404: {
                     headers: {
@@ -2151,6 +2466,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks customers.view: See customers and the directory: the list, profiles, photos, history, timeline, companies, tags, custom fields, segments and lists */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2195,6 +2519,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks lists.create: Create marketing lists */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Its name is taken */
                 409: {
                     headers: {
@@ -2222,7 +2555,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a marketing list; its customers stay (owner or manager) */
+        /** Delete a marketing list; its customers stay */
         delete: {
             parameters: {
                 query?: never;
@@ -2250,7 +2583,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Only owners and managers may do this */
+                /** @description The role lacks lists.delete: Delete marketing lists */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2312,10 +2645,19 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks doors.view: See doors, edge devices, the door log, and who may open which door */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
-        /** Add a door (owner or manager) */
+        /** Add a door */
         post: {
             parameters: {
                 query?: never;
@@ -2356,7 +2698,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Only owners and managers may do this */
+                /** @description The role lacks doors.manage: Add, change and delete doors */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2419,6 +2761,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks doors.view: See doors, edge devices, the door log, and who may open which door */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such door in this organization */
                 404: {
                     headers: {
@@ -2432,7 +2783,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a door with its permissions; its log stays (owner or manager) */
+        /** Delete a door with its permissions; its log stays */
         delete: {
             parameters: {
                 query?: never;
@@ -2460,7 +2811,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Only owners and managers may do this */
+                /** @description The role lacks doors.manage: Add, change and delete doors */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2482,7 +2833,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a door; the devices that drive it get it at once (owner or manager) */
+        /** Change a door; the devices that drive it get it at once */
         patch: {
             parameters: {
                 query?: never;
@@ -2525,7 +2876,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Only owners and managers may do this */
+                /** @description The role lacks doors.manage: Add, change and delete doors */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2596,6 +2947,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks doors.view: See doors, edge devices, the door log, and who may open which door */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such customer */
                 404: {
                     headers: {
@@ -2645,6 +3005,15 @@ export interface paths {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks access.grant: Grant door permissions and change their window (a longer one widens access) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2716,6 +3085,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks access.revoke: Revoke door permissions */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such door permission in this organization */
                 404: {
                     headers: {
@@ -2765,6 +3143,15 @@ export interface paths {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks access.grant: Grant door permissions and change their window (a longer one widens access) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2834,6 +3221,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks doors.view: See doors, edge devices, the door log, and who may open which door */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such customer */
                 404: {
                     headers: {
@@ -2883,6 +3279,15 @@ export interface paths {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks credentials.issue: Issue cards, fobs, barcodes and wallet passes */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2954,6 +3359,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks credentials.revoke: Revoke credentials */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such credential in this organization */
                 404: {
                     headers: {
@@ -2965,75 +3379,6 @@ export interface paths {
                 };
             };
         };
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/customers/{ref}/activities": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The customer's timeline, newest first (Ac1): door visits so far */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    pageSize?: number;
-                };
-                header?: never;
-                path: {
-                    /** @description The 32-hex system id or the customer number */
-                    ref: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of the timeline */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ActivityPage"];
-                    };
-                };
-                /** @description Bad paging */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Not signed in */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No such customer */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3090,6 +3435,93 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks doors.view: See doors, edge devices, the door log, and who may open which door */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{ref}/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer's timeline, newest first (Ac1): door visits so far */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description The 32-hex system id or the customer number */
+                    ref: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of the timeline */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ActivityPage"];
+                    };
+                };
+                /** @description Bad paging */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.view: See customers and the directory: the list, profiles, photos, history, timeline, companies, tags, custom fields, segments and lists */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such customer */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3137,10 +3569,19 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks doors.view: See doors, edge devices, the door log, and who may open which door */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
-        /** Add a device: answers its one-time pairing code, good for 15 minutes (owner or manager) */
+        /** Add a device: answers its one-time pairing code, good for 15 minutes */
         post: {
             parameters: {
                 query?: never;
@@ -3181,7 +3622,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Only owners and managers may do this */
+                /** @description The role lacks devices.manage: Add, change and revoke edge devices and give them pairing codes */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3226,7 +3667,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke a device: its secret stops working and it is disconnected now (owner or manager) */
+        /** Revoke a device: its secret stops working and it is disconnected now */
         delete: {
             parameters: {
                 query?: never;
@@ -3254,7 +3695,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Only owners and managers may do this */
+                /** @description The role lacks devices.manage: Add, change and revoke edge devices and give them pairing codes */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3276,7 +3717,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Rename a device or give it other doors (ids replace its doors); an online device gets them at once (owner or manager) */
+        /** Rename a device or give it other doors (ids replace its doors); an online device gets them at once */
         patch: {
             parameters: {
                 query?: never;
@@ -3319,7 +3760,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Only owners and managers may do this */
+                /** @description The role lacks devices.manage: Add, change and revoke edge devices and give them pairing codes */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3350,7 +3791,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A new pairing code for a device set up again; its old secret works until the code is used (owner or manager) */
+        /** A new pairing code for a device set up again; its old secret works until the code is used */
         post: {
             parameters: {
                 query?: never;
@@ -3380,7 +3821,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Only owners and managers may do this */
+                /** @description The role lacks devices.manage: Add, change and revoke edge devices and give them pairing codes */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3510,10 +3951,19 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks bookings.view: See customers' bookings and the services offered */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
-        /** Offer a service: duration, slot interval (the duration when absent), price in cents, capacity per slot, opening hours per weekday (0 = Sunday) in the venue time zone (owner or manager) */
+        /** Offer a service: duration, slot interval (the duration when absent), price in cents, capacity per slot, opening hours per weekday (0 = Sunday) in the venue time zone */
         post: {
             parameters: {
                 query?: never;
@@ -3554,7 +4004,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Only owners and managers may do this */
+                /** @description The role lacks services.manage: Offer, change and delete bookable services and their opening hours */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3617,6 +4067,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks bookings.view: See customers' bookings and the services offered */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such service in this organization */
                 404: {
                     headers: {
@@ -3630,7 +4089,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a service nobody has booked; one with bookings answers 409: deactivate it (owner or manager) */
+        /** Delete a service nobody has booked; one with bookings answers 409: deactivate it */
         delete: {
             parameters: {
                 query?: never;
@@ -3658,7 +4117,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Only owners and managers may do this */
+                /** @description The role lacks services.manage: Offer, change and delete bookable services and their opening hours */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3689,7 +4148,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a service, checked with the fields it leaves as they are; `active: false` takes it out of the booking flow and keeps its bookings (owner or manager) */
+        /** Change a service, checked with the fields it leaves as they are; `active: false` takes it out of the booking flow and keeps its bookings */
         patch: {
             parameters: {
                 query?: never;
@@ -3732,7 +4191,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Only owners and managers may do this */
+                /** @description The role lacks services.manage: Offer, change and delete bookable services and their opening hours */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3801,6 +4260,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks bookings.view: See customers' bookings and the services offered */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such customer */
                 404: {
                     headers: {
@@ -3852,6 +4320,15 @@ export interface paths {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks bookings.cancel: Cancel bookings */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4202,6 +4679,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks notes.write: Edit notes, mention colleagues, attach and delete files */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4254,6 +4740,15 @@ export interface paths {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks notes.view: Read and search notes and download their attachments */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4418,6 +4913,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks notes.view: Read and search notes and download their attachments */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such customer (or attachment) in this organization */
                 404: {
                     headers: {
@@ -4462,6 +4966,15 @@ export interface paths {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks notes.write: Edit notes, mention colleagues, attach and delete files */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4533,6 +5046,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The role lacks notes.view: Read and search notes and download their attachments */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such customer (or attachment) in this organization */
                 404: {
                     headers: {
@@ -4568,6 +5090,15 @@ export interface paths {
                 };
                 /** @description Not signed in */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks notes.write: Edit notes, mention colleagues, attach and delete files */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4820,6 +5351,7 @@ export interface components {
         };
         DeletionImpact: {
             items: {
+                /** @description e.g. "upcoming confirmed bookings (their places free up)" */
                 what: string;
                 count: number;
             }[];
@@ -5046,25 +5578,6 @@ export interface components {
             value?: string;
             label?: string;
         };
-        ActivityPage: {
-            items: components["schemas"]["Activity"][];
-            page: number;
-            pageSize: number;
-            hasMore: boolean;
-        };
-        Activity: {
-            id: number;
-            /** @description visit, order, booking, … */
-            category: string;
-            /** @description e.g. door_entry */
-            type: string;
-            /** @description who or what recorded it, e.g. edge:<device name> */
-            source: string;
-            occurredAt: string;
-            data: {
-                [key: string]: unknown;
-            };
-        };
         DoorLogPage: {
             items: components["schemas"]["DoorLogEntry"][];
             pageSize: number;
@@ -5088,6 +5601,25 @@ export interface components {
                 customerNumber: string;
                 name: string;
             } | null;
+        };
+        ActivityPage: {
+            items: components["schemas"]["Activity"][];
+            page: number;
+            pageSize: number;
+            hasMore: boolean;
+        };
+        Activity: {
+            id: number;
+            /** @description visit, order, booking, … */
+            category: string;
+            /** @description e.g. door_entry */
+            type: string;
+            /** @description who or what recorded it, e.g. edge:<device name> */
+            source: string;
+            occurredAt: string;
+            data: {
+                [key: string]: unknown;
+            };
         };
         EdgeDevice: {
             /** Format: uuid */

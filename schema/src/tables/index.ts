@@ -1,7 +1,0 @@
-export * from './orgs.ts';
-export * from './customers.ts';
-export * from './directory.ts';
-export * from './audit.ts';
-export * from './doors.ts';
-export * from './bookings.ts';
-export * from './notes.ts';

@@ -1,0 +1,17 @@
+// Every wire schema (zod) and the types inferred from them, for `@foyer/schema/validation`.
+// A domain's request and response shapes live in its folder's wire.ts.
+export * from './platform/wire.ts';
+export * from './organizations/wire.ts';
+export * from './organizations/permissions.ts';
+export * from './customers/wire.ts';
+export * from './customers/phone.ts';
+export * from './customers/query.ts';
+export * from './companies/wire.ts';
+export * from './tags/wire.ts';
+export * from './custom-fields/wire.ts';
+export * from './segments/wire.ts';
+export * from './doors/wire.ts';
+export * from './edge/wire.ts';
+export * from './bookings/wire.ts';
+export * from './notes/wire.ts';
+export * from './timeline/wire.ts';

@@ -1,0 +1,67 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Me } from '@foyer/schema/validation';
+import type { Db } from '../../platform/db/connect.ts';
+import { AppError } from '../../platform/errors.ts';
+import { verifyPassword } from './passwords.ts';
+import { FailureLimiter } from '../../platform/rate-limit.ts';
+import * as sessionsRepo from './sessions-repository.ts';
+import { findUserByEmail } from './users-repository.ts';
+
+export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Who is asking: the signed-in staff member and their organization. */
+export type Auth = Me;
+
+export class AuthService {
+  // Ten wrong passwords per account and fifty per address in fifteen minutes.
+  private readonly perEmail = new FailureLimiter(10, 15 * 60_000);
+  private readonly perAddress = new FailureLimiter(50, 15 * 60_000);
+
+  constructor(private readonly db: Db) {}
+
+  /** Checks the credentials and opens a session; returns the cookie token and who signed in. */
+  async login(email: string, password: string, address: string): Promise<{ token: string; me: Me }> {
+    const emailKey = email.toLowerCase();
+    const wait = Math.max(this.perEmail.retryAfter(emailKey), this.perAddress.retryAfter(address));
+    if (wait > 0)
+      throw new AppError(429, 'too_many_attempts', `Too many sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`, undefined, {
+        'retry-after': String(wait),
+      });
+    const user = await findUserByEmail(this.db, email);
+    if (!(await verifyPassword(user?.passwordHash, password)) || !user) {
+      this.perEmail.fail(emailKey);
+      this.perAddress.fail(address);
+      throw new AppError(401, 'invalid_credentials', 'Email or password is incorrect');
+    }
+    this.perEmail.reset(emailKey);
+    const token = randomBytes(32).toString('base64url');
+    await sessionsRepo.insertSession(this.db, {
+      tokenHash: hashToken(token),
+      userId: user.id,
+      orgId: user.orgId,
+      expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+    });
+    const session = await this.authenticate(token);
+    return { token, me: { user: session!.user, organization: session!.organization } };
+  }
+
+  /**
+   * The session behind a cookie token. Its expiry slides forward once half of it is used; `renewed`
+   * then tells the caller to send the cookie again with the new lifetime.
+   */
+  async authenticate(token: string | undefined): Promise<(Auth & { renewed: boolean }) | undefined> {
+    if (!token || token.length > 100) return undefined;
+    const tokenHash = hashToken(token);
+    const row = await sessionsRepo.findSession(this.db, tokenHash);
+    if (!row) return undefined;
+    const renewed = row.session.expiresAt.getTime() - Date.now() < SESSION_TTL_MS / 2;
+    if (renewed) await sessionsRepo.extendSession(this.db, tokenHash, new Date(Date.now() + SESSION_TTL_MS));
+    return { user: row.user, organization: row.organization, renewed };
+  }
+
+  async logout(token: string | undefined): Promise<void> {
+    if (token) await sessionsRepo.deleteSession(this.db, hashToken(token));
+  }
+}

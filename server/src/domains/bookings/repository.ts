@@ -1,0 +1,158 @@
+import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { bookings, customerEmails, customerPhones, customers, services } from '@foyer/schema/tables';
+import type { DbOrTx } from '../../platform/db/connect.ts';
+
+export type ServiceRow = typeof services.$inferSelect;
+export type ServiceColumns = Partial<Omit<typeof services.$inferInsert, 'id' | 'orgId' | 'createdAt'>>;
+export type BookingRow = typeof bookings.$inferSelect;
+export type BookingWithService = BookingRow & { serviceName: string };
+
+const serviceById = (orgId: string, id: string) => and(eq(services.orgId, orgId), eq(services.id, id));
+
+// ————— Services —————
+
+/** The organization's services by name; only the active ones when `activeOnly`. */
+export async function listServices(db: DbOrTx, orgId: string, activeOnly = false): Promise<ServiceRow[]> {
+  return db
+    .select()
+    .from(services)
+    .where(and(eq(services.orgId, orgId), activeOnly ? eq(services.active, true) : undefined))
+    .orderBy(sql`lower(${services.name})`);
+}
+
+/** One service; `lock` holds its row for the transaction (concurrent edits queue). */
+export async function findService(db: DbOrTx, orgId: string, id: string, lock = false): Promise<ServiceRow | undefined> {
+  const query = db.select().from(services).where(serviceById(orgId, id));
+  const [row] = lock ? await query.for('update') : await query;
+  return row;
+}
+
+export async function insertService(db: DbOrTx, orgId: string, values: ServiceColumns & Pick<ServiceRow, 'name' | 'durationMinutes' | 'slotIntervalMinutes'>) {
+  const [row] = await db
+    .insert(services)
+    .values({ orgId, ...values })
+    .returning();
+  return row!;
+}
+
+export async function updateService(db: DbOrTx, orgId: string, id: string, values: ServiceColumns): Promise<ServiceRow | undefined> {
+  const [row] = await db.update(services).set(values).where(serviceById(orgId, id)).returning();
+  return row;
+}
+
+export async function deleteService(db: DbOrTx, orgId: string, id: string): Promise<boolean> {
+  const rows = await db.delete(services).where(serviceById(orgId, id)).returning({ id: services.id });
+  return rows.length > 0;
+}
+
+export async function countBookingsOf(db: DbOrTx, orgId: string, serviceId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(bookings)
+    .where(and(eq(bookings.orgId, orgId), eq(bookings.serviceId, serviceId)));
+  return row!.n;
+}
+
+// ————— Bookings —————
+
+/** People booked (confirmed) into each start of a service between two instants, by start in ms. */
+export async function bookedBySlot(db: DbOrTx, serviceId: string, from: Date, to: Date): Promise<Map<number, number>> {
+  const rows = await db
+    .select({ startsAt: bookings.startsAt, people: sql<number>`sum(${bookings.partySize})::int` })
+    .from(bookings)
+    .where(and(eq(bookings.serviceId, serviceId), eq(bookings.status, 'confirmed'), gte(bookings.startsAt, from), lt(bookings.startsAt, to)))
+    .groupBy(bookings.startsAt);
+  return new Map(rows.map((r) => [r.startsAt.getTime(), r.people]));
+}
+
+/**
+ * Holds the slot (service, start) for the rest of the transaction: a concurrent confirmation of
+ * the same slot waits here until this one commits, then counts what this one booked. Other slots
+ * of the service are not held up.
+ */
+export async function lockSlot(tx: DbOrTx, serviceId: string, startsAt: Date) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${serviceId}), hashtext(${startsAt.toISOString()}))`);
+}
+
+export async function findBookingByKey(db: DbOrTx, orgId: string, idempotencyKey: string): Promise<BookingRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.orgId, orgId), eq(bookings.idempotencyKey, idempotencyKey)));
+  return row;
+}
+
+export async function insertBooking(tx: DbOrTx, values: Omit<typeof bookings.$inferInsert, 'id' | 'createdAt'>): Promise<BookingRow> {
+  const [row] = await tx.insert(bookings).values(values).returning();
+  return row!;
+}
+
+const withService = { booking: bookings, serviceName: services.name };
+const flatten = (rows: { booking: BookingRow; serviceName: string }[]): BookingWithService[] => rows.map((r) => ({ ...r.booking, serviceName: r.serviceName }));
+
+export async function findBooking(db: DbOrTx, orgId: string, id: string, lock = false): Promise<BookingWithService | undefined> {
+  const query = db
+    .select(withService)
+    .from(bookings)
+    .innerJoin(services, eq(services.id, bookings.serviceId))
+    .where(and(eq(bookings.orgId, orgId), eq(bookings.id, id)));
+  const [row] = lock ? await query.for('update', { of: bookings }) : await query;
+  return row && flatten([row])[0];
+}
+
+/** A customer's bookings that end after `now` (soonest first), and those before (latest first, at most `pastLimit`). */
+export async function bookingsOfCustomer(db: DbOrTx, orgId: string, customerId: string, now: Date, pastLimit: number) {
+  const base = () =>
+    db
+      .select(withService)
+      .from(bookings)
+      .innerJoin(services, eq(services.id, bookings.serviceId));
+  const mine = and(eq(bookings.orgId, orgId), eq(bookings.customerId, customerId));
+  const [upcoming, past] = [
+    await base().where(and(mine, gte(bookings.endsAt, now))).orderBy(asc(bookings.startsAt)).limit(200),
+    await base().where(and(mine, lt(bookings.endsAt, now))).orderBy(desc(bookings.startsAt)).limit(pastLimit),
+  ];
+  return { upcoming: flatten(upcoming), past: flatten(past) };
+}
+
+export async function cancelBooking(tx: DbOrTx, orgId: string, id: string, at: Date) {
+  await tx
+    .update(bookings)
+    .set({ status: 'cancelled', cancelledAt: at })
+    .where(and(eq(bookings.orgId, orgId), eq(bookings.id, id)));
+}
+
+// ————— Who is booking (C8) —————
+
+/**
+ * The customer an email (any of their addresses, any case) or a phone number (E.164, current or
+ * earlier) belongs to. The email wins when both match different people; erased customers keep
+ * no contacts, so they never match.
+ */
+export async function matchCustomer(db: DbOrTx, orgId: string, email: string, phoneE164: string | undefined): Promise<string | undefined> {
+  const [byEmail] = await db
+    .select({ id: customerEmails.customerId })
+    .from(customerEmails)
+    .where(and(eq(customerEmails.orgId, orgId), eq(sql`lower(${customerEmails.address})`, email.toLowerCase())))
+    .limit(1);
+  if (byEmail) return byEmail.id;
+  if (!phoneE164) return undefined;
+  // Several people may share a number (a household): the most recently active current holder.
+  const [byPhone] = await db
+    .select({ id: customerPhones.customerId })
+    .from(customerPhones)
+    .innerJoin(customers, eq(customers.id, customerPhones.customerId))
+    .where(and(eq(customerPhones.orgId, orgId), eq(customerPhones.e164, phoneE164), sql`${customers.erasedAt} is null`))
+    .orderBy(sql`${customerPhones.position} is null`, desc(customers.updatedAt))
+    .limit(1);
+  return byPhone?.id;
+}
+
+export async function customerStatusOf(db: DbOrTx, orgId: string, id: string) {
+  const [row] = await db
+    .select({ status: customers.status, erasedAt: customers.erasedAt })
+    .from(customers)
+    .where(and(eq(customers.orgId, orgId), eq(customers.id, id)));
+  return row;
+}
+

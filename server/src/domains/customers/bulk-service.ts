@@ -1,0 +1,179 @@
+import type pg from 'pg';
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { fromSystemId, parseCustomerQuery, type BulkAction } from '@foyer/schema/validation';
+import type { Db } from '../../platform/db/connect.ts';
+import { invalid, notFound } from '../../platform/errors.ts';
+import { fieldsForQuery, loadFieldDefinitions, type FieldDefinition } from '../custom-fields/customer-repository.ts';
+import { matchingIdsSql, orderOf } from './list-repository.ts';
+import { assertOwnTags, tagCap, tagsWord } from '../tags/customer-repository.ts';
+import type { Actor } from './service.ts';
+
+export type BulkTarget = BulkAction['target'];
+
+const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
+/**
+ * L5: actions on chosen customers or on everything a list query matches, each one set-based SQL
+ * statement (a segment of a million customers is tagged without loading it), with an audit row
+ * per customer changed.
+ */
+export class CustomerBulkService {
+  constructor(private readonly db: Db) {}
+
+  /** `select c.id …` of the target: the chosen ids of this organization, or the query's matches. */
+  async targetSql(actor: Actor, target: BulkTarget, fields?: FieldDefinition[]): Promise<SQL> {
+    if ('ids' in target)
+      return sql`select c.id from customers c where c.org_id = ${actor.orgId} and c.id = any(${uuidArray(target.ids.map(fromSystemId))})`;
+    const parsed = parseCustomerQuery(new URLSearchParams(target.query));
+    if (!parsed.ok) throw invalid('Not a valid list query', parsed.issues.map((i) => ({ ...i, field: `target.query.${i.field}` })));
+    return matchingIdsSql(this.db, actor.orgId, parsed.query, {
+      fields: fields ?? (await fieldsForQuery(this.db, actor.orgId, parsed.query)),
+      country: actor.defaultCountry,
+    });
+  }
+
+  async run(actor: Actor, { target, action }: BulkAction) {
+    const targetIds = await this.targetSql(actor, target);
+    const audit = (changes: SQL) =>
+      sql`insert into audit_log (org_id, actor_user_id, entity_type, entity_id, action, changes)
+          select ${actor.orgId}::uuid, ${actor.userId}::uuid, 'customer', customer_id, 'updated', ${changes}`;
+
+    if (action.type === 'addTags') {
+      await assertOwnTags(this.db, actor.orgId, action.tagIds, 'action.tagIds');
+      const cap = await tagCap(this.db, actor.orgId);
+      // Each customer gains the tags it lacks, in order, until the cap (T1: the organization's, or MAX_TAGS_PER_CUSTOMER).
+      const result = await this.db.execute<{ matched: number; changed: number; capped: number }>(sql`
+        with target as (${targetIds}),
+        pairs as (
+          select t.id as customer_id, tag.id as tag_id,
+                 row_number() over (partition by t.id order by tag.ord) as nth,
+                 (select count(*) from customer_tags ct where ct.customer_id = t.id) as have
+          from target t cross join unnest(${uuidArray(action.tagIds)}) with ordinality as tag(id, ord)
+          where not exists (select 1 from customer_tags ct where ct.customer_id = t.id and ct.tag_id = tag.id)),
+        allowed as (select customer_id, tag_id from pairs where have + nth <= ${cap}::int),
+        added as (
+          insert into customer_tags (org_id, customer_id, tag_id) select ${actor.orgId}, customer_id, tag_id from allowed
+          on conflict do nothing returning customer_id, tag_id),
+        audited as (
+          ${audit(sql`jsonb_build_object('tags', jsonb_build_object('before', null, 'after', 'added ' || string_agg(tg.name, ', ')))`)}
+          from added join tags tg on tg.id = added.tag_id group by customer_id
+          returning 1)
+        select (select count(*) from target)::int as matched, (select count(*) from audited)::int as changed,
+               (select count(distinct customer_id) from pairs p where have + nth > ${cap}::int)::int as capped`);
+      const { matched, changed, capped } = result.rows[0]!;
+      return { matched, changed, skipped: capped ? [{ reason: `at the cap of ${tagsWord(cap)} per customer`, count: capped }] : [] };
+    }
+
+    if (action.type === 'removeTags') {
+      await assertOwnTags(this.db, actor.orgId, action.tagIds, 'action.tagIds');
+      const result = await this.db.execute<{ matched: number; changed: number }>(sql`
+        with target as (${targetIds}),
+        removed as (
+          delete from customer_tags ct using target t
+          where ct.org_id = ${actor.orgId} and ct.customer_id = t.id and ct.tag_id = any(${uuidArray(action.tagIds)})
+          returning ct.customer_id, ct.tag_id),
+        audited as (
+          ${audit(sql`jsonb_build_object('tags', jsonb_build_object('before', 'removed ' || string_agg(tg.name, ', '), 'after', null))`)}
+          from removed join tags tg on tg.id = removed.tag_id group by customer_id
+          returning 1)
+        select (select count(*) from target)::int as matched, (select count(*) from audited)::int as changed`);
+      return { ...result.rows[0]!, skipped: [] };
+    }
+
+    const list = await this.db.execute<{ name: string }>(
+      sql`select name from marketing_lists where org_id = ${actor.orgId} and id = ${action.listId}`,
+    );
+    if (!list.rows[0]) throw notFound('Marketing list');
+    const result = await this.db.execute<{ matched: number; changed: number }>(sql`
+      with target as (${targetIds}),
+      joined as (
+        insert into marketing_list_members (org_id, list_id, customer_id) select ${actor.orgId}, ${action.listId}, id from target
+        on conflict do nothing returning customer_id),
+      audited as (
+        ${audit(sql`jsonb_build_object('marketingLists', jsonb_build_object('before', null, 'after', ${`added to ${list.rows[0].name}`}::text))`)}
+        from joined returning 1)
+      select (select count(*) from target)::int as matched, (select count(*) from audited)::int as changed`);
+    return { ...result.rows[0]!, skipped: [] };
+  }
+
+  /**
+   * I2: the target as CSV, streamed through a server-side cursor in batches, so a million rows
+   * never sit in memory. `write` resolves when the client has taken the chunk (back-pressure).
+   */
+  async exportCsv(
+    actor: Actor,
+    target: BulkTarget,
+    sort: string | undefined,
+    write: (chunk: string) => Promise<void>,
+    aborted: () => boolean,
+  ) {
+    const fields = await loadFieldDefinitions(this.db, actor.orgId);
+    const targetIds = await this.targetSql(actor, target, fields);
+    const query = new PgDialect().sqlToQuery(sql`
+      select c.id, c.customer_number, c.first_name, c.last_name, c.primary_email,
+        (select string_agg(e.address, '; ' order by e.position) from customer_emails e where e.customer_id = c.id) as emails,
+        c.primary_phone,
+        (select string_agg(p.e164, '; ' order by p.position) from customer_phones p where p.customer_id = c.id and p.position is not null) as phones,
+        c.language, c.source, c.status, c.lifecycle_stage, c.total_spent_cents, c.clv_cents,
+        c.marketing_consent, c.consent_at, c.date_of_birth, c.company_name,
+        (select string_agg(t.name, '; ' order by t.name) from customer_tags ct join tags t on t.id = ct.tag_id where ct.customer_id = c.id) as tags,
+        (select string_agg(co.name, '; ' order by co.name) from customer_companies cc join companies co on co.id = cc.company_id where cc.customer_id = c.id) as companies,
+        (select jsonb_object_agg(v.field_id, v.value_text) from custom_field_values v where v.customer_id = c.id) as custom,
+        c.created_at
+      from customers c where c.id in (${targetIds}) order by ${orderOf(sort)}`);
+
+    const header = [
+      'id', 'customer_number', 'first_name', 'last_name', 'primary_email', 'emails', 'primary_phone', 'phones',
+      'language', 'source', 'status', 'lifecycle_stage', 'total_spent', 'clv', 'marketing_consent', 'consent_at',
+      'date_of_birth', 'company_name', 'tags', 'companies', ...fields.map((f) => `custom_${f.key}`), 'created_at',
+    ];
+    await write(csvLine(header));
+
+    const client: pg.PoolClient = await this.db.$client.connect();
+    try {
+      await client.query('begin read only');
+      await client.query({ text: `declare export_cursor no scroll cursor for ${query.sql}`, values: query.params });
+      for (;;) {
+        if (aborted()) break;
+        const { rows } = await client.query('fetch 2000 from export_cursor');
+        if (rows.length === 0) break;
+        await write(rows.map((r) => csvLine(exportRow(r, fields))).join(''));
+      }
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+type ExportRow = Record<string, unknown> & { custom: Record<string, string> | null };
+
+function exportRow(r: ExportRow, fields: FieldDefinition[]): unknown[] {
+  const money = (cents: unknown) => (Number(cents) / 100).toFixed(2);
+  const time = (d: unknown) => (d instanceof Date ? d.toISOString() : d);
+  return [
+    String(r.id).replaceAll('-', ''), r.customer_number, r.first_name, r.last_name, r.primary_email, r.emails, r.primary_phone, r.phones,
+    r.language, r.source, r.status, r.lifecycle_stage, money(r.total_spent_cents), money(r.clv_cents),
+    r.marketing_consent ? 'yes' : 'no', time(r.consent_at), r.date_of_birth, r.company_name, r.tags, r.companies,
+    ...fields.map((f) => r.custom?.[f.id]), time(r.created_at),
+  ];
+}
+
+/**
+ * One CSV line (RFC 4180). A cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR
+ * at the start) is prefixed with a quote mark: exports must not carry formula injection.
+ */
+export function csvLine(cells: unknown[]): string {
+  return `${cells
+    .map((cell) => {
+      if (cell === null || cell === undefined) return '';
+      let text = String(cell);
+      if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+      return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
+    })
+    .join(',')}\r\n`;
+}

@@ -1,0 +1,139 @@
+import { EdgeEventSchema, fromSystemId, systemIdPattern, toSystemId, type EdgeEvent } from '@foyer/schema/validation';
+import type { DoorLogEntry } from '@foyer/schema/realtime';
+import type { Db } from '../../platform/db/connect.ts';
+import { insertActivities } from '../timeline/repository.ts';
+import * as repo from './events-repository.ts';
+import { doorsOfDevice } from '../edge/sync-repository.ts';
+import { invalid } from '../../platform/errors.ts';
+import type { EdgeDevice } from '../edge/sync-service.ts';
+
+/** At most this many events in one `events` message; the agent sends its journal in batches below it. */
+export const MAX_EVENT_BATCH = 1000;
+
+/** An event that will never be stored, with its seq when it had a usable one. */
+export type Refusal = { seq: number | null; reason: string };
+
+/** A page of the log; the next one is asked for with `before` = the last item's id. */
+export type DoorLogPage = { items: DoorLogEntry[]; pageSize: number; hasMore: boolean };
+
+export type RecordOutcome = { storedThrough: number; stored: DoorLogEntry[]; refused: Refusal[] };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The agent echoes the 32-hex ids it was sent; a dashed UUID is read too. */
+const customerUuid = (id: string) => (systemIdPattern.test(id) ? fromSystemId(id) : UUID.test(id) ? id.toLowerCase() : undefined);
+
+const seqOf = (raw: unknown): number | null => {
+  const seq = (raw as { seq?: unknown } | null)?.seq;
+  return typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1 ? seq : null;
+};
+
+export function toLogEntry(r: repo.DoorLogRow): DoorLogEntry {
+  return {
+    id: r.id,
+    at: r.occurredAt.toISOString(),
+    deviceId: r.deviceId,
+    deviceName: r.deviceName,
+    doorId: r.doorId,
+    doorName: r.doorName ?? 'Deleted door',
+    kind: r.kind,
+    result: r.result,
+    reason: r.reason,
+    credentialMasked: r.credentialMasked,
+    customer: r.customerId
+      ? { id: toSystemId(r.customerId), customerNumber: r.customerNumber ?? '', name: [r.firstName, r.lastName].filter(Boolean).join(' ') }
+      : null,
+  };
+}
+
+type Checked = { event: EdgeEvent; occurredAt: Date; customerId: string | null };
+
+/** Da2: what devices report, stored once per (device, seq), and the door log staff read. */
+export class DoorEventService {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Stores a batch from a device: each event validated, each (device, seq) once, every granted
+   * visit on its customer's timeline. Events that can never be stored (malformed, another door,
+   * another organization's customer) are refused for good, so the acknowledgement moves past them.
+   */
+  async record(device: EdgeDevice, batch: unknown[]): Promise<RecordOutcome> {
+    const refused: Refusal[] = [];
+    const parsed = new Map<number, EdgeEvent>();
+    for (const raw of batch) {
+      const result = EdgeEventSchema.safeParse(raw);
+      if (!result.success) refused.push({ seq: seqOf(raw), reason: `malformed: ${result.error.issues.map((i) => i.path.join('.') || '(event)').join(', ')}` });
+      else if (!parsed.has(result.data.seq)) parsed.set(result.data.seq, result.data);
+    }
+
+    const { storedThrough, storedIds } = await this.db.transaction(async (tx) => {
+      const { name, storedThrough: watermark } = await repo.lockDevice(tx, device.id);
+      const doors = new Map((await doorsOfDevice(tx, device.orgId, device.id)).map((d) => [d.id, d.name]));
+      const wanted = [...parsed.values()].map((e) => e.customerId && customerUuid(e.customerId)).filter((id): id is string => !!id);
+      const ownCustomers = await repo.customersOfOrg(tx, device.orgId, wanted);
+      const decidedBefore = await repo.rejectedSeqs(tx, device.id, [...parsed.keys()]);
+
+      const valid: Checked[] = [];
+      for (const event of parsed.values()) {
+        if (decidedBefore.has(event.seq)) continue;
+        const problem = this.problemWith(event, doors, ownCustomers);
+        if (problem) refused.push({ seq: event.seq, reason: problem });
+        else valid.push({ event, occurredAt: new Date(event.at), customerId: event.customerId && customerUuid(event.customerId)! });
+      }
+
+      const stored = await repo.insertNewEvents(
+        tx,
+        valid.map(({ event: e, occurredAt, customerId }) => ({
+          orgId: device.orgId,
+          deviceId: device.id,
+          seq: e.seq,
+          doorId: e.doorId,
+          kind: e.kind,
+          result: e.result,
+          reason: e.reason,
+          credentialHash: e.credentialHash,
+          credentialMasked: e.credentialMasked,
+          customerId,
+          occurredAt,
+        })),
+      );
+      const visits = stored.filter((s) => s.kind === 'access' && s.result === 'granted' && s.customerId);
+      await insertActivities(
+        tx,
+        visits.map((v) => ({
+          orgId: device.orgId,
+          customerId: v.customerId!,
+          category: 'visit',
+          type: 'door_entry',
+          source: `edge:${name}`,
+          occurredAt: v.occurredAt,
+          data: { doorEventId: v.id, doorId: v.doorId, doorName: doors.get(v.doorId), deviceId: device.id, deviceName: name },
+        })),
+      );
+      await repo.markCustomersActive(tx, device.orgId, visits.map((v) => ({ customerId: v.customerId!, at: v.occurredAt })));
+      await repo.insertRejects(tx, device.id, refused.filter((r): r is { seq: number; reason: string } => r.seq !== null));
+      return { storedThrough: await repo.advanceWatermark(tx, device.id, watermark), storedIds: stored.map((s) => s.id) };
+    });
+
+    const stored = (await repo.logRowsByIds(this.db, device.orgId, storedIds)).map(toLogEntry);
+    return { storedThrough, stored, refused };
+  }
+
+  /** The door log, newest first, from just before the entry `before` (its id) when given. */
+  async page(orgId: string, before: number | undefined, pageSize: number): Promise<DoorLogPage> {
+    if (before !== undefined && !(await repo.isLogEntryOf(this.db, orgId, before)))
+      throw invalid('No such door log entry', [{ field: 'before', message: 'No entry of this log has this id' }]);
+    const rows = await repo.pageOfLog(this.db, orgId, before, pageSize + 1);
+    return { items: rows.slice(0, pageSize).map(toLogEntry), pageSize, hasMore: rows.length > pageSize };
+  }
+
+  private problemWith(event: EdgeEvent, doors: Map<string, string>, ownCustomers: Set<string>): string | undefined {
+    if (Number.isNaN(Date.parse(event.at))) return 'at is not a time';
+    if (!doors.has(event.doorId)) return 'not a door of this device';
+    if (event.customerId !== null) {
+      const id = customerUuid(event.customerId);
+      if (!id || !ownCustomers.has(id)) return 'not a customer of this organization';
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,20 @@
+import { eq, sql } from 'drizzle-orm';
+import { organizations } from '@foyer/schema/tables';
+import type { DbOrTx } from '../../platform/db/connect.ts';
+
+export type Organization = typeof organizations.$inferSelect;
+
+export async function insertOrganization(db: DbOrTx, values: { name: string; slug: string; defaultCountry?: string }) {
+  const [org] = await db.insert(organizations).values(values).returning();
+  return org!;
+}
+
+export async function findOrganizationBySlug(db: DbOrTx, slug: string) {
+  const [org] = await db.select().from(organizations).where(eq(organizations.slug, slug));
+  return org;
+}
+
+export async function countOrganizations(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(organizations);
+  return row!.n;
+}

@@ -1,0 +1,17 @@
+import { eq } from 'drizzle-orm';
+import { organizations } from '@foyer/schema/tables';
+import type { DbOrTx } from '../../platform/db/connect.ts';
+
+export type Settings = { maxTagsPerCustomer: number | null; defaultCountry: string; timezone: string };
+
+const settingsColumns = { maxTagsPerCustomer: organizations.maxTagsPerCustomer, defaultCountry: organizations.defaultCountry, timezone: organizations.timezone };
+
+export async function findSettings(db: DbOrTx, orgId: string): Promise<Settings | undefined> {
+  const [row] = await db.select(settingsColumns).from(organizations).where(eq(organizations.id, orgId));
+  return row;
+}
+
+export async function updateSettings(db: DbOrTx, orgId: string, values: Partial<Settings>): Promise<Settings | undefined> {
+  const [row] = await db.update(organizations).set(values).where(eq(organizations.id, orgId)).returning(settingsColumns);
+  return row;
+}

@@ -1,0 +1,36 @@
+import type { Hook } from '@hono/zod-openapi';
+import { fieldIssues } from '@foyer/schema/validation';
+import type { Context, Env as HonoEnv } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { AppError } from '../errors.ts';
+import type { Auth } from '../../domains/auth/service.ts';
+
+/** What middleware puts on the request context for the routes. */
+export type AppEnv = HonoEnv & { Variables: { auth: Auth } };
+
+export const SESSION_COOKIE = 'foyer_session';
+
+/** The signed-in staff member; every route declared with `permit` (platform/permissions.ts) has one. */
+export function auth(c: Context<AppEnv>): Auth {
+  const value = c.get('auth');
+  if (!value) throw new AppError(401, 'unauthenticated', 'Sign in first');
+  return value;
+}
+
+/** The peer's address; requests made in-process by the UI's server rendering have none. */
+export function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'in-process';
+  }
+}
+
+/** Every zod failure answers 400 with one issue per field, in the API's error shape. */
+export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result, c) => {
+  if (result.success) return;
+  const issues = fieldIssues(result.error);
+  const whole = issues.find((i) => i.field === '(body)');
+  const message = whole?.message ?? `Some fields are not valid: ${[...new Set(issues.map((i) => i.field))].join(', ')}`;
+  return c.json({ error: { code: 'validation_failed', message, issues } }, 400);
+};

@@ -1,0 +1,101 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie, setCookie } from 'hono/cookie';
+import type { Logger } from '../logger.ts';
+import { AppError } from '../errors.ts';
+import { SESSION_TTL_MS, type AuthService } from '../../domains/auth/service.ts';
+import { SESSION_COOKIE, type AppEnv } from './context.ts';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** One JSON log line per request, with its duration. */
+export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    logger.info({
+      msg: 'request',
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      userId: c.get('auth')?.user.id,
+    });
+  };
+}
+
+export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
+
+const tooLarge = (maxSize: number, limit: string) =>
+  bodyLimit({
+    maxSize,
+    // The rest of the body is never read, so the connection cannot carry another request: close it.
+    onError: (c) =>
+      c.json({ error: { code: 'payload_too_large', message: `The request body is over the ${limit} limit` } }, 413, {
+        connection: 'close',
+      }),
+  });
+const jsonLimit = tooLarge(MAX_BODY_BYTES, '1 MiB');
+const photoLimit = tooLarge(MAX_PHOTO_BYTES, '8 MiB');
+/** A note attachment may be 10 MB; the multipart envelope around it gets a little room. */
+const attachmentLimit = tooLarge(10 * 1024 * 1024 + 64 * 1024, '10 MB');
+
+/** 1 MiB for JSON; photos (PUT …/photo) may be 8 MiB, as phones take them; note attachments 10 MB. */
+export const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
+  c.req.method === 'PUT' && c.req.path.endsWith('/photo')
+    ? photoLimit(c, next)
+    : c.req.method === 'POST' && c.req.path.endsWith('/notes/attachments')
+      ? attachmentLimit(c, next)
+      : jsonLimit(c, next);
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Refuses state-changing requests that a browser sent from another site. SameSite=Lax already keeps
+ * the cookie off most of them; this closes the rest (same-site subdomains, old browsers).
+ */
+export function sameOriginOnly(allowedOrigins: string[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!SAFE_METHODS.has(c.req.method)) {
+      const origin = c.req.header('origin');
+      const host = c.req.header('host');
+      const fetchSite = c.req.header('sec-fetch-site');
+      let sameHost = false;
+      try {
+        sameHost = !!origin && new URL(origin).host === host;
+      } catch {
+        /* an unparsable Origin is foreign */
+      }
+      const foreign = (origin !== undefined && !sameHost && !allowedOrigins.includes(origin)) || fetchSite === 'cross-site';
+      if (foreign) throw new AppError(403, 'foreign_origin', 'Requests from another site are refused');
+    }
+    await next();
+  };
+}
+
+export function setSessionCookie(c: Parameters<MiddlewareHandler>[0], token: string, secure: boolean) {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure,
+    path: '/',
+    maxAge: Math.floor(SESSION_TTL_MS / 1000),
+  });
+}
+
+/**
+ * Reads the session cookie: a live session becomes the request's `auth` (renewed when due). It
+ * refuses nothing: each route's declaration (`permit`, platform/permissions.ts) says whether it
+ * needs a session, and a request without one is refused there.
+ */
+export function readSession(authService: AuthService, secureCookies: boolean): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    const session = await authService.authenticate(token);
+    if (session) {
+      if (session.renewed) setSessionCookie(c, token!, secureCookies);
+      c.set('auth', { user: session.user, organization: session.organization });
+    }
+    await next();
+  };
+}

@@ -1,0 +1,229 @@
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { permissionDescriptions, permissions, rolePermissions, roles, type Permission, type Role } from '@foyer/schema/validation';
+import { can, onPermitted, staffEventPermissions } from '@foyer/server/platform/permissions.ts';
+import type { StaffSocket } from '@foyer/server/platform/realtime/io.ts';
+import type { ApiClient } from '../support/client.ts';
+import { startTestFoyer } from '../support/foyer.ts';
+import { connectStaff } from '../support/sockets.ts';
+
+/**
+ * The role matrix, enforced over the real OpenAPI document: every route declares who may call it,
+ * and for every declared route × built-in role the answer is 403 exactly when the role lacks the
+ * route's permission. The server and the document are read before the tests are collected, so
+ * each route × role is a row of its own.
+ */
+const foyer = await startTestFoyer();
+afterAll(() => foyer.close());
+
+type Operation = { method: string; path: string; permission?: Permission; public?: true; signedIn?: true; responses: Record<string, unknown> };
+const HTTP_METHODS = ['get', 'put', 'post', 'patch', 'delete'];
+
+const document = (await foyer.client().get('/api/openapi.json')).body as { paths: Record<string, Record<string, Record<string, unknown>>> };
+const operations: Operation[] = Object.entries(document.paths).flatMap(([path, item]) =>
+  Object.entries(item)
+    .filter(([method]) => HTTP_METHODS.includes(method))
+    .map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      permission: op['x-permission'] as Permission | undefined,
+      public: op['x-public'] as true | undefined,
+      signedIn: op['x-signed-in'] as true | undefined,
+      responses: op.responses as Record<string, unknown>,
+    })),
+);
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+// Deletions and erasure last, so the records the other routes are tried on still exist: the
+// records others hang off (a customer, a door, a company) after everything else.
+const ROOTS = ['/api/customers/{ref}', '/api/doors/{id}', '/api/companies/{id}'];
+const rank = (op: Operation) =>
+  op.method === 'DELETE' && ROOTS.includes(op.path) ? 3 : op.path.endsWith('/erase') ? 2 : op.method === 'DELETE' ? 1 : 0;
+const staffRoutes = operations.filter((op) => !op.public).sort((a, b) => rank(a) - rank(b));
+
+const sessions = {} as Record<Role, ApiClient>;
+let outsider: ApiClient;
+/** Existing records of the organization, by what names them in a path. */
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  const owner = await foyer.signIn();
+  sessions.owner = owner;
+  sessions.manager = await foyer.signIn({ role: 'manager', orgId: owner.orgId });
+  sessions.staff = await foyer.signIn({ role: 'staff', orgId: owner.orgId });
+  outsider = await foyer.signIn();
+
+  const made = async (path: string, body: unknown) => {
+    const res = await owner.post(path, body);
+    expect(res.status, `${path}: ${res.text}`).toBe(201);
+    return res.body;
+  };
+  ids.customer = (await made('/api/customers', { firstName: 'Ada', lastName: 'Lovelace' })).id;
+  ids.company = (await made('/api/companies', { name: 'Analytical Engines', domains: ['engines.test'] })).id;
+  expect((await owner.post(`/api/companies/${ids.company}/customers`, { customer: ids.customer })).status).toBe(204);
+  ids.tag = (await made('/api/tags', { name: 'Matrix test', color: '#336699' })).id;
+  ids.field = (await made('/api/custom-fields', { label: 'Allergies', type: 'text' })).id;
+  ids.segment = (await made('/api/segments', { name: 'Everyone', query: '' })).id;
+  ids.list = (await made('/api/lists', { name: 'Newsletter' })).id;
+  ids.door = (await made('/api/doors', { name: 'Front door' })).id;
+  ids.service = (await made('/api/services', { name: 'Sauna', durationMinutes: 30 })).id;
+  ids.device = (await made('/api/edge/devices', { name: 'Desk agent' })).device.id;
+  ids.doorPermission = (await made(`/api/customers/${ids.customer}/door-permissions`, { doorId: ids.door })).id;
+  ids.credential = (await made(`/api/customers/${ids.customer}/credentials`, { kind: 'rfid', value: '0A1B2C3D' })).id;
+  const form = new FormData();
+  form.append('file', new Blob(['allergic to nuts'], { type: 'text/plain' }), 'allergies.txt');
+  const upload = await fetch(`${foyer.url}/api/customers/${ids.customer}/notes/attachments`, { method: 'POST', body: form, headers: { cookie: owner.cookie! } });
+  expect(upload.status).toBe(201);
+  ids.attachment = ((await upload.json()) as { id: string }).id;
+});
+
+/** Which record an `{id}` names, by the collection before it. */
+const idOf: Record<string, string> = {
+  companies: 'company',
+  tags: 'tag',
+  'custom-fields': 'field',
+  segments: 'segment',
+  lists: 'list',
+  doors: 'door',
+  services: 'service',
+  devices: 'device',
+  'door-permissions': 'doorPermission',
+  credentials: 'credential',
+  attachments: 'attachment',
+};
+const NOBODY = '00000000-0000-4000-8000-000000000000';
+
+/** The path with its parameters filled with existing records (or, where none is kept, an id of nothing). */
+function filled(path: string, records: Record<string, string> = ids): string {
+  return path
+    .replace('{ref}', records.customer ?? NOBODY.replaceAll('-', ''))
+    .replace('{domain}', 'engines.test')
+    .replace(/\/([^/{}]+)\/\{id\}/, (_, collection: string) => `/${collection}/${records[idOf[collection]!] ?? NOBODY}`);
+}
+
+const call = (client: ApiClient, op: Operation, path = filled(op.path)) =>
+  client.request(op.method, path, MUTATING.has(op.method) && op.method !== 'DELETE' ? {} : undefined);
+
+describe('every route declares who may call it', () => {
+  it('has a permission, or is marked public or for any signed-in staff member', () => {
+    const undeclared = operations.filter((op) => [op.permission, op.public, op.signedIn].filter(Boolean).length !== 1);
+    expect(undeclared.map((op) => `${op.method} ${op.path}`)).toEqual([]);
+    expect(operations.length).toBeGreaterThan(60);
+  });
+
+  it('names only permissions of the vocabulary, and documents the 401 and 403 it answers', () => {
+    const declared = operations.filter((op) => op.permission);
+    expect(declared.filter((op) => !permissions.includes(op.permission!)).map((op) => op.permission)).toEqual([]);
+    expect(declared.filter((op) => !op.responses['401'] || !op.responses['403']).map((op) => `${op.method} ${op.path}`)).toEqual([]);
+  });
+
+  it('changes who may call a route only in review: the table of routes and what they need', () => {
+    const table = operations.map((op) => `${op.method} ${op.path}: ${op.permission ?? (op.public ? 'public' : 'signed in')}`);
+    expect(table.join('\n')).toMatchSnapshot();
+  });
+
+  it('leaves no permission unused', () => {
+    const used = new Set(operations.map((op) => op.permission).filter(Boolean) as string[]);
+    expect(permissions.filter((p) => !used.has(p))).toEqual([]);
+  });
+});
+
+describe('another organization sees nothing', () => {
+  const withRecords = staffRoutes.filter((op) => op.path.includes('{') && !op.signedIn);
+  it.each(withRecords.map((op) => ({ ...op, route: `${op.method} ${op.path}` })))(
+    '$route answers the owner of another organization as for a record that does not exist',
+    async (op) => {
+      const foreign = await call(outsider, op);
+      const missing = await call(outsider, op, filled(op.path, {}));
+      expect(foreign.status).not.toBe(403);
+      expect(foreign.status).toBe(missing.status);
+    },
+  );
+});
+
+describe('the role matrix, route by route', () => {
+  const rows = staffRoutes.flatMap((op) =>
+    (['anonymous', 'staff', 'manager', 'owner'] as const).map((role) => ({
+      ...op,
+      role,
+      route: `${op.method} ${op.path}`,
+      needs: op.permission ?? 'a session',
+    })),
+  );
+
+  it.each(rows)('$route as $role ($needs)', async ({ role, ...op }) => {
+    const res = await call(role === 'anonymous' ? foyer.client() : sessions[role], op);
+    if (role === 'anonymous') {
+      expect(res.status).toBe(401);
+      return;
+    }
+    const allowed = !op.permission || rolePermissions[role].includes(op.permission);
+    expect(res.status === 403, `${res.status} ${res.text.slice(0, 200)}`).toBe(!allowed);
+    expect(res.status).not.toBe(401);
+    if (!allowed) expect(res.body).toEqual({ error: { code: 'forbidden', message: expect.stringContaining(op.permission!) } });
+  });
+});
+
+describe('the /staff socket', () => {
+  it('declares a permission for every event handler, and a staff socket stays connected to use them', async () => {
+    const socket = await connectStaff(foyer.url, sessions.staff.cookie);
+    try {
+      expect(Object.fromEntries(staffEventPermissions)).toEqual({
+        'note:open': 'notes.view',
+        'note:update': 'notes.write',
+        'note:awareness': 'notes.view',
+        'note:close': 'notes.view',
+        'profile:open': 'customers.view',
+        'profile:close': 'customers.view',
+        'presence:sync': 'customers.view',
+      });
+      // The server refuses a socket with an undeclared handler right after welcoming it.
+      const refused = (reason: string) => new Error(`the server dropped the socket (${reason}): a /staff handler declares no permission`);
+      const dropped = new Promise<never>((_, reject) => {
+        if (!socket.connected) reject(refused('before the first event'));
+        socket.once('disconnect', (reason) => reject(refused(reason)));
+      });
+      const online = await Promise.race([socket.timeout(2000).emitWithAck('presence:sync'), dropped]);
+      expect(online.customerIds).toEqual([]);
+      expect(socket.connected).toBe(true);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('drops an event the role may not send: the handler never runs, its ack answers forbidden', () => {
+    const socket = Object.assign(new EventEmitter(), { data: { auth: { user: { role: 'staff' } } } }) as unknown as StaffSocket;
+    const ran: string[] = [];
+    const event = 'test:permitted' as 'note:close';
+    onPermitted(socket, event, 'customers.delete', (() => ran.push('refused')) as never);
+    onPermitted(socket, event, 'notes.write', (() => ran.push('allowed')) as never);
+    staffEventPermissions.delete(event);
+    const acks: unknown[] = [];
+    (socket as unknown as EventEmitter).emit(event, 'x', (reply: unknown) => acks.push(reply));
+    expect(ran).toEqual(['allowed']);
+    expect(acks).toEqual([{ error: 'forbidden' }]);
+  });
+});
+
+describe('the roles', () => {
+  it('can() answers what the built-in roles hold, and owners hold every permission', () => {
+    for (const role of roles)
+      for (const p of permissions) expect(can({ role }, p), `${role} ${p}`).toBe(rolePermissions[role].includes(p));
+    expect(rolePermissions.owner).toEqual(permissions);
+  });
+
+  it('are the README\'s matrix', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const matrix = Object.fromEntries(
+      [...readme.matchAll(/^\| `([a-z]+\.[a-z]+)` \|[^|]*\|([^\n]*)\|$/gm)].map(([, name, cells]) => [
+        name,
+        cells!.split('|').map((cell) => cell.trim() === '✓'),
+      ]),
+    );
+    const expected = Object.fromEntries(
+      permissions.map((p) => [p, (['owner', 'manager', 'staff'] as const).map((role) => rolePermissions[role].includes(p))]),
+    );
+    expect(matrix).toEqual(expected);
+    for (const p of permissions) expect(readme).toContain(permissionDescriptions[p]);
+  });
+});
