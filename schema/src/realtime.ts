@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { DoorLogEntry, EdgeDoor, EdgeEntry, EdgeEvent } from './edge/wire.ts';
 import type { StaffNotificationSchema } from './notes/wire.ts';
+import type { JobProgressEvent } from './platform/jobs.ts';
 
 export type { DoorLogEntry };
 
@@ -21,6 +22,8 @@ export interface StaffServerToClient extends PresenceServerToClient, NotesServer
   /** Da2: a decision or door alarm reported by an edge device, as the door log shows it. */
   'door:event': (event: DoorLogEntry) => void;
   'device:status': (info: { deviceId: string; online: boolean; lastSeenAt: string | null }) => void;
+  /** A background job of the receiver's organization started, moved on, or ended (GET /api/jobs/{id} reads the same). */
+  'job:progress': (job: JobProgressEvent) => void;
 }
 export interface StaffClientToServer extends PresenceClientToServer, NotesClientToServer {}
 

@@ -1,5 +1,6 @@
 // Every table, for drizzle-kit and for `@foyer/schema/tables`. A domain's tables live in its folder.
 export * from './platform/audit.ts';
+export * from './platform/table.ts';
 export * from './organizations/table.ts';
 export * from './customers/table.ts';
 export * from './companies/table.ts';

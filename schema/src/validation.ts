@@ -1,6 +1,8 @@
 // Every wire schema (zod) and the types inferred from them, for `@foyer/schema/validation`.
 // A domain's request and response shapes live in its folder's wire.ts.
 export * from './platform/wire.ts';
+export * from './platform/events.ts';
+export * from './platform/jobs.ts';
 export * from './organizations/wire.ts';
 export * from './organizations/permissions.ts';
 export * from './customers/wire.ts';

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './platform/logger.ts';
 import { domains as allDomains } from './domains.ts';
 import type { Domain, Services } from './platform/domain.ts';
 import type { NamedContributor } from './platform/customer-data.ts';
+import { jobRoutes } from './platform/jobs-routes.ts';
 
 export type { Services } from './platform/domain.ts';
 
@@ -31,7 +32,7 @@ export function createServices(db: Db, logger: Logger = createLogger('silent'), 
 export const customerDataOf = (domains: readonly Domain[]): NamedContributor[] =>
   domains.flatMap((d) => (d.customerData ? [{ ...d.customerData, domain: d.name }] : []));
 
-export function createApp({ logger, config }: AppDeps, services: Services, domains: readonly Domain[] = allDomains) {
+export function createApp({ db, logger, config }: AppDeps, services: Services, domains: readonly Domain[] = allDomains) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', requestLog(logger));
   app.use('/api/*', limitBody, sameOriginOnly(config.allowedOrigins));
@@ -45,6 +46,7 @@ export function createApp({ logger, config }: AppDeps, services: Services, domai
   });
 
   for (const domain of domains) if (domain.routes) app.route('/api', domain.routes(services, { secureCookies: config.secureCookies }));
+  app.route('/api/jobs', jobRoutes(db));
 
   app.get('/api/health', publicHandler, (c) => c.json({ ok: true }));
   documentAccess(app.openAPIRegistry);

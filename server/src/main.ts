@@ -21,5 +21,7 @@ process.stderr.write(`\n  ${banner.join('\n  ')}\n\n`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => {
     logger.info({ signal }, 'shutting down');
+    // Running jobs and subscribers get a few seconds to finish; past 30 s something hangs.
+    setTimeout(() => process.exit(1), 30_000).unref();
     void foyer.close().then(() => process.exit(0));
   });

@@ -2,14 +2,19 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createApp, createServices } from './app.ts';
 import { domains } from './domains.ts';
 import type { Config } from './platform/config.ts';
 import { connect, type Database } from './platform/db/connect.ts';
 import { startEmbeddedPostgres, type EmbeddedCluster } from './platform/db/embedded.ts';
 import { migrate } from './platform/db/migrate.ts';
+import type { AppEnv } from './platform/http/context.ts';
 import type { Logger } from './platform/logger.ts';
-import { attachRealtime } from './platform/realtime/io.ts';
+import { JobQueue, type JobKind } from './platform/jobs.ts';
+import { NodeSession } from './platform/node-session.ts';
+import { Outbox, type Subscriber } from './platform/outbox.ts';
+import { attachRealtime, staffNamespace } from './platform/realtime/io.ts';
 import { ensureBuiltinTags } from './domains/tags/repository.ts';
 import { createDemoGuest, createDemoService } from './domains/organizations/demo.ts';
 import { bootstrapDemo } from './domains/organizations/service.ts';
@@ -35,13 +40,31 @@ export type RunningFoyer = {
   url: string;
   port: number;
   database: Database;
+  /** This node's outbox dispatcher and job queue (see platform/outbox.ts and platform/jobs.ts). */
+  outbox: Outbox;
+  jobs: JobQueue;
+  /** This node's identity in PostgreSQL (platform/node-session.ts). */
+  nodeId: string;
   /** Set on the first start of an empty database: the demo organization's owner login. */
   demoLogin?: { email: string; password: string; generated: boolean };
   close: () => Promise<void>;
 };
 
-/** Starts the whole server: database (embedded unless DATABASE_URL), migrations, API, UI, sockets. */
-export async function startFoyer(config: Config, logger: Logger): Promise<RunningFoyer> {
+/**
+ * What a test adds to the server besides the domains' own: outbox subscribers, job kinds and
+ * routes (the platform's own tests and probes).
+ */
+export type FoyerExtensions = {
+  subscribers?: Subscriber[];
+  jobs?: JobKind[];
+  routes?: (app: OpenAPIHono<AppEnv>, platform: { db: Database['db'] }) => void;
+};
+
+/**
+ * Starts the whole server: database (embedded unless DATABASE_URL), migrations, API, UI, sockets,
+ * the outbox dispatcher and the job queue.
+ */
+export async function startFoyer(config: Config, logger: Logger, extensions: FoyerExtensions = {}): Promise<RunningFoyer> {
   let embedded: EmbeddedCluster | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -51,7 +74,7 @@ export async function startFoyer(config: Config, logger: Logger): Promise<Runnin
   }
   const database = connect(databaseUrl);
   try {
-    return await serve(config, logger, database, embedded);
+    return await serve(config, logger, database, databaseUrl, embedded, extensions);
   } catch (error) {
     // Leave nothing running behind a failed start (a taken port, a failed migration).
     await database.close().catch(() => {});
@@ -60,7 +83,14 @@ export async function startFoyer(config: Config, logger: Logger): Promise<Runnin
   }
 }
 
-async function serve(config: Config, logger: Logger, database: Database, embedded: EmbeddedCluster | undefined): Promise<RunningFoyer> {
+async function serve(
+  config: Config,
+  logger: Logger,
+  database: Database,
+  databaseUrl: string,
+  embedded: EmbeddedCluster | undefined,
+  extensions: FoyerExtensions,
+): Promise<RunningFoyer> {
   await migrate(database.db);
   // T1: organizations made before built-in tags existed (or before a new one was added) get them.
   await ensureBuiltinTags(database.db);
@@ -72,6 +102,7 @@ async function serve(config: Config, logger: Logger, database: Database, embedde
     await createDemoService(services, demo.org);
   }
   const app = createApp({ db: database.db, logger, config }, services);
+  extensions.routes?.(app, { db: database.db });
   globalThis.__foyerApi = (request) => Promise.resolve(app.fetch(request));
   const api = getRequestListener(app.fetch);
   const ui = await loadUi(logger);
@@ -88,16 +119,42 @@ async function serve(config: Config, logger: Logger, database: Database, embedde
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, resolve);
+  }).catch(async (error) => {
+    await realtime.close().catch(() => {});
+    throw error;
   });
+  // The node's session (LISTEN and liveness), then the dispatcher and the workers.
+  const session = new NodeSession(databaseUrl, logger.child({ module: 'node-session' }));
+  const subscribers = [...domains.flatMap((d) => d.subscribers?.(services) ?? []), ...(extensions.subscribers ?? [])];
+  const outbox = new Outbox(database.db, session, logger.child({ module: 'outbox' })).subscribe(...subscribers);
+  const jobKinds = [...domains.flatMap((d) => d.jobs?.(services) ?? []), ...(extensions.jobs ?? [])];
+  const jobs = new JobQueue(database.db, session, logger).define(...jobKinds);
+  // Through the socket.io adapter: with several nodes, staff on every node hear it.
+  const staff = staffNamespace(realtime.io);
+  jobs.onProgress((orgId, event) => staff.to(`org:${orgId}`).emit('job:progress', event));
+  try {
+    await session.start();
+    await outbox.start();
+    await jobs.start();
+  } catch (error) {
+    await jobs.stop().catch(() => {});
+    await outbox.stop().catch(() => {});
+    await session.stop().catch(() => {});
+    await realtime.close().catch(() => {});
+    throw error;
+  }
   const port = (http.address() as { port: number }).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      // First stop taking work: running steps and subscribers finish (or are released).
+      await Promise.all([jobs.stop(), outbox.stop()]);
       await realtime.close(); // also closes the HTTP server
       await services.notes.flushProjections().catch(() => {});
       services.notes.close();
+      await session.stop();
       await database.close();
       await embedded?.stop();
     })());
@@ -106,6 +163,9 @@ async function serve(config: Config, logger: Logger, database: Database, embedde
     url: `http://${host}:${port}`,
     port,
     database,
+    outbox,
+    jobs,
+    nodeId: session.nodeId,
     demoLogin: demo && { email: demo.email, password: demo.password, generated: demo.generated },
     close,
   };

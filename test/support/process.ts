@@ -5,6 +5,6 @@ import { startFoyerProcess, type FoyerProcess } from './server-process.ts';
 export type { FoyerProcess };
 
 /** The server in its own process (see startFoyerProcess), with a fresh test database and the demo owner's login fixed to OWNER. */
-export async function spawnFoyer(env: Record<string, string> = {}): Promise<FoyerProcess> {
-  return startFoyerProcess(env.DATABASE_URL ?? (await createTestDatabase()), OWNER, env);
+export async function spawnFoyer(env: Record<string, string> = {}, entry?: string): Promise<FoyerProcess> {
+  return startFoyerProcess(env.DATABASE_URL ?? (await createTestDatabase()), OWNER, env, entry);
 }

@@ -22,8 +22,11 @@ export async function startFoyerProcess(
   databaseUrl: string,
   admin: { email: string; password: string },
   env: Record<string, string> = {},
+  /** Another entry than src/main.ts (relative to server/), e.g. a test's probe that starts Foyer with extensions. */
+  entry?: string,
 ): Promise<FoyerProcess> {
-  const child = spawn(process.execPath, SERVER_NODE_ARGS, {
+  const args = entry ? [...SERVER_NODE_ARGS.slice(0, -1), entry] : SERVER_NODE_ARGS;
+  const child = spawn(process.execPath, args, {
     cwd: serverDir,
     env: {
       ...process.env,

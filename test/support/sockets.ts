@@ -59,4 +59,15 @@ export async function waitFor<T>(check: () => T | undefined | false | null, time
   }
 }
 
+/** Like waitFor, for a check that has to ask something (the database) each time. */
+export async function until<T>(check: () => Promise<T | undefined | false | null>, timeoutMs = 2000, what = 'condition'): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -3,6 +3,8 @@ import type { Server } from 'socket.io';
 import type { CustomerDataContributor, NamedContributor } from './customer-data.ts';
 import type { Db, DbOrTx } from './db/connect.ts';
 import type { AppEnv } from './http/context.ts';
+import type { JobKind } from './jobs.ts';
+import type { Subscriber } from './outbox.ts';
 import type { Logger } from './logger.ts';
 import type { StaffNamespace } from './realtime/io.ts';
 
@@ -56,6 +58,13 @@ export type Domain = {
    * database catalogue against them).
    */
   customerData?: CustomerDataContributor;
+  /**
+   * Outbox subscribers (platform/outbox.ts): what the domain does when an event commits — durable
+   * ones once per event on any node, local ones on every node (pushes to this node's sockets).
+   */
+  subscribers?: (services: Services) => Subscriber[];
+  /** Background job kinds (platform/jobs.ts) the domain runs. */
+  jobs?: (services: Services) => JobKind[];
 };
 
 export type RouteOptions = { secureCookies: boolean };

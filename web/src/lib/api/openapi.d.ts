@@ -5122,6 +5122,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A background job's status, progress and result (the same as job:progress on /staff brings live) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The job */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JobRun"];
+                    };
+                };
+                /** @description Not a job id */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such job in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5835,6 +5900,29 @@ export interface components {
                 userId: string;
                 name: string;
             } | null;
+        };
+        JobRun: {
+            /** Format: uuid */
+            id: string;
+            /** @description What the job does, e.g. customers.export */
+            kind: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "retrying" | "succeeded" | "failed";
+            progress: components["schemas"]["JobProgress"];
+            result?: unknown;
+            error: string | null;
+            attempt: number;
+            maxAttempts: number;
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+        };
+        JobProgress: {
+            percent: number | null;
+            done: number | null;
+            total: number | null;
+            etaSeconds: number | null;
+            message: string | null;
         };
     };
     responses: never;
