@@ -37,25 +37,25 @@ describe('api', () => {
     const { fetch, sent } = fakeFetch(() => json({ id: 'c1' }));
     const customer = await api.get('/api/customers/{ref}', { path: { ref: 'C-1' }, fetch });
     expect(customer).toEqual({ id: 'c1' });
-    expect(sent[0].url).toBe('/api/customers/C-1');
-    expect(sent[0].init).toMatchObject({ method: 'GET', credentials: 'same-origin', headers: { accept: 'application/json' } });
-    expect(sent[0].init.body).toBeUndefined();
+    expect(sent[0]?.url).toBe('/api/customers/C-1');
+    expect(sent[0]?.init).toMatchObject({ method: 'GET', credentials: 'same-origin', headers: { accept: 'application/json' } });
+    expect(sent[0]?.init.body).toBeUndefined();
   });
 
   it('sends a mutation as same-origin JSON, with or without a body', async () => {
     const { fetch, sent } = fakeFetch(() => new Response(null, { status: 204 }));
     expect(await api.post('/api/auth/logout', { fetch })).toBeUndefined();
     await api.patch('/api/settings', { body: { timezone: 'Europe/Paris' }, fetch });
-    expect(sent[0].init).toMatchObject({ method: 'POST', headers: { 'content-type': 'application/json' } });
-    expect(sent[1].init).toMatchObject({ method: 'PATCH', body: '{"timezone":"Europe/Paris"}' });
+    expect(sent[0]?.init).toMatchObject({ method: 'POST', headers: { 'content-type': 'application/json' } });
+    expect(sent[1]?.init).toMatchObject({ method: 'PATCH', body: '{"timezone":"Europe/Paris"}' });
   });
 
   it('sends a file as it is, with its own type', async () => {
     const { fetch, sent } = fakeFetch(() => json({}));
     const file = new Blob(['x'], { type: 'image/png' });
     await api.put('/api/customers/{ref}/photo', { path: { ref: 'c1' }, file, fetch });
-    expect(sent[0].init.body).toBe(file);
-    expect((sent[0].init.headers as Record<string, string>)['content-type']).toBe('image/png');
+    expect(sent[0]?.init.body).toBe(file);
+    expect((sent[0]?.init.headers as Record<string, string>)['content-type']).toBe('image/png');
   });
 
   it('rejects a refusal as ApiFailure with its code and field issues', async () => {

@@ -41,8 +41,7 @@ export async function toFailure(response: Response): Promise<ApiFailure> {
   const code = typeof error?.code === 'string' ? error.code : `http_${response.status}`;
   const issues = Array.isArray(error?.issues)
     ? (error.issues as unknown[]).filter(
-        (i): i is FieldIssue =>
-          !!i && typeof (i as FieldIssue).field === 'string' && typeof (i as FieldIssue).message === 'string',
+        (i): i is FieldIssue => !!i && typeof (i as FieldIssue).field === 'string' && typeof (i as FieldIssue).message === 'string',
       )
     : [];
   return new ApiFailure(response.status, code, message, issues);
@@ -79,9 +78,15 @@ export type Schema<N extends keyof components['schemas']> = components['schemas'
  * that take one; `fetch` a load function's fetch.
  */
 type Init<O> = ([PathParams<O>] extends [never] ? { path?: never } : { path: PathParams<O> }) &
-  ([QueryParams<O>] extends [never] ? { query?: never; search?: string } : {} extends QueryParams<O> ? { query?: QueryParams<O> } : { query: QueryParams<O> }) &
+  ([QueryParams<O>] extends [never]
+    ? { query?: never; search?: string }
+    : AllOptional<QueryParams<O>> extends true
+      ? { query?: QueryParams<O> }
+      : { query: QueryParams<O> }) &
   ([JsonBody<O>] extends [never] ? { body?: never; file?: Blob; form?: FormData } : { body: JsonBody<O> }) & { fetch?: typeof fetch };
-type Args<O> = {} extends Init<O> ? [init?: Init<O>] : [init: Init<O>];
+/** Whether every property of T may be left out. */
+type AllOptional<T> = Partial<T> extends T ? true : false;
+type Args<O> = AllOptional<Init<O>> extends true ? [init?: Init<O>] : [init: Init<O>];
 /** The options argument of `api[M](P, …)`: required when the path has parameters or the call a body. */
 export type ArgsOf<M extends Method, P extends PathOf<M>> = Args<Operation<M, P>>;
 

@@ -5214,6 +5214,7 @@ export interface components {
                     field: string;
                     message: string;
                 }[];
+                requestId: string;
             };
         };
         Login: {
