@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageSchemaOf } from '../platform/wire.ts';
 import { bookingTimelineKinds } from '../bookings/events.ts';
 import { customerTimelineKinds } from '../customers/events.ts';
 import { doorTimelineKinds } from '../doors/events.ts';
@@ -28,9 +29,7 @@ export type TimelineEntryOf<T extends TimelineType> = Extract<TimelineEntry, { t
 export const TIMELINE_TYPES = TimelineEntrySchema.options.map((o) => o.shape.type.value) as TimelineType[];
 
 /** A page of the timeline, newest first; `hasMore` instead of a total. */
-export const TimelinePageSchema = z
-  .object({ items: z.array(TimelineEntrySchema), page: z.number().int(), pageSize: z.number().int(), hasMore: z.boolean() })
-  .meta({ id: 'TimelinePage' });
+export const TimelinePageSchema = pageSchemaOf(TimelineEntrySchema).meta({ id: 'TimelinePage' });
 export type TimelinePage = z.infer<typeof TimelinePageSchema>;
 
 /** `timeline:entry` on /staff: an entry of the customer (32-hex id) written, or written again (same id). */

@@ -1,9 +1,8 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { PageQuerySchema, TimelinePageSchema } from '@foyer/schema/validation';
+import { CustomerRefParamsSchema, PageQuerySchema, TimelinePageSchema } from '@foyer/schema/validation';
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { ActivityService } from './service.ts';
 import { permit } from '../../platform/permissions.ts';
-import { CustomerRefParams } from '../doors/permissions-routes.ts';
 import { error, json, orgOf, routeDefaults, signedIn } from '../../platform/http/openapi.ts';
 
 const timeline = createRoute({
@@ -12,7 +11,7 @@ const timeline = createRoute({
   method: 'get',
   path: '/customers/{ref}/activities',
   summary: "The customer's timeline, newest first (Ac1): visits, bookings, profile changes, notes and files, each a kind of TimelineEntry",
-  request: { params: CustomerRefParams, query: PageQuerySchema },
+  request: { params: CustomerRefParamsSchema, query: PageQuerySchema },
   responses: {
     200: json(TimelinePageSchema, 'A page of the timeline'),
     400: error('Bad paging'),
