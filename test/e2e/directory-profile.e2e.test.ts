@@ -326,7 +326,7 @@ describe('staff work with companies, settings and a full customer profile in Chr
     // What the saves above did: added, then each save, newest first.
     await expect.poll(() => section.locator('[data-type="profile_created"]').count()).toBe(1);
     await expect.poll(() => section.locator('[data-type="profile_updated"]').count()).toBeGreaterThan(3);
-    await expect.poll(() => section.locator('[data-type="profile_updated"]').first().innerText()).toMatch(/Photo changed[\s\S]*Photo · by Owner/);
+    await expect.poll(() => section.locator('[data-type="profile_updated"]').first().innerText()).toMatch(/Photo changed[\s\S]*by Owner/);
     await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
 
     // A colleague changes her language (in another tab: through the API).
