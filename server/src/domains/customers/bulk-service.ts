@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { DIRECT_EXPORT_MAX, fromSystemId, parseCustomerQuery, type BulkAction, type BulkResult } from '@foyer/schema/validation';
@@ -190,7 +190,9 @@ export const exportColumns = sql`
   c.primary_phone,
   (select string_agg(p.e164, '; ' order by p.position) from customer_phones p where p.customer_id = c.id and p.position is not null) as phones,
   c.language, c.source, c.status, c.lifecycle_stage, c.total_spent_cents, c.clv_cents,
-  c.marketing_consent, c.consent_at, c.date_of_birth, c.company_name,
+  c.marketing_consent, c.consent_at,
+  c.date_of_birth::text as date_of_birth, -- YYYY-MM-DD (pg's own parser would make it a Date of local midnight)
+  c.company_name,
   (select string_agg(t.name, '; ' order by t.name) from customer_tags ct join tags t on t.id = ct.tag_id where ct.customer_id = c.id) as tags,
   (select string_agg(co.name, '; ' order by co.name) from customer_companies cc join companies co on co.id = cc.company_id where cc.customer_id = c.id) as companies,
   (select jsonb_object_agg(v.field_id, v.value_text) from custom_field_values v where v.customer_id = c.id) as custom,
@@ -205,14 +207,21 @@ export function csvHeader(fields: ExportField[]): string {
   ]);
 }
 
-/** Rows of `exportColumns` as CSV lines. */
-export const csvRows = (rows: Record<string, unknown>[], fields: ExportField[]): string => rows.map((r) => csvLine(exportRow(r as ExportRow, fields))).join('');
+/**
+ * Rows of `exportColumns` as CSV lines. Times come as Dates from pg's own parser (a cursor on a
+ * pool client) or as PostgreSQL's text (drizzle's queries keep it): both are written as the same
+ * ISO time.
+ */
+export const csvRows = (rows: Record<string, unknown>[], fields: ExportField[]): string =>
+  rows.map((r) => csvLine(exportRow(r as ExportRow, fields))).join('');
+
+const parseTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ) as (text: string) => Date;
 
 type ExportRow = Record<string, unknown> & { custom: Record<string, string> | null };
 
 function exportRow(r: ExportRow, fields: ExportField[]): unknown[] {
   const money = (cents: unknown) => (Number(cents) / 100).toFixed(2);
-  const time = (d: unknown) => (d instanceof Date ? d.toISOString() : d);
+  const time = (d: unknown) => (d instanceof Date ? d.toISOString() : typeof d === 'string' ? parseTimestamptz(d).toISOString() : d);
   return [
     String(r.id).replaceAll('-', ''), r.customer_number, r.first_name, r.last_name, r.primary_email, r.emails, r.primary_phone, r.phones,
     r.language, r.source, r.status, r.lifecycle_stage, money(r.total_spent_cents), money(r.clv_cents),

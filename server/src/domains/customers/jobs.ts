@@ -238,10 +238,12 @@ export const cleanupJob: JobKind<typeof CleanupPayloadSchema, z.ZodUnknown, Clea
   async run(job) {
     let dropped: CleanupResult = { targets: 0, parts: 0 };
     await job.step(async (tx) => {
-      const { rows } = await tx.execute<{ finished_at: Date | null }>(sql`select finished_at from job_runs where id = ${job.payload.runId} and org_id = ${job.orgId}`);
+      const { rows } = await tx.execute<{ finished_ms: number | null }>(
+        sql`select (extract(epoch from finished_at) * 1000)::float8 as finished_ms from job_runs where id = ${job.payload.runId} and org_id = ${job.orgId}`,
+      );
       const run = rows[0];
       // Unfinished: look again in an hour. Finished: due a day after.
-      const dueAt = !run ? 0 : run.finished_at ? run.finished_at.getTime() + EXPORT_KEEP_MS : Date.now() + 60 * 60 * 1000;
+      const dueAt = !run ? 0 : run.finished_ms !== null ? Number(run.finished_ms) + EXPORT_KEEP_MS : Date.now() + 60 * 60 * 1000;
       if (dueAt > Date.now()) {
         const next = job.payload.round + 1;
         await enqueue(tx, cleanupJob, { orgId: job.orgId, payload: { runId: job.payload.runId, round: next }, idempotencyKey: `${job.payload.runId}:${next}`, runAt: new Date(dueAt) });
