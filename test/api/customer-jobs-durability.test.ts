@@ -69,6 +69,18 @@ async function catchMidStep(runId: string, ready: (c: Checkpoint) => boolean, ho
   return { at, held };
 }
 
+/**
+ * Waits until the killed node's backend that ran `statement` is gone: unblocked, it finishes the
+ * statement and only then finds its client gone (and rolls back, or would commit what ran outside
+ * a transaction).
+ */
+const orphanGone = (statement: string) =>
+  until(
+    async () => (await q(`select 1 from pg_stat_activity where pid <> pg_backend_pid() and state <> 'idle' and query like $1`, [`%${statement}%`])).length === 0,
+    10_000,
+    'the killed node’s statement to end',
+  );
+
 beforeAll(async () => {
   databaseUrl = await createTestDatabase();
   database = connect(databaseUrl, 4);
@@ -113,7 +125,7 @@ describe('kill -9 in the middle of a step', () => {
     expect(mid).toMatchObject({ status: 'running', attempt: 1, checkpoint: { after: at.after } });
     const tagged = async () => (await q<{ n: number }>('select count(*)::int as n from customer_tags where tag_id = $1', [tagId]))[0]!.n;
     // The killed node's half-done statement rolls back once its connection is found gone.
-    await until(async () => (await q(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%customer_tags%'`)).length === 0, 10_000, 'the orphan statement to end');
+    await orphanGone('customer_tags');
     expect(await tagged()).toBe(at.after);
 
     const again = await start();
@@ -150,7 +162,7 @@ describe('kill -9 in the middle of a step', () => {
     await kill9(node);
     await held.query('rollback');
     held.release();
-    await until(async () => (await q(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%job_file_chunks%'`)).length === 0, 10_000, 'the orphan statement to end');
+    await orphanGone('job_file_chunks');
     const [parts] = await q<{ n: number }>('select count(*)::int as n from job_file_chunks where run_id = $1', [runId]);
     expect(parts!.n).toBe(1 + at.after / 1000);
 
