@@ -12,7 +12,7 @@ describe('config', () => {
   it('fills defaults and trims the server URL', () => {
     const config = parseConfig(valid);
     expect(config.serverUrl).toBe('https://foyer.example.com');
-    expect(config.readers[0].baud).toBe(9600);
+    expect(config.readers[0]?.baud).toBe(9600);
     expect(config.doors[0]).toMatchObject({ relayActiveLow: false, contactOpenWhen: 'high' });
     expect(config.stateDir).toBe('/var/lib/foyer-edge');
   });

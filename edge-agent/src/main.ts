@@ -41,7 +41,8 @@ const running = await runAgent(config, { simulate: args.simulate, log, onDoorsOp
 lockAll = running.lockAll;
 stop = running.stop;
 if (args.simulate) {
-  const input = runSimulationConsole(running, config.doors[0].id);
+  // The config requires at least one door.
+  const input = runSimulationConsole(running, config.doors[0]!.id);
   // End of input (Ctrl-D, a closed pipe) ends the simulation like Ctrl-C.
   input.on('close', () => process.kill(process.pid, 'SIGTERM'));
 }

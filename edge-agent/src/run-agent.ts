@@ -79,7 +79,8 @@ export async function runAgent(config: AgentConfig, options: RunOptions): Promis
             debounceMs: config.debounceMs,
             reopen: options.readerReopen,
             log,
-            onTap: (credential, receivedAt) => agent.tap(credential, reader.doorId ?? config.doors[0].id, receivedAt),
+            // Without a doorId there is exactly one door (the config checks it).
+            onTap: (credential, receivedAt) => agent.tap(credential, reader.doorId ?? config.doors[0]!.id, receivedAt),
           }),
       );
   readers.forEach((reader) => reader.start());

@@ -31,7 +31,7 @@ function startAgent(configPath: string) {
   createInterface({ input: child.stdout! }).on('line', (line) => {
     if (line.startsWith('Simulating door')) ready = true;
     const m = /^#(\d+) Door .*(••••\w+)\)$/.exec(line);
-    if (m) printed.push({ seq: Number(m[1]), masked: m[2] });
+    if (m) printed.push({ seq: Number(m[1]), masked: m[2]! });
   });
   child.stderr!.resume();
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
@@ -77,7 +77,7 @@ describe('crash and restart', () => {
     // A tap already in the pseudo-terminal is still decided after the interval stops: wait until
     // decisions stop arriving, so "everything" below is really everything.
     await settled(() => second.printed.length, 500);
-    expect(second.printed[0].seq).toBe(afterCrash.length + 1);
+    expect(second.printed[0]?.seq).toBe(afterCrash.length + 1);
     const last = () => second.printed.at(-1)!.seq;
     await waitFor(() => server.storedThrough >= last(), 10_000, 'upload of everything');
     second.child.stdin!.end(); // end of input: a clean shutdown

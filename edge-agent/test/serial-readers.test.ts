@@ -73,16 +73,17 @@ const nextOutcome = (after: number) => waitFor(() => outcomes[after], 3000, 'a d
 describe('readers through a real pty', () => {
   it('RDM6300: a held card (repeated frames) opens the door once; a bad checksum is dropped', async () => {
     const before = outcomes.length;
-    const frame = encodeRdm6300Frame(cards[0]);
+    const frame = encodeRdm6300Frame(cards[0]!);
     ptys.rdm6300.write(Buffer.concat([frame, frame, frame]));
     const outcome = await nextOutcome(before);
     expect(outcome).toMatchObject({ decision: { granted: true, customerId: 'customer-0' }, relayOpened: true, door: { name: 'Front' } });
     expect((running.lines.get('front') as SimulatedLines).relay).toBe(true);
-    const bad = Uint8Array.from(encodeRdm6300Frame(cards[1]));
-    bad[12] ^= 0x01;
-    const badBefore = running.readers[0].badFrames;
+    const bad = Uint8Array.from(encodeRdm6300Frame(cards[1]!));
+    bad[12]! ^= 0x01;
+    const rdm6300 = running.readers[0]!;
+    const badBefore = rdm6300.badFrames;
     ptys.rdm6300.write(bad);
-    await waitFor(() => running.readers[0].badFrames > badBefore, 3000, 'bad frame counted');
+    await waitFor(() => rdm6300.badFrames > badBefore, 3000, 'bad frame counted');
     expect(outcomes.length).toBe(before + 1);
     expect(running.journal.lastSeq).toBe(outcome.event.seq);
   });
@@ -104,14 +105,14 @@ describe('readers through a real pty', () => {
   });
 
   it('reopens a reader that was unplugged (socat killed) once it is plugged back (same path)', async () => {
-    const reader = running.readers[0];
+    const reader = running.readers[0]!;
     const opensBefore = reader.opens;
     await ptys.rdm6300.stop();
     await waitFor(() => !reader.isOpen, 3000, 'reader closed');
     await ptys.rdm6300.start();
     await waitFor(() => reader.opens > opensBefore && reader.isOpen, 5000, 'reader reopened');
     const before = outcomes.length;
-    ptys.rdm6300.write(encodeRdm6300Frame(cards[2]));
+    ptys.rdm6300.write(encodeRdm6300Frame(cards[2]!));
     expect(await nextOutcome(before)).toMatchObject({ decision: { granted: true, customerId: 'customer-2' } });
   });
 
@@ -137,7 +138,7 @@ describe('readers through a real pty', () => {
     const inAgent = outcomes.slice(firstOutcome).map((o) => o.decidedInMs);
     const quantiles = (values: number[]) => {
       const sorted = [...values].sort((a, b) => a - b);
-      const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))].toFixed(2);
+      const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))]!.toFixed(2);
       return `p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms`;
     };
     console.log(`tap-to-relay over ${latencies.length} taps through a pty: ${quantiles(latencies)}; inside the agent (data event → relay): ${quantiles(inAgent)}`);

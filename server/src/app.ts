@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/connect.ts';
 import { validationHook, type AppEnv } from './platform/http/context.ts';
-import { limitBody, readSession, requestLog, sameOriginOnly } from './platform/http/middleware.ts';
+import { limitBody, readSession, requestId, requestLog, sameOriginOnly } from './platform/http/middleware.ts';
 import { documentAccess, publicHandler, undeclaredRoutes } from './platform/permissions.ts';
 import { AppError } from './platform/errors.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
@@ -34,6 +34,7 @@ export const customerDataOf = (domains: readonly Domain[]): NamedContributor[] =
 
 export function createApp({ db, logger, config }: AppDeps, services: Services, domains: readonly Domain[] = allDomains) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use('*', requestId(logger));
   app.use('*', requestLog(logger));
   app.use('/api/*', limitBody, sameOriginOnly(config.allowedOrigins));
   // Who may call a route is declared on the route (platform/permissions.ts), not by its path.
@@ -58,12 +59,13 @@ export function createApp({ db, logger, config }: AppDeps, services: Services, d
   const undeclared = undeclaredRoutes(app);
   if (undeclared.length)
     throw new Error(`Routes that declare no access (add ...permit('<area>.<verb>'), permit.signedIn or permit.public): ${undeclared.join(', ')}`);
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}`, requestId: c.get('requestId') } }, 404));
 
   app.onError((err, c) => {
+    const requestId = c.get('requestId');
     if (err instanceof AppError) {
       for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
-      return c.json({ error: { code: err.code, message: err.message, issues: err.issues } }, err.status);
+      return c.json({ error: { code: err.code, message: err.message, issues: err.issues, requestId } }, err.status);
     }
     if (err instanceof HTTPException && err.status < 500) {
       // Hono's own refusals: malformed JSON, a wrong content type.
@@ -74,10 +76,10 @@ export function createApp({ db, logger, config }: AppDeps, services: Services, d
           : malformed
             ? ['malformed_json', 'The request body is not valid JSON']
             : ['bad_request', err.message];
-      return c.json({ error: { code, message } }, err.status);
+      return c.json({ error: { code, message, requestId } }, err.status);
     }
-    logger.error({ err, path: c.req.path }, 'unhandled error');
-    return c.json({ error: { code: 'internal', message: 'Something went wrong on our side' } }, 500);
+    (c.get('log') ?? logger).error({ err, path: c.req.path }, 'unhandled error');
+    return c.json({ error: { code: 'internal', message: 'Something went wrong on our side', requestId } }, 500);
   });
 
   return app;

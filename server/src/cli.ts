@@ -10,7 +10,6 @@ import { startEmbeddedPostgres, type EmbeddedCluster } from './platform/db/embed
 import { migrate } from './platform/db/migrate.ts';
 import { AppError } from './platform/errors.ts';
 import { addUser, createOrganization } from './domains/organizations/service.ts';
-import { seedCustomers } from './seed.ts';
 import { createServices } from './app.ts';
 
 /** A config for the agent's simulation mode: simulated doors, no readers, state beside the file. */
@@ -43,6 +42,20 @@ The database is DATABASE_URL, or the embedded one under FOYER_DATA_DIR (default 
 shared with a running server.`;
 
 class UsageError extends Error {}
+
+/**
+ * The seed generator, loaded only when seeding runs: its faker is a devDependency, so the server and
+ * the other commands run on a production install (`pnpm install --prod`) without it.
+ */
+async function loadSeeder() {
+  try {
+    return (await import('./seed.ts')).seedCustomers;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String(err).includes('@faker-js/faker'))
+      throw new UsageError('Seeding needs the development dependencies (@faker-js/faker): run `pnpm install` without --prod');
+    throw err;
+  }
+}
 
 async function openDatabase(): Promise<{ database: Database; cluster?: EmbeddedCluster }> {
   const config = readConfig();
@@ -144,6 +157,7 @@ async function run(argv: string[]): Promise<string> {
     const count = Number(need(values.customers, '--customers N'));
     if (!Number.isInteger(count) || count < 1 || count > 10_000_000)
       throw new UsageError('--customers is a whole number from 1 to 10,000,000');
+    const seedCustomers = await loadSeeder();
     const org = await findOrg(database, values.org);
     const started = performance.now();
     await seedCustomers(database.pool, org.id, count, {

@@ -160,7 +160,7 @@ describe('the role matrix, route by route', () => {
     const allowed = !op.permission || rolePermissions[role].includes(op.permission);
     expect(res.status === 403, `${res.status} ${res.text.slice(0, 200)}`).toBe(!allowed);
     expect(res.status).not.toBe(401);
-    if (!allowed) expect(res.body).toEqual({ error: { code: 'forbidden', message: expect.stringContaining(op.permission!) } });
+    if (!allowed) expect(res.body).toEqual({ error: { code: 'forbidden', message: expect.stringContaining(op.permission!), requestId: expect.any(String) } });
   });
 });
 

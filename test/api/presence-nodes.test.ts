@@ -140,9 +140,20 @@ describe.skipIf(!!noRedis)('two nodes sharing PostgreSQL and Redis', () => {
     sockets.push(edge);
     await new Promise<void>((resolve, reject) => (edge.once('connect', () => resolve()), edge.once('connect_error', reject)));
     const at = new Date().toISOString();
-    const reply = await edge
-      .timeout(5000)
-      .emitWithAck('events', [{ seq: 1, at, doorId: door.body.id, kind: 'access', result: 'denied', reason: 'unknown_credential', credentialHash: null, credentialMasked: null, customerId: null }]);
+    // Written as Prettier leaves it: from the one-line form it needs two passes to settle.
+    const reply = await edge.timeout(5000).emitWithAck('events', [
+      {
+        seq: 1,
+        at,
+        doorId: door.body.id,
+        kind: 'access',
+        result: 'denied',
+        reason: 'unknown_credential',
+        credentialHash: null,
+        credentialMasked: null,
+        customerId: null,
+      },
+    ]);
     expect(reply).toEqual({ storedThrough: 1 });
     await waitFor(() => heard.find((e) => e.doorId === door.body.id), 2000, 'door event on B');
   }, 30_000);

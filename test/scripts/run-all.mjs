@@ -1,5 +1,7 @@
-// `pnpm test`: build what the tests serve, typecheck every package, run each package's vitest
-// suite, and end with one line that sums them up: "Tests: N passed, N failed, N skipped".
+// `pnpm test`: lint (ESLint, Prettier), build what the tests serve, typecheck every package (web with
+// svelte-check), run each package's vitest suite (schema's includes the migration drift check,
+// server's the OpenAPI snapshot), and end with one line that sums them up: "Tests: N passed, N
+// failed, N skipped".
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,8 @@ const step = (title, cmd, args) => {
 };
 
 step('Test tools: Chromium, socat', 'node', ['test/scripts/ensure-test-tools.mjs']);
+// Lint first: the cheapest check, and a failure there needs no build to show.
+step('Lint: ESLint and Prettier', 'pnpm', ['lint']);
 step('Build the web UI', 'pnpm', ['build']);
 step('Typecheck', 'pnpm', ['-r', 'typecheck']);
 

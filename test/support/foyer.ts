@@ -1,5 +1,5 @@
 import { readConfig } from '@foyer/server/platform/config.ts';
-import { createLogger } from '@foyer/server/platform/logger.ts';
+import { createLogger, type Logger } from '@foyer/server/platform/logger.ts';
 import { startFoyer, type FoyerExtensions, type RunningFoyer } from '@foyer/server/server.ts';
 import { addUser, createOrganization } from '@foyer/server/domains/organizations/service.ts';
 import type { Role } from '@foyer/schema/validation';
@@ -18,16 +18,17 @@ let n = 0;
 
 /**
  * The real server, in this process, on a free port, with a database of its own (or `databaseUrl`:
- * several nodes on one database), with extra outbox subscribers, job kinds and routes if given.
+ * several nodes on one database), with extra outbox subscribers, job kinds and routes if given, and
+ * a silent logger unless given one.
  */
-export async function startTestFoyer(extensions: FoyerExtensions & { databaseUrl?: string } = {}): Promise<TestFoyer> {
+export async function startTestFoyer(extensions: FoyerExtensions & { databaseUrl?: string; logger?: Logger } = {}): Promise<TestFoyer> {
   const databaseUrl = extensions.databaseUrl ?? (await createTestDatabase());
   const config = {
     ...readConfig({ PORT: '0', HOST: '127.0.0.1' }),
     databaseUrl,
     admin: { email: OWNER.email, password: OWNER.password },
   };
-  const foyer = await startFoyer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), extensions);
+  const foyer = await startFoyer(config, extensions.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), extensions);
   const db = foyer.database.db;
   return {
     ...foyer,

@@ -19,7 +19,6 @@ declare global {
    * Set by the Node server (server/src/main.ts) before it mounts build/handler.js: answers an API
    * request in-process, so SSR load functions never go through the network.
    */
-  // eslint-disable-next-line no-var
   var __foyerApi: ((request: Request) => Promise<Response>) | undefined;
 }
 

@@ -16,14 +16,14 @@ const isBookingFlow = (pathname: string) => pathname.startsWith('/book/');
  */
 function forwardSetCookies(event: RequestEvent, response: Response) {
   for (const header of response.headers.getSetCookie()) {
-    const [pair, ...attributes] = header.split(';');
+    const [pair = '', ...attributes] = header.split(';');
     const eq = pair.indexOf('=');
     if (eq <= 0) continue;
     const name = pair.slice(0, eq).trim();
     const value = pair.slice(eq + 1).trim();
     const options: Parameters<RequestEvent['cookies']['set']>[2] = { path: '/', encode: (v) => v };
     for (const attribute of attributes) {
-      const [rawKey, ...rest] = attribute.split('=');
+      const [rawKey = '', ...rest] = attribute.split('=');
       const key = rawKey.trim().toLowerCase();
       const val = rest.join('=').trim();
       if (key === 'path') options.path = val || '/';

@@ -26,10 +26,12 @@ export function decide(cache: PermissionCache, credentialHash: string, doorId: s
 
 function fromEntries(cache: PermissionCache, credentialHash: string, doorId: string, nowMs: number): Decision {
   const entries = cache.entriesFor(credentialHash);
-  if (!entries || entries.length === 0) return { granted: false, reason: 'unknown_credential', customerId: null };
+  const first = entries?.[0];
+  if (!entries || !first) return { granted: false, reason: 'unknown_credential', customerId: null };
   const forDoor = entries.filter((e) => e.doorId === doorId);
-  if (forDoor.length === 0) return { granted: false, reason: 'no_permission', customerId: entries[0].customerId };
+  const firstForDoor = forDoor[0];
+  if (!firstForDoor) return { granted: false, reason: 'no_permission', customerId: first.customerId };
   const valid = forDoor.find((e) => e.startsAtMs <= nowMs && nowMs < e.endsAtMs);
   if (valid) return { granted: true, reason: 'valid_permission', customerId: valid.customerId };
-  return { granted: false, reason: 'outside_validity', customerId: forDoor[0].customerId };
+  return { granted: false, reason: 'outside_validity', customerId: firstForDoor.customerId };
 }

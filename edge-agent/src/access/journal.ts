@@ -157,7 +157,7 @@ export class Journal {
     this.ackedSeq = seq;
     this.ackedWriter.request();
     let drop = 0;
-    while (drop < this.durable.length && this.durable[drop].seq <= this.ackedSeq) drop++;
+    while (drop < this.durable.length && this.durable[drop]!.seq <= this.ackedSeq) drop++;
     this.durable.splice(0, drop);
     this.rotateIfDone();
   }

@@ -66,7 +66,7 @@ describe('RDM6300 parser properties', () => {
         const ids = chunked(data, cuts).flatMap((chunk) => parser.push(chunk).credentials.map((c) => c.normalized));
         const text = Buffer.from(data).toString('latin1');
         for (const id of ids) {
-          const at = [...text.matchAll(/\x02([0-9A-Fa-f]{12})\x03/g)].find((m) => m[1].slice(0, 10).toUpperCase() === id);
+          const at = [...text.matchAll(/\x02([0-9A-Fa-f]{12})\x03/g)].find((m) => m[1]!.slice(0, 10).toUpperCase() === id);
           expect(at, `frame for ${id}`).toBeDefined();
           expect(decodeRdm6300Frame(data.subarray(at!.index, at!.index + RDM6300_FRAME_LENGTH))).not.toBeNull();
         }

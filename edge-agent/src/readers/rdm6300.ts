@@ -6,8 +6,10 @@ const ETX = 0x03;
 /** STX + 10 hex data + 2 hex checksum + ETX. */
 export const RDM6300_FRAME_LENGTH = 14;
 
-const isHexDigit = (b: number) => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
-const hexPair = (bytes: Uint8Array, at: number) => parseInt(String.fromCharCode(bytes[at], bytes[at + 1]), 16);
+/** A byte past the end (undefined) is not a hex digit. */
+const isHexDigit = (b: number | undefined) => b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
+// Only called inside a frame whose length was checked.
+const hexPair = (bytes: Uint8Array, at: number) => parseInt(String.fromCharCode(bytes[at]!, bytes[at + 1]!), 16);
 
 /**
  * Reads one frame starting at `frame[0] === STX`: the 10 hex characters of the EM4100 id when the

@@ -19,6 +19,8 @@ export const ApiErrorSchema = z
       code: z.string(),
       message: z.string(),
       issues: z.array(FieldIssueSchema).optional(),
+      /** The request's id: also its X-Request-Id header and on every server log line about it. */
+      requestId: z.string(),
     }),
   })
   .meta({ id: 'Error' });

@@ -86,9 +86,10 @@ function remapper(emailRows: number[], phoneRows: number[]): PathRemap {
   return (field) => {
     const m = /^(emails|phones)\.(\d+)(\..*)?$/.exec(field);
     if (!m) return field;
-    const rows = m[1] === 'emails' ? emailRows : phoneRows;
+    const list = m[1]!; // a match always has its first two groups
+    const rows = list === 'emails' ? emailRows : phoneRows;
     const row = rows[Number(m[2])];
-    return row === undefined ? m[1] : `${m[1]}.${row}`;
+    return row === undefined ? list : `${list}.${row}`;
   };
 }
 
@@ -193,7 +194,7 @@ export function validatePatch(
 
 /** The fields the customer forms show an input for (others' errors go to the top of the form). */
 export function isShownField(field: string, shown: readonly string[]): boolean {
-  const head = field.split('.')[0];
+  const head = field.split('.')[0] ?? field;
   return shown.includes(field) || (shown.includes(head) && /^(emails|phones)\.\d+$/.test(field));
 }
 
@@ -281,7 +282,7 @@ export function replaceAddress(current: CustomerAddress[], index: number | null,
 export function addressIssues(issues: FieldIssue[], index: number): FieldErrors {
   return toFieldErrors(issues, (field) => {
     const m = /^addresses\.(\d+)\.(\w+)$/.exec(field);
-    if (m && Number(m[1]) === index) return m[2];
+    if (m && Number(m[1]) === index) return m[2]!;
     return FORM;
   });
 }

@@ -66,8 +66,9 @@ export function initials(text: string): string {
   const isEmail = text.includes('@');
   const words = (isEmail ? text.replace(/@.*/, '').split(/[\s._+-]+/) : text.split(/\s+/)).filter((w) => /^\p{L}/u.test(w));
   if (words.length === 0) return (text.trim()[0] ?? '?').toUpperCase();
-  const letters = words.length >= 2 ? words[0][0] + words[words.length - 1][0] : words[0][0];
-  return letters.toUpperCase();
+  const first = words[0]!.charAt(0); // words is not empty (checked above)
+  const last = words.length >= 2 ? (words.at(-1)?.charAt(0) ?? '') : '';
+  return (first + last).toUpperCase();
 }
 
 /** The "Showing 51–100 of 1,234" range of a page. */

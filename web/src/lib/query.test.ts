@@ -211,9 +211,9 @@ describe('filter chips', () => {
       'VIP since: 1 Jan 2025',
       'Newsletter: yes',
     ]);
-    const withoutVip = chips[0].view;
+    const withoutVip = chips[0]!.view;
     expect(withoutVip.tags).toEqual([REG]);
-    expect(writeView(chips[3].view)).not.toMatch(/created/);
-    expect(chips[6].view.custom).toEqual({ vip_since: '2025-01-01', newsletter: 'true' });
+    expect(writeView(chips[3]!.view)).not.toMatch(/created/);
+    expect(chips[6]!.view.custom).toEqual({ vip_since: '2025-01-01', newsletter: 'true' });
   });
 });

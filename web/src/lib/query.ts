@@ -163,7 +163,7 @@ type WriteOptions = { paging?: boolean; sort?: boolean };
 export function writeView(view: ListView, { paging = true, sort = true }: WriteOptions = {}): string {
   const params = new URLSearchParams();
   for (const key of customerQueryKeys) {
-    let value = '';
+    let value: string;
     if (listKeys.has(key)) value = (view[key as 'tags'] ?? []).filter(Boolean).join(',');
     else if (key === 'q') value = view.q.trim();
     else if (key === 'tagMode') value = view.tags.length && view.tagMode === 'all' ? 'all' : '';
@@ -363,7 +363,7 @@ export type ChipLookups = {
   sourceName?: (source: string) => string;
 };
 
-const sentence = (s: string) => (s ? s[0].toUpperCase() + s.slice(1) : s);
+const sentence = (s: string) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
 
 /** One removable chip per active filter value, each carrying the view without it. */
 export function filterChips(view: ListView, lookups: ChipLookups = {}): FilterChip[] {

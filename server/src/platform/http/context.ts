@@ -3,10 +3,14 @@ import { fieldIssues } from '@foyer/schema/validation';
 import type { Context, Env as HonoEnv } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { AppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import type { Auth } from '../../domains/auth/service.ts';
 
-/** What middleware puts on the request context for the routes. */
-export type AppEnv = HonoEnv & { Variables: { auth: Auth } };
+/**
+ * What middleware puts on the request context for the routes: the request's id and a logger whose
+ * every line carries it (middleware.ts requestId), and the signed-in staff member.
+ */
+export type AppEnv = HonoEnv & { Variables: { auth: Auth; requestId: string; log: Logger } };
 
 export const SESSION_COOKIE = 'foyer_session';
 
@@ -32,5 +36,5 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result, c
   const issues = fieldIssues(result.error);
   const whole = issues.find((i) => i.field === '(body)');
   const message = whole?.message ?? `Some fields are not valid: ${[...new Set(issues.map((i) => i.field))].join(', ')}`;
-  return c.json({ error: { code: 'validation_failed', message, issues } }, 400);
+  return c.json({ error: { code: 'validation_failed', message, issues, requestId: c.get('requestId') } }, 400);
 };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -8,12 +9,32 @@ import { SESSION_COOKIE, type AppEnv } from './context.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** An id from a proxy or client is kept when it is short and plain: no spaces, quotes or controls. */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:+/=-]{1,128}$/;
+
+/**
+ * Gives each request an id (a sane incoming X-Request-Id, else a new UUID), answers it in the
+ * X-Request-Id header and puts it on `c.var.log`, so every line logged for the request carries it.
+ * Error bodies repeat it (`error.requestId`): a person reporting a problem can quote it.
+ */
+export function requestId(logger: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const id = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', id);
+    c.set('log', logger.child({ requestId: id }));
+    await next();
+    // After the handler, so that responses it built itself (a stream, a file) get it too.
+    c.header('X-Request-Id', id);
+  };
+}
+
 /** One JSON log line per request, with its duration. */
 export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     await next();
-    logger.info({
+    (c.get('log') ?? logger).info({
       msg: 'request',
       method: c.req.method,
       path: c.req.path,
@@ -31,7 +52,7 @@ const tooLarge = (maxSize: number, limit: string) =>
     maxSize,
     // The rest of the body is never read, so the connection cannot carry another request: close it.
     onError: (c) =>
-      c.json({ error: { code: 'payload_too_large', message: `The request body is over the ${limit} limit` } }, 413, {
+      c.json({ error: { code: 'payload_too_large', message: `The request body is over the ${limit} limit`, requestId: c.get('requestId') } }, 413, {
         connection: 'close',
       }),
   });

@@ -1,10 +1,13 @@
 import type { Namespace } from 'socket.io';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a namespace of any event maps: the typed /staff and /edge both pass
+type AnyNamespace = Namespace<any, any, any, any>;
+
 /**
  * Whether the namespace's adapter reaches other nodes (the Redis streams adapter), as opposed to
  * the in-memory one of a single node (which warns when asked to reach others).
  */
-export const reachesOtherNodes = (nsp: Namespace<any, any, any, any>) => !['Adapter', 'SessionAwareAdapter'].includes(nsp.adapter.constructor.name);
+export const reachesOtherNodes = (nsp: AnyNamespace) => !['Adapter', 'SessionAwareAdapter'].includes(nsp.adapter.constructor.name);
 
 /**
  * A WebSocket text frame as a server sends it (RFC 6455 5.2: final, unmasked), in one buffer so
@@ -38,7 +41,7 @@ export function websocketTextFrame(text: string): Buffer {
  * order of a socket's messages is kept. Any other socket (still connecting, busy, closing, or not
  * on a WebSocket of its own) gets the event the ordinary way, in its order.
  */
-export function emitToLocalRoom(nsp: Namespace<any, any, any, any>, room: string, event: string, data: unknown): void {
+export function emitToLocalRoom(nsp: AnyNamespace, room: string, event: string, data: unknown): void {
   const ids = nsp.adapter.rooms.get(room);
   if (!ids?.size) return;
   // socket.io's encoding of an event without binary or acknowledgement (type 2, then the

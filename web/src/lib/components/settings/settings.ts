@@ -29,6 +29,7 @@ export function optionLines(text: string): string[] {
 export function reorder(fields: CustomField[], from: number, to: number): { id: string; position: number }[] {
   const next = [...fields];
   const [moved] = next.splice(from, 1);
+  if (!moved) return [];
   next.splice(to, 0, moved);
   return next.flatMap((f, i) => (f.position === i ? [] : [{ id: f.id, position: i }]));
 }
