@@ -38,18 +38,28 @@ async function owner(p: FoyerProcess) {
   return client;
 }
 type Checkpoint = { total: number; after: number };
-const checkpointOf = async (runId: string) => (await q<{ checkpoint: Checkpoint | null }>('select checkpoint from job_runs where id = $1', [runId]))[0]?.checkpoint ?? null;
+const checkpointOf = async (runId: string) =>
+  (await q<{ checkpoint: Checkpoint | null }>('select checkpoint from job_runs where id = $1', [runId]))[0]?.checkpoint ?? null;
 
 /**
  * Stops the job between two steps (its steps lock the run's row first) once `ready` says so, lets
  * `hold` take a lock that its next step will wait on, and lets that step go. Returns the
  * checkpoint the job had then and the hold's connection (still in its transaction).
  */
-async function catchMidStep(runId: string, ready: (c: Checkpoint) => boolean, hold: (client: pg.PoolClient, at: Checkpoint) => Promise<void>, waitingOn: string) {
-  await until(async () => {
-    const c = await checkpointOf(runId);
-    return c && ready(c);
-  }, 60_000, 'steps committed');
+async function catchMidStep(
+  runId: string,
+  ready: (c: Checkpoint) => boolean,
+  hold: (client: pg.PoolClient, at: Checkpoint) => Promise<void>,
+  waitingOn: string,
+) {
+  await until(
+    async () => {
+      const c = await checkpointOf(runId);
+      return c && ready(c);
+    },
+    60_000,
+    'steps committed',
+  );
   const pause = await database.pool.connect();
   const held = await database.pool.connect();
   await pause.query('begin');
@@ -76,7 +86,8 @@ async function catchMidStep(runId: string, ready: (c: Checkpoint) => boolean, ho
  */
 const orphanGone = (statement: string) =>
   until(
-    async () => (await q(`select 1 from pg_stat_activity where pid <> pg_backend_pid() and state <> 'idle' and query like $1`, [`%${statement}%`])).length === 0,
+    async () =>
+      (await q(`select 1 from pg_stat_activity where pid <> pg_backend_pid() and state <> 'idle' and query like $1`, [`%${statement}%`])).length === 0,
     10_000,
     'the killed node’s statement to end',
   );
@@ -111,7 +122,9 @@ describe('kill -9 in the middle of a step', () => {
       runId,
       (c) => c.after >= 3000,
       async (client, c) => {
-        const [target] = (await client.query<{ target_id: string }>('select target_id from job_targets where run_id = $1 and position = $2', [runId, c.after + 500])).rows;
+        const [target] = (
+          await client.query<{ target_id: string }>('select target_id from job_targets where run_id = $1 and position = $2', [runId, c.after + 500])
+        ).rows;
         await client.query('select 1 from customers where id = $1 for update', [target!.target_id]);
       },
       'customer_tags',
@@ -121,7 +134,9 @@ describe('kill -9 in the middle of a step', () => {
     held.release();
 
     // Committed: exactly the batches before the checkpoint, with their history entries.
-    const [mid] = await q<{ status: string; attempt: number; checkpoint: Checkpoint }>('select status, attempt, checkpoint from job_runs where id = $1', [runId]);
+    const [mid] = await q<{ status: string; attempt: number; checkpoint: Checkpoint }>('select status, attempt, checkpoint from job_runs where id = $1', [
+      runId,
+    ]);
     expect(mid).toMatchObject({ status: 'running', attempt: 1, checkpoint: { after: at.after } });
     const tagged = async () => (await q<{ n: number }>('select count(*)::int as n from customer_tags where tag_id = $1', [tagId]))[0]!.n;
     // The killed node's half-done statement rolls back once its connection is found gone.
@@ -129,10 +144,14 @@ describe('kill -9 in the middle of a step', () => {
     expect(await tagged()).toBe(at.after);
 
     const again = await start();
-    const run = await until(async () => {
-      const got = (await (await owner(again)).get(`/api/jobs/${runId}`)).body;
-      return got.finishedAt && got;
-    }, 120_000, 'the job to finish');
+    const run = await until(
+      async () => {
+        const got = (await (await owner(again)).get(`/api/jobs/${runId}`)).body;
+        return got.finishedAt && got;
+      },
+      120_000,
+      'the job to finish',
+    );
     expect(run).toMatchObject({ status: 'succeeded', attempt: 2, result: { matched: N, changed: N, skipped: [] }, progress: { done: N, total: N } });
     expect(await tagged()).toBe(N);
     const [audit] = await q<{ rows: number; customers: number }>(
@@ -168,17 +187,24 @@ describe('kill -9 in the middle of a step', () => {
 
     const again = await start();
     const client = await owner(again);
-    const run = await until(async () => {
-      const got = (await client.get(`/api/jobs/${runId}`)).body;
-      return got.finishedAt && got;
-    }, 120_000, 'the job to finish');
+    const run = await until(
+      async () => {
+        const got = (await client.get(`/api/jobs/${runId}`)).body;
+        return got.finishedAt && got;
+      },
+      120_000,
+      'the job to finish',
+    );
     expect(run).toMatchObject({ status: 'succeeded', attempt: 2, result: { rows: N } });
     const file = await client.request('GET', run.result.fileUrl);
     expect(file.status).toBe(200);
     const [header, ...rows] = parseCsv(file.text);
     expect(header![0]).toBe('id');
     expect(rows).toHaveLength(N);
-    const expected = await q<{ id: string }>(`select replace(id::text, '-', '') as id from customers c where org_id = $1 and language = 'nl' order by (c.sort_name collate "C"), c.id`, [orgId]);
+    const expected = await q<{ id: string }>(
+      `select replace(id::text, '-', '') as id from customers c where org_id = $1 and language = 'nl' order by (c.sort_name collate "C"), c.id`,
+      [orgId],
+    );
     expect(rows.map((r) => r[0])).toEqual(expected.map((e) => e.id));
     await again.stop();
   }, 240_000);

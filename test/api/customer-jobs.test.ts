@@ -22,10 +22,14 @@ const q = async <T extends object = any>(text: string, params: unknown[] = []) =
 
 /** Polls GET /api/jobs/{id} until the job has finished. */
 const finished = (client: ApiClient, id: string, timeout = 120_000) =>
-  until(async () => {
-    const run = (await client.get<JobRun>(`/api/jobs/${id}`)).body;
-    return run.finishedAt && run;
-  }, timeout, `job ${id} finished`);
+  until(
+    async () => {
+      const run = (await client.get<JobRun>(`/api/jobs/${id}`)).body;
+      return run.finishedAt && run;
+    },
+    timeout,
+    `job ${id} finished`,
+  );
 
 beforeAll(async () => {
   foyer = await startTestFoyer();
@@ -61,16 +65,27 @@ describe('a bulk action on a segment (L5)', () => {
 
     // Once the snapshot is committed, customers who join the segment are not part of this job.
     await until(async () => (await q('select 1 from job_runs where id = $1 and checkpoint is not null', [id]))[0], 30_000, 'the snapshot');
-    const late = await q<{ id: string }>(`insert into customers (org_id, first_name, last_name, language) select $1, 'Late', 'Joiner ' || g, 'nl' from generate_series(1, 5) g returning id`, [owner.orgId]);
+    const late = await q<{ id: string }>(
+      `insert into customers (org_id, first_name, last_name, language) select $1, 'Late', 'Joiner ' || g, 'nl' from generate_series(1, 5) g returning id`,
+      [owner.orgId],
+    );
 
     const run = await finished(owner, id);
     const ms = Date.now() - startedAt;
     console.log(`bulk tag of ${N} customers as a job: ${ms} ms from the request to the result (${Math.round(N / (ms / 1000))} customers/s)`);
-    expect(run).toMatchObject({ status: 'succeeded', attempt: 1, result: { matched: N, changed: N, skipped: [] }, progress: { done: N, total: N, percent: 100 } });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      attempt: 1,
+      result: { matched: N, changed: N, skipped: [] },
+      progress: { done: N, total: N, percent: 100 },
+    });
 
     const [tagged] = await q<{ n: number }>(`select count(*)::int as n from customer_tags where tag_id = $1`, [tagId]);
     expect(tagged!.n).toBe(N);
-    const [lateTagged] = await q<{ n: number }>(`select count(*)::int as n from customer_tags where tag_id = $1 and customer_id = any($2::uuid[])`, [tagId, late.map((l) => l.id)]);
+    const [lateTagged] = await q<{ n: number }>(`select count(*)::int as n from customer_tags where tag_id = $1 and customer_id = any($2::uuid[])`, [
+      tagId,
+      late.map((l) => l.id),
+    ]);
     expect(lateTagged!.n).toBe(0);
     // One history entry per customer, never two.
     const [audit] = await q<{ rows: number; customers: number }>(
@@ -91,7 +106,9 @@ describe('a bulk action on a segment (L5)', () => {
   }, 180_000);
 
   it('runs chosen ids in the request (200), and the same segment action while one runs is that job', async () => {
-    const ids = (await q<{ id: string }>(`select replace(id::text, '-', '') as id from customers where org_id = $1 and first_name = 'Late'`, [owner.orgId])).map((r) => r.id);
+    const ids = (
+      await q<{ id: string }>(`select replace(id::text, '-', '') as id from customers where org_id = $1 and first_name = 'Late'`, [owner.orgId])
+    ).map((r) => r.id);
     const res = await owner.post('/api/customers/bulk', { target: { ids }, action: { type: 'addTags', tagIds: [tagId] } });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ matched: 5, changed: 5, skipped: [] });
@@ -136,7 +153,10 @@ describe('an export of a segment (I2)', () => {
     expect(rows).toHaveLength(N + 5);
     expect(new Set(rows.map((r) => r[0])).size).toBe(N + 5);
     // The list's sort, every row.
-    const expected = await q<{ id: string }>(`select replace(id::text, '-', '') as id from customers c where org_id = $1 and language = 'nl' order by (c.sort_name collate "C") asc, c.id asc`, [owner.orgId]);
+    const expected = await q<{ id: string }>(
+      `select replace(id::text, '-', '') as id from customers c where org_id = $1 and language = 'nl' order by (c.sort_name collate "C") asc, c.id asc`,
+      [owner.orgId],
+    );
     expect(rows.map((r) => r[0])).toEqual(expected.map((e) => e.id));
     // The formula guard.
     expect(rows.filter((r) => r[2] === `'=SUM(A1:A9)`)).toHaveLength(N / 1000);
@@ -146,7 +166,15 @@ describe('an export of a segment (I2)', () => {
   it('writes exactly the CSV that GET export.csv streams (columns, escaping, custom fields)', async () => {
     const field = (await owner.post('/api/custom-fields', { label: 'Room', type: 'text' })).body;
     const made = [
-      { firstName: 'Ada, "the" first', lastName: 'Lovelace', emails: ['ada@x.test', 'ada2@x.test'], phones: ['+44 20 7946 0018'], language: 'xx', dateOfBirth: '1985-12-10', custom: { [field.key]: 'Suite 1' } },
+      {
+        firstName: 'Ada, "the" first',
+        lastName: 'Lovelace',
+        emails: ['ada@x.test', 'ada2@x.test'],
+        phones: ['+44 20 7946 0018'],
+        language: 'xx',
+        dateOfBirth: '1985-12-10',
+        custom: { [field.key]: 'Suite 1' },
+      },
       { firstName: '+Plus', lastName: 'Minus', emails: ['plus@x.test'], language: 'xx' },
       { firstName: 'Line', lastName: 'Break\nHere', language: 'xx', companyName: '@Corp' },
     ];
@@ -172,7 +200,9 @@ describe('an export of a segment (I2)', () => {
     expect(big.status).toBe(413);
     expect(big.body.error.code).toBe('export_too_large');
     expect(big.body.error.message).toContain('POST /api/customers/exports');
-    const ids = (await q<{ id: string }>(`select replace(id::text, '-', '') as id from customers where org_id = $1 and language = 'nl' limit 3`, [owner.orgId])).map((r) => r.id);
+    const ids = (
+      await q<{ id: string }>(`select replace(id::text, '-', '') as id from customers where org_id = $1 and language = 'nl' limit 3`, [owner.orgId])
+    ).map((r) => r.id);
     const chosen = await owner.request('GET', `/api/customers/export.csv?ids=${ids.join(',')}`);
     expect(chosen.status).toBe(200);
     expect(parseCsv(chosen.text)).toHaveLength(4);
@@ -224,7 +254,10 @@ describe('an export of a segment (I2)', () => {
   }, 120_000);
 
   it('keeps the file a day: then 410, and the cleanup job drops its parts (a younger one it leaves and looks at again when due)', async () => {
-    const [young] = await q<{ id: string }>(`select id from job_runs where org_id = $1 and kind = 'customers.export' and status = 'succeeded' and id <> $2 limit 1`, [owner.orgId, exportId]);
+    const [young] = await q<{ id: string }>(
+      `select id from job_runs where org_id = $1 and kind = 'customers.export' and status = 'succeeded' and id <> $2 limit 1`,
+      [owner.orgId, exportId],
+    );
     // The first export, finished 25 hours ago.
     await q(
       `update job_runs set finished_at = now() - interval '25 hours',
@@ -236,26 +269,46 @@ describe('an export of a segment (I2)', () => {
     expect(gone.body.error.code).toBe('export_expired');
 
     // Each export queued its cleanup for a day after it began; run them now.
-    const scheduled = await q<{ n: number }>(`select count(*)::int as n from job_runs where kind = 'customers.jobData.cleanup' and payload->>'runId' = any($1::text[])`, [[exportId, young!.id]]);
+    const scheduled = await q<{ n: number }>(
+      `select count(*)::int as n from job_runs where kind = 'customers.jobData.cleanup' and payload->>'runId' = any($1::text[])`,
+      [[exportId, young!.id]],
+    );
     expect(scheduled[0]!.n).toBe(2);
     const cleanups = new Map<string, string>();
     const nowOnce = async (runId: string) => {
       if (!cleanups.has(runId)) cleanups.set(runId, (await enqueue(foyer.database.db, cleanupJob, { orgId: owner.orgId, payload: { runId, round: 100 } })).id);
       return cleanups.get(runId)!;
     };
-    const oldCleanup = await until(async () => {
-      const [r] = await q<{ result: unknown; status: string; error: string }>(`select result, status, error from job_runs where id = $1`, [await nowOnce(exportId)]);
-      if (r?.error) throw new Error(r.error);
-      return r?.status === 'succeeded' && r;
-    }, 30_000, 'the cleanup of the old export');
+    const oldCleanup = await until(
+      async () => {
+        const [r] = await q<{ result: unknown; status: string; error: string }>(`select result, status, error from job_runs where id = $1`, [
+          await nowOnce(exportId),
+        ]);
+        if (r?.error) throw new Error(r.error);
+        return r?.status === 'succeeded' && r;
+      },
+      30_000,
+      'the cleanup of the old export',
+    );
     expect(oldCleanup.result).toMatchObject({ parts: 1 + Math.ceil((N + 5) / 1000) });
     expect((await q('select 1 from job_file_chunks where run_id = $1', [exportId])).length).toBe(0);
 
-    const youngCleanup = await until(async () => (await q<{ result: any }>(`select result from job_runs where id = $1 and status = 'succeeded'`, [await nowOnce(young!.id)]))[0], 30_000, 'the cleanup of the young export');
+    const youngCleanup = await until(
+      async () => (await q<{ result: any }>(`select result from job_runs where id = $1 and status = 'succeeded'`, [await nowOnce(young!.id)]))[0],
+      30_000,
+      'the cleanup of the young export',
+    );
     expect(youngCleanup.result.dueAt).toBeTruthy();
     expect(Date.parse(youngCleanup.result.dueAt)).toBeGreaterThan(Date.now() + 23 * 3600_000);
     expect((await q('select 1 from job_file_chunks where run_id = $1', [young!.id])).length).toBeGreaterThan(0);
     // …and it queued itself again for then.
-    expect((await q(`select 1 from job_runs where kind = 'customers.jobData.cleanup' and payload->>'runId' = $1 and payload->>'round' = '101' and finished_at is null`, [young!.id])).length).toBe(1);
+    expect(
+      (
+        await q(
+          `select 1 from job_runs where kind = 'customers.jobData.cleanup' and payload->>'runId' = $1 and payload->>'round' = '101' and finished_at is null`,
+          [young!.id],
+        )
+      ).length,
+    ).toBe(1);
   }, 60_000);
 });

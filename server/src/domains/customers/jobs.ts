@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { BulkActionSchema, parseCustomerQuery, type BulkAction, type CustomerExportRequest, type CustomerExportResult, type JobRun } from '@foyer/schema/validation';
+import {
+  BulkActionSchema,
+  parseCustomerQuery,
+  type BulkAction,
+  type CustomerExportRequest,
+  type CustomerExportResult,
+  type JobRun,
+} from '@foyer/schema/validation';
 import type { Db } from '../../platform/db/connect.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import { appendJobFile, dropJobData, dropJobTargets, jobFileSize, readJobFile, snapshotTargets } from '../../platform/job-data.ts';
@@ -57,7 +64,11 @@ export const bulkJob = defineJob({
     if (!at) {
       await job.step(async (tx) => {
         const targetIds = await bulk.targetSql(actor, { query: job.payload.query }, undefined, tx);
-        const total = await snapshotTargets(tx, job, sql`select row_number() over (order by c.id)::int as position, c.id from customers c where c.org_id = ${job.orgId} and c.id in (${targetIds})`);
+        const total = await snapshotTargets(
+          tx,
+          job,
+          sql`select row_number() over (order by c.id)::int as position, c.id from customers c where c.org_id = ${job.orgId} and c.id in (${targetIds})`,
+        );
         await scheduleCleanup(tx, job);
         at = { total, after: 0, matched: 0, changed: 0, capped: 0 };
         return { checkpoint: at, progress: { done: 0, total, message: `${verb} customers` } };
@@ -77,7 +88,13 @@ export const bulkJob = defineJob({
                where jt.run_id = ${job.runId} and jt.position > ${from} and jt.position <= ${to}`,
           cap,
         );
-        const next = { total: at!.total, after: to, matched: at!.matched + counts.matched, changed: at!.changed + counts.changed, capped: at!.capped + counts.capped };
+        const next = {
+          total: at!.total,
+          after: to,
+          matched: at!.matched + counts.matched,
+          changed: at!.changed + counts.changed,
+          capped: at!.capped + counts.capped,
+        };
         if (to >= at!.total) await dropJobTargets(tx, job.runId);
         at = next;
         return { checkpoint: next, progress: { done: to, total: next.total, message: `${verb} customers` } };
@@ -195,7 +212,11 @@ export async function startExportJob(db: Db, actor: Actor, { query, sort }: Cust
   const sortCheck = parseCustomerQuery(sort ? { sort } : {});
   if (!sortCheck.ok) throw invalid('Not a valid sort', sortCheck.issues);
   const parsed = parseCustomerQuery(params);
-  if (!parsed.ok) throw invalid('Not a valid list query', parsed.issues.map((i) => ({ ...i, field: `query.${i.field}` })));
+  if (!parsed.ok)
+    throw invalid(
+      'Not a valid list query',
+      parsed.issues.map((i) => ({ ...i, field: `query.${i.field}` })),
+    );
   const { id } = await enqueue(db, exportJob, {
     orgId: actor.orgId,
     payload: { query: params.toString(), sort, actor: { userId: actor.userId, defaultCountry: actor.defaultCountry }, createdAt: new Date().toISOString() },
@@ -214,7 +235,11 @@ export async function exportDownload(db: Db, orgId: string, id: string): Promise
   if (!run || run.kind !== exportJob.kind) throw notFound('Export');
   if (run.status !== 'succeeded') {
     const percent = run.progress.percent === null ? '' : ` (${Math.floor(run.progress.percent)}%)`;
-    throw new AppError(409, 'export_not_ready', run.status === 'failed' ? `This export failed: ${run.error ?? 'unknown error'}` : `This export is not finished yet${percent}`);
+    throw new AppError(
+      409,
+      'export_not_ready',
+      run.status === 'failed' ? `This export failed: ${run.error ?? 'unknown error'}` : `This export is not finished yet${percent}`,
+    );
   }
   const result = run.result as CustomerExportResult;
   const size = Date.parse(result.expiresAt) > Date.now() ? await jobFileSize(db, orgId, id) : null;
@@ -246,7 +271,12 @@ export const cleanupJob: JobKind<typeof CleanupPayloadSchema, z.ZodUnknown, Clea
       const dueAt = !run ? 0 : run.finished_ms !== null ? Number(run.finished_ms) + EXPORT_KEEP_MS : Date.now() + 60 * 60 * 1000;
       if (dueAt > Date.now()) {
         const next = job.payload.round + 1;
-        await enqueue(tx, cleanupJob, { orgId: job.orgId, payload: { runId: job.payload.runId, round: next }, idempotencyKey: `${job.payload.runId}:${next}`, runAt: new Date(dueAt) });
+        await enqueue(tx, cleanupJob, {
+          orgId: job.orgId,
+          payload: { runId: job.payload.runId, round: next },
+          idempotencyKey: `${job.payload.runId}:${next}`,
+          runAt: new Date(dueAt),
+        });
         dropped = { dueAt: new Date(dueAt).toISOString() };
         return;
       }
