@@ -25,7 +25,7 @@ const finished = (client: ApiClient, id: string, timeout = 120_000) =>
   until(
     async () => {
       const run = (await client.get<JobRun>(`/api/jobs/${id}`)).body;
-      return run.finishedAt && run;
+      return run.finishedAt ? run : undefined;
     },
     timeout,
     `job ${id} finished`,
