@@ -1,21 +1,17 @@
 /** socket.io event maps, typed once for the server and its clients. */
-import type { EdgeDoor, EdgeEntry, EdgeEvent } from './edge/wire.ts';
+import type { z } from 'zod';
+import type { DoorLogEntry, EdgeDoor, EdgeEntry, EdgeEvent } from './edge/wire.ts';
+import type { StaffNotificationSchema } from './notes/wire.ts';
 import type { JobProgressEvent } from './platform/jobs.ts';
+
+export type { DoorLogEntry };
 
 /** /staff: staff browsers, admitted by their session cookie. */
 /** A colleague shown on a profile (P1): who, and the initials and color of their avatar. */
 export type StaffViewer = { userId: string; name: string };
 
 /** An in-app notification (N1 mentions), as the bell lists it. */
-export type StaffNotification = {
-  id: string;
-  kind: 'mention';
-  body: string;
-  customerId: string | null;
-  actor: { userId: string; name: string } | null;
-  createdAt: string;
-  readAt: string | null;
-};
+export type StaffNotification = z.infer<typeof StaffNotificationSchema>;
 
 /** Yjs messages travel as bytes; browsers receive ArrayBuffer, Node Buffer: wrap in Uint8Array. */
 export type NoteBytes = Uint8Array | ArrayBuffer;
@@ -87,19 +83,6 @@ export interface FlowClientToServer {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface FlowServerToClient {}
 
-export type DoorLogEntry = {
-  id: number;
-  at: string;
-  deviceId: string;
-  deviceName: string;
-  doorId: string;
-  doorName: string;
-  kind: 'access' | 'door';
-  result: EdgeEvent['result'];
-  reason: string;
-  credentialMasked: string | null;
-  customer: { id: string; customerNumber: string; name: string } | null;
-};
 
 /**
  * /edge: door agents, admitted by `auth: { deviceId, secret }` in the handshake. A device hears

@@ -16,3 +16,4 @@ export * from './doors/wire.ts';
 export * from './edge/wire.ts';
 export * from './bookings/wire.ts';
 export * from './notes/wire.ts';
+export * from './timeline/wire.ts';

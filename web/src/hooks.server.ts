@@ -1,6 +1,7 @@
 import { redirect, type Handle, type HandleFetch, type RequestEvent } from '@sveltejs/kit';
 import { env } from '$env/dynamic/private';
 import type { Me } from '@foyer/schema/validation';
+import { api } from '$lib/api';
 
 const isApiPath = (pathname: string) => pathname === '/api' || pathname.startsWith('/api/');
 
@@ -74,9 +75,7 @@ export const handleFetch: HandleFetch = async ({ event, request, fetch }) => {
 
 async function loadMe(event: RequestEvent): Promise<Me | null> {
   try {
-    const response = await event.fetch('/api/auth/me', { headers: { accept: 'application/json' } });
-    if (!response.ok) return null;
-    return (await response.json()) as Me;
+    return await api.get('/api/auth/me', { fetch: event.fetch });
   } catch {
     return null;
   }

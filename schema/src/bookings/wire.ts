@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pathParam } from '../platform/wire.ts';
 
 // C8: services staff offer in the public booking flow, and what the flow sends and receives.
 
@@ -357,3 +358,7 @@ export function instantAt(date: string, minutes: number, timeZone: string): Date
   for (const t of candidates) if (offsetAt(t) === asUtc - t) return new Date(t);
   return null;
 }
+
+/** `/api/public/book/{slug}[/services/{id}]`: a venue by its slug, and one of its services. */
+export const VenueParamsSchema = z.object({ slug: pathParam('slug', z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'Not a venue')) });
+export const VenueServiceParamsSchema = VenueParamsSchema.extend({ id: pathParam('id', z.uuid({ error: 'Not a service id' })) });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-import { CustomerListItemSchema } from '../customers/wire.ts';
+import { CustomerListItemSchema, CustomerRefSchema } from '../customers/wire.ts';
+import { pathParam, uuidParams } from '../platform/wire.ts';
 
 export const domainPattern = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z]{2,63}$/;
 
@@ -36,3 +37,22 @@ export const CompanyMemberPageSchema = z
   })
   .meta({ id: 'CompanyMemberPage' });
 export type CompanyMemberPage = z.infer<typeof CompanyMemberPageSchema>;
+
+// ————— The companies API's requests and answers (Co1, Co2) —————
+
+const customerRef = CustomerRefSchema.meta({ description: 'The 32-hex system id or the customer number' });
+
+/** GET /api/companies?q=: part of a name or a domain. */
+export const CompanyListQuerySchema = z.object({ q: z.string().trim().max(200).optional() });
+
+export const CompanyParamsSchema = uuidParams('company');
+export const CompanyDomainParamsSchema = CompanyParamsSchema.extend({ domain: pathParam('domain', DomainSchema) });
+export const CompanyCustomerParamsSchema = CompanyParamsSchema.extend({ ref: pathParam('ref', customerRef) });
+
+export const CompanyDomainAddSchema = z.object({ domain: DomainSchema }).strict().meta({ id: 'CompanyDomainAdd' });
+export const CompanyCustomerLinkSchema = z.object({ customer: customerRef }).strict().meta({ id: 'CompanyCustomerLink' });
+
+/** The company, and how many customers adding a domain linked. */
+export const CompanyDomainAddedSchema = z.object({ company: CompanySchema, linked: z.number().int() });
+/** The company, and how many customers removing a domain unlinked. */
+export const CompanyDomainRemovedSchema = z.object({ company: CompanySchema, unlinked: z.number().int() });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { systemIdPattern } from '../platform/wire.ts';
+import { pathParam, systemIdPattern } from '../platform/wire.ts';
 
 /**
  * Tags one customer may have at most, also when the organization sets no cap of its own: the
@@ -288,6 +288,26 @@ export function customerDisplayName(c: Pick<CustomerListItem, 'firstName' | 'las
   return full || c.primaryEmail || c.customerNumber;
 }
 
+/** `/customers/{ref}/…`: the routes about one customer (its record, permissions, credentials, timeline…). */
+export const CustomerRefParamsSchema = z.object({
+  ref: pathParam('ref', CustomerRefSchema.meta({ description: 'The 32-hex system id or the customer number' })),
+});
+
+/** C10: who changed what and when, newest first. */
+export const historyActions = ['created', 'updated', 'deleted', 'erased'] as const;
+export const CustomerHistorySchema = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.number(),
+        action: z.enum(historyActions),
+        actor: z.object({ id: z.string(), name: z.string() }).nullable(),
+        changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+        createdAt: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'CustomerHistory' });
 
 /** L5: the customers a bulk action works on: chosen rows, or everything a list query matches. */
 export const BulkTargetSchema = z.union([

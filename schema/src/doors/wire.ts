@@ -126,3 +126,26 @@ export const CredentialSchema = z
 export type Door = z.infer<typeof DoorSchema>;
 export type DoorPermission = z.infer<typeof PermissionSchema>;
 export type Credential = z.infer<typeof CredentialSchema>;
+
+/**
+ * A PATCH body from a create schema: every field optional and none defaulted, so that a patch
+ * that leaves out `pulseMs` keeps the door's pulse instead of resetting it to 3000.
+ */
+export function patchOf<S extends z.ZodRawShape>(shape: S) {
+  const fields = Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field instanceof z.ZodDefault ? field.removeDefault() : field]));
+  return z.object(fields as { [K in keyof S]: S[K] extends z.ZodDefault<infer T> ? T : S[K] }).partial().strict();
+}
+
+/** PATCH /api/doors/{id}; a blank location clears it. */
+export const DoorPatchSchema = patchOf(DoorCreateSchema.shape).meta({ id: 'DoorPatch' });
+export type DoorPatch = z.input<typeof DoorPatchSchema>;
+
+// The door of a permission stays: access to another door is another permission. An empty note clears it.
+export const PermissionPatchSchema = z.object(PermissionCreateSchema.shape).omit({ doorId: true }).strict().meta({ id: 'DoorPermissionPatch' });
+export type PermissionPatch = z.input<typeof PermissionPatchSchema>;
+
+/** POST's answer: a generated wallet pass's token comes this once (M3). */
+export const IssuedCredentialSchema = CredentialSchema.extend({
+  walletToken: z.string().optional().meta({ description: 'A generated QR payload (kind qr without a value), shown this once to render the wallet pass' }),
+}).meta({ id: 'IssuedCredential' });
+export type IssuedCredential = z.infer<typeof IssuedCredentialSchema>;

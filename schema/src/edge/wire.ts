@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lockTypes } from '../doors/wire.ts';
+import { lockTypes, PermissionCreateSchema } from '../doors/wire.ts';
 
 /** The pairing trade: a one-time code for the device's own secret and its organization's credential key. */
 export const PairRequestSchema = z.object({ code: z.string().trim().min(6).max(32) }).strict().meta({ id: 'PairRequest' });
@@ -95,3 +95,38 @@ export const DevicePairingSchema = z
 
 export type EdgeDevice = z.infer<typeof DeviceSchema>;
 export type DevicePairing = z.infer<typeof DevicePairingSchema>;
+
+/** Da2: one entry of the door log, as GET /api/door-events lists it and `door:event` brings it live. */
+export const DoorLogEntrySchema = z
+  .object({
+    id: z.number().int(),
+    at: z.string(),
+    deviceId: z.string(),
+    deviceName: z.string(),
+    doorId: z.string(),
+    doorName: z.string(),
+    kind: EdgeEventSchema.shape.kind,
+    result: EdgeEventSchema.shape.result,
+    reason: z.string(),
+    credentialMasked: z.string().nullable(),
+    customer: z.object({ id: z.string(), customerNumber: z.string(), name: z.string() }).nullable(),
+  })
+  .meta({ id: 'DoorLogEntry' });
+export type DoorLogEntry = z.infer<typeof DoorLogEntrySchema>;
+
+/** A page of the door log, by cursor: the next one starts before the last item's id. */
+export const DoorLogPageSchema = z
+  .object({ items: z.array(DoorLogEntrySchema), pageSize: z.number().int(), hasMore: z.boolean() })
+  .meta({ id: 'DoorLogPage' });
+export type DoorLogPage = z.infer<typeof DoorLogPageSchema>;
+
+// The contract has no device body: its pieces are the contract's own (a door id is a door id).
+export const DeviceCreateSchema = z
+  .object({
+    name: z.string().trim().min(1, 'A device needs a name').max(100),
+    doorIds: z.array(PermissionCreateSchema.shape.doorId).max(100).optional(),
+  })
+  .strict()
+  .meta({ id: 'EdgeDeviceCreate' });
+export const DevicePatchSchema = DeviceCreateSchema.partial().meta({ id: 'EdgeDevicePatch' });
+export type DevicePatch = z.input<typeof DevicePatchSchema>;

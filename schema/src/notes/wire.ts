@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { itemsOf, pathParam } from '../platform/wire.ts';
+import { CustomerRefSchema } from '../customers/wire.ts';
 
 /** N1: a customer's shared notes, their attachments and mentions; the staff the mentions list. */
 
@@ -54,3 +56,12 @@ export const MarkReadSchema = z
   .object({ ids: z.array(z.uuid({ error: 'Not a notification id' })).max(200).optional() })
   .strict()
   .meta({ id: 'MarkNotificationsRead', description: 'The notifications to mark read; all of them without `ids`' });
+
+/** `/customers/{ref}/notes/attachments[/{id}]`. */
+export const NoteRefParamsSchema = z.object({ ref: pathParam('ref', CustomerRefSchema) });
+export const NoteAttachmentParamsSchema = NoteRefParamsSchema.extend({ id: pathParam('id', z.string()) });
+
+/** GET /api/notifications: my latest notifications and how many are unread. */
+export const StaffNotificationsSchema = itemsOf(StaffNotificationSchema).extend({ unread: z.number().int() });
+/** How many of my notifications are still unread. */
+export const UnreadCountSchema = z.object({ unread: z.number().int() });

@@ -39,3 +39,5 @@ export const SettingsSchema = z
   .meta({ id: 'Settings' });
 export const SettingsPatchSchema = SettingsSchema.partial().strict().meta({ id: 'SettingsPatch' });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+export type Settings = z.infer<typeof SettingsSchema>;

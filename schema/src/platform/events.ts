@@ -1,4 +1,6 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { customerEvents } from '../customers/events.ts';
+import { edgeEvents } from '../edge/events.ts';
 
 /**
  * Domain events: what a service says happened, written to the outbox in the transaction that made
@@ -16,30 +18,10 @@ import { z } from 'zod';
  * written with the old one. Add an optional field, or a new event name.
  */
 
-/**
- * The three events of the first half's in-process bus (server/src/lib/events.ts), until the
- * customers and edge domains own them in their own events.ts.
- */
-export const coreEvents = {
-  /** A customer was updated, deleted or erased (status, erasure and deletion decide door access). */
-  'customer.changed': z.object({ customerId: z.uuid() }),
-  /**
-   * Something that devices hold changed, as of `version` (organizations.edge_version after the
-   * change): these customers' entries, these doors' settings, or everything these devices hold.
-   */
-  'edge.changed': z.object({
-    version: z.number().int().nonnegative(),
-    customerIds: z.array(z.uuid()).optional(),
-    doorIds: z.array(z.uuid()).optional(),
-    deviceIds: z.array(z.uuid()).optional(),
-  }),
-  /** A device was revoked (told so before it goes) or paired anew: its live connections must go. */
-  'edge.device.signedOut': z.object({ deviceId: z.uuid(), revoked: z.boolean().optional() }),
-} as const;
-
 /** Every event the outbox carries, by name. */
 export const eventSchemas = {
-  ...coreEvents,
+  ...customerEvents,
+  ...edgeEvents,
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

@@ -38,3 +38,18 @@ export const PageQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+// ————— Pieces the API's wire schemas are built from —————
+
+/** `{ items }`: a whole list, e.g. GET /api/tags. */
+export const itemsOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+
+/** A page of a growing list, newest first: `hasMore` instead of a total. */
+export const pageSchemaOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), page: z.number().int(), pageSize: z.number().int(), hasMore: z.boolean() });
+
+/** A path parameter, named as the OpenAPI document lists it. */
+export const pathParam = <T extends z.ZodType>(name: string, schema: T) => schema.meta({ param: { name, in: 'path' } });
+
+/** `/{id}` of a record whose id is a UUID; anything else is a 400 naming what the id should be. */
+export const uuidParams = (what: string) => z.object({ id: pathParam('id', z.uuid({ error: `Not a ${what} id` })) });

@@ -19,3 +19,6 @@ export const MarketingListCreateSchema = z
 export const MarketingListSchema = z
   .object({ id: z.string(), name: z.string(), memberCount: z.number().int(), createdAt: z.string() })
   .meta({ id: 'MarketingList' });
+
+export type Segment = z.infer<typeof SegmentSchema>;
+export type MarketingList = z.infer<typeof MarketingListSchema>;

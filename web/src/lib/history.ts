@@ -1,11 +1,7 @@
+import type { ResponseOf } from '$lib/api';
+
 /** One audit row of a customer, as GET /api/customers/:ref/history lists them (newest first). */
-export type HistoryEntry = {
-  id: string;
-  action: 'created' | 'updated' | 'deleted';
-  actor: { id: string; name: string } | null;
-  changes: Record<string, { before: unknown; after: unknown }>;
-  createdAt: string;
-};
+export type HistoryEntry = ResponseOf<'get', '/api/customers/{ref}/history'>['items'][number];
 
 const labels: Record<string, string> = {
   firstName: 'First name',
@@ -22,7 +18,7 @@ const labels: Record<string, string> = {
 const order = Object.keys(labels);
 
 /** The changed fields of an entry in the order the profile shows them (unknown ones last). */
-export function orderedChanges(changes: HistoryEntry['changes'] | null | undefined): [string, { before: unknown; after: unknown }][] {
+export function orderedChanges(changes: HistoryEntry['changes'] | null | undefined): [string, { before?: unknown; after?: unknown }][] {
   const rank = (f: string) => (order.includes(f) ? order.indexOf(f) : order.length);
   return Object.entries(changes ?? {}).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
 }
@@ -61,4 +57,5 @@ export const actionVerb: Record<HistoryEntry['action'], string> = {
   created: 'created this customer',
   updated: 'updated',
   deleted: 'deleted this customer',
+  erased: 'erased this customer’s personal data',
 };

@@ -39,10 +39,10 @@ export function formLevelErrors(errors: FieldErrors, shownFields: (field: string
 
 /**
  * A refusal's errors as a form shows them: each beside its field, and the message at the top
- * when none of the form's own fields got one (C4's whole-body rule, a conflict without issues,
- * a network failure). `shown` says which fields the form has; by default, any.
+ * (or at field `at`) when none of the form's own fields got one (C4's whole-body rule, a conflict
+ * without issues, a network failure). `shown` says which fields the form has; by default, any.
  */
-export function withFormMessage(errors: FieldErrors, message: string, shown: (field: string) => boolean = () => true): FieldErrors {
-  if (!Object.keys(errors).some(shown)) errors[FORM] = message;
+export function withFormMessage(errors: FieldErrors, message: string, shown: (field: string) => boolean = () => true, at = FORM): FieldErrors {
+  if (!Object.keys(errors).some(shown)) errors[at] = message;
   return errors;
 }

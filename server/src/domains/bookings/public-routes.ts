@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import {
   BookingConfirmationSchema,
   BookingCreateSchema,
@@ -7,6 +7,8 @@ import {
   PublicVenueSchema,
   SlotsQuerySchema,
   SlotsSchema,
+  VenueParamsSchema,
+  VenueServiceParamsSchema,
 } from '@foyer/schema/validation';
 import type { MiddlewareHandler } from 'hono';
 import { clientAddress, validationHook, type AppEnv } from '../../platform/http/context.ts';
@@ -14,15 +16,15 @@ import { AppError } from '../../platform/errors.ts';
 import { AttemptLimiter } from '../../platform/rate-limit.ts';
 import type { BookingService } from './service.ts';
 import { permit } from '../../platform/permissions.ts';
-import { body, error, json, pathParam } from '../../platform/http/openapi.ts';
+import { body, error, json } from '../../platform/http/openapi.ts';
 
 /** No session: anyone may use the booking flow, so every route is limited per client address. */
 const common = { tags: ['public booking flow'] };
 const tooMany = { 429: error('Too many requests from this address; see Retry-After') };
 const noVenue = { 404: error('No such venue (or service)') };
 
-const SlugParams = z.object({ slug: pathParam('slug', z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'Not a venue')) });
-const ServiceParams = SlugParams.extend({ id: pathParam('id', z.uuid({ error: 'Not a service id' })) });
+const SlugParams = VenueParamsSchema;
+const ServiceParams = VenueServiceParamsSchema;
 
 const venue = createRoute({
   ...common,

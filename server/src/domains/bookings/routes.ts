@@ -1,9 +1,8 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { BookingSchema, CustomerBookingsSchema } from '@foyer/schema/validation';
+import { BookingSchema, CustomerBookingsSchema, CustomerRefParamsSchema } from '@foyer/schema/validation';
 import { auth, validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { BookingService } from './service.ts';
 import { permit } from '../../platform/permissions.ts';
-import { CustomerRefParams } from '../doors/permissions-routes.ts';
 import { error, json, orgOf, routeDefaults, signedIn, uuidParams } from '../../platform/http/openapi.ts';
 
 const ofCustomer = createRoute({
@@ -12,7 +11,7 @@ const ofCustomer = createRoute({
   method: 'get',
   path: '/customers/{ref}/bookings',
   summary: "The customer's bookings: upcoming (soonest first) and past (latest 50), with the venue's time zone",
-  request: { params: CustomerRefParams },
+  request: { params: CustomerRefParamsSchema },
   responses: { 200: json(CustomerBookingsSchema, 'Their bookings'), ...signedIn, 404: error('No such customer') },
 });
 

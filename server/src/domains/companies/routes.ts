@@ -1,38 +1,28 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import {
   CompanyCreateSchema,
+  CompanyCustomerLinkSchema,
+  CompanyCustomerParamsSchema,
+  CompanyDomainAddedSchema,
+  CompanyDomainAddSchema,
+  CompanyDomainParamsSchema,
+  CompanyDomainRemovedSchema,
+  CompanyListQuerySchema,
+  CompanyParamsSchema,
   CompanyPatchSchema,
   CompanySchema,
   CompanyMemberPageSchema,
-  CustomerRefSchema,
-  DomainSchema,
   PageQuerySchema,
 } from '@foyer/schema/validation';
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { CompanyService } from './service.ts';
 import { permit } from '../../platform/permissions.ts';
-import {
-  actorOf,
-  body,
-  error,
-  itemsOf,
-  json,
-  orgOf,
-  pathParam,
-  resourceRoutes,
-  routeDefaults,
-  signedIn,
-  uuidParams,
-} from '../../platform/http/openapi.ts';
+import { actorOf, body, error, itemsOf, json, orgOf, resourceRoutes, routeDefaults, signedIn } from '../../platform/http/openapi.ts';
 
 const route = resourceRoutes('companies', 'company');
 const common = routeDefaults('companies');
-const IdParams = uuidParams('company');
-const customerRef = CustomerRefSchema.meta({ description: 'The 32-hex system id or the customer number' });
+const IdParams = CompanyParamsSchema;
 const missing = { 404: error('No such company in this organization') };
-
-const DomainBodySchema = z.object({ domain: DomainSchema }).strict().meta({ id: 'CompanyDomainAdd' });
-const LinkBodySchema = z.object({ customer: customerRef }).strict().meta({ id: 'CompanyCustomerLink' });
 
 const list = createRoute({
   ...common,
@@ -40,7 +30,7 @@ const list = createRoute({
   method: 'get',
   path: '/',
   summary: 'The companies, by name; q matches part of a name or a domain',
-  request: { query: z.object({ q: z.string().trim().max(200).optional() }) },
+  request: { query: CompanyListQuerySchema },
   responses: { 200: json(itemsOf(CompanySchema), 'Companies'), ...signedIn },
 });
 
@@ -78,9 +68,9 @@ const addDomain = createRoute({
   method: 'post',
   path: '/{id}/domains',
   summary: 'Add an email domain and link the customers at it; adding one the company has changes nothing',
-  request: { params: IdParams, ...body(DomainBodySchema) },
+  request: { params: IdParams, ...body(CompanyDomainAddSchema) },
   responses: {
-    200: json(z.object({ company: CompanySchema, linked: z.number().int() }), 'The company, and how many customers were linked'),
+    200: json(CompanyDomainAddedSchema, 'The company, and how many customers were linked'),
     400: error('Not a domain'),
     ...signedIn,
     ...missing,
@@ -94,9 +84,9 @@ const removeDomain = createRoute({
   method: 'delete',
   path: '/{id}/domains/{domain}',
   summary: 'Remove an email domain; the links it made go, manual links stay',
-  request: { params: IdParams.extend({ domain: pathParam('domain', DomainSchema) }) },
+  request: { params: CompanyDomainParamsSchema },
   responses: {
-    200: json(z.object({ company: CompanySchema, unlinked: z.number().int() }), 'The company, and how many customers were unlinked'),
+    200: json(CompanyDomainRemovedSchema, 'The company, and how many customers were unlinked'),
     400: error('Not a domain'),
     ...signedIn,
     404: error('No such company, or it has no such domain'),
@@ -119,7 +109,7 @@ const link = createRoute({
   method: 'post',
   path: '/{id}/customers',
   summary: 'Link a customer by hand (a domain link becomes manual); a manual link stays until removed',
-  request: { params: IdParams, ...body(LinkBodySchema) },
+  request: { params: IdParams, ...body(CompanyCustomerLinkSchema) },
   responses: { 204: { description: 'Linked' }, 400: error('Not valid'), ...signedIn, 404: error('No such company or customer') },
 });
 
@@ -129,7 +119,7 @@ const unlink = createRoute({
   method: 'delete',
   path: '/{id}/customers/{ref}',
   summary: 'Remove a customer from a company, however they were linked',
-  request: { params: IdParams.extend({ ref: pathParam('ref', customerRef) }) },
+  request: { params: CompanyCustomerParamsSchema },
   responses: { 204: { description: 'Unlinked' }, ...signedIn, 404: error('No such company or customer, or no link between them') },
 });
 

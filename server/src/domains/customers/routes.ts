@@ -9,7 +9,8 @@ import {
   CustomerCreateSchema,
   CustomerPageSchema,
   CustomerPatchSchema,
-  CustomerRefSchema,
+  CustomerHistorySchema,
+  CustomerRefParamsSchema,
   CustomerSchema,
   customerQueryKeys,
   DeletionImpactSchema,
@@ -24,23 +25,7 @@ import type { CustomerPhotoService } from './photo-service.ts';
 import type { CustomerService } from './service.ts';
 import { actorOf, body, error, json, orgOf, uuidParams } from '../../platform/http/openapi.ts';
 
-const RefParams = z.object({
-  ref: CustomerRefSchema.meta({ description: 'The 32-hex system id or the customer number', param: { name: 'ref', in: 'path' } }),
-});
-
-const HistorySchema = z
-  .object({
-    items: z.array(
-      z.object({
-        id: z.number(),
-        action: z.enum(['created', 'updated', 'deleted', 'erased']),
-        actor: z.object({ id: z.string(), name: z.string() }).nullable(),
-        changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
-        createdAt: z.string(),
-      }),
-    ),
-  })
-  .meta({ id: 'CustomerHistory' });
+const RefParams = CustomerRefParamsSchema;
 
 const common = { tags: ['customers'], security: [{ cookieAuth: [] }] };
 const listQueryDoc = `Query parameters: ${customerQueryKeys.join(', ')}, cf.<custom field key>. See docs/directory-api.md.`;
@@ -187,7 +172,7 @@ const history = createRoute({
   path: '/{ref}/history',
   summary: 'Who changed what and when (C10), newest first',
   request: { params: RefParams },
-  responses: { 200: json(HistorySchema, 'Audit entries'), 401: error('Not signed in'), 404: error('No such customer') },
+  responses: { 200: json(CustomerHistorySchema, 'Audit entries'), 401: error('Not signed in'), 404: error('No such customer') },
 });
 
 const putPhoto = createRoute({

@@ -16,7 +16,7 @@ import {
 } from '@foyer/schema/validation';
 import type { Db, DbOrTx } from '../../platform/db/connect.ts';
 import { AppError, invalid, notFound, uniqueViolation } from '../../platform/errors.ts';
-import { customerChanged } from '../../platform/events.ts';
+import { writeEvent } from '../../platform/outbox.ts';
 import { countAudit, insertAudit, listAudit } from '../../platform/audit.ts';
 import type { CustomerDataContext, NamedContributor } from '../../platform/customer-data.ts';
 import { syncDomainLinks } from '../companies/customer-repository.ts';
@@ -24,6 +24,12 @@ import { fieldsForQuery, loadFieldDefinitions, typeCustomValues, writeCustomValu
 import { findCustomerPage, loadCustomerListItems, photoUrl } from './list-repository.ts';
 import { setCustomerTags } from '../tags/customer-repository.ts';
 import * as repo from './repository.ts';
+
+/**
+ * Says, in the transaction that changed the customer, that they changed: door access follows
+ * status, erasure, deletion and merge (the edge domain's subscriber works out what devices hold).
+ */
+const customerChanged = (tx: DbOrTx, orgId: string, customerId: string) => writeEvent(tx, { orgId, name: 'customer.changed', payload: { customerId } });
 
 /** Who acts, in which organization. `userId` is null for the system (import, seed, CLI). */
 export type Actor = { orgId: string; userId: string | null; defaultCountry: string };
@@ -224,8 +230,9 @@ export class CustomerService {
         const changes = diff(auditView(before), auditView(after));
         if (Object.keys(changes).length === 0) throw new NothingChanged();
         await this.audit(tx, actor, id, 'updated', changes);
+        await customerChanged(tx, actor.orgId, id);
         return toCustomerDto(after);
-      }).then(customerChanged(actor.orgId, id));
+      });
     } catch (error) {
       if (error instanceof NothingChanged) return this.get(actor.orgId, ref);
       throw await this.conflictFrom(error, actor.orgId, patch.emails ?? [], patch.customerNumber, id);
@@ -244,7 +251,8 @@ export class CustomerService {
       const ctx = this.context(tx, actor);
       for (const c of this.lastToFirst) await c.delete(ctx, id);
       await this.audit(tx, actor, id, 'deleted', diff(auditView(before), null));
-    }).then(customerChanged(actor.orgId, id));
+      await customerChanged(tx, actor.orgId, id);
+    });
   }
 
   /** C9: what a delete takes with it, shown before it runs, as every contributor counts it. The history stays. */
@@ -273,8 +281,9 @@ export class CustomerService {
       const ctx = this.context(tx, actor);
       for (const c of this.lastToFirst) await c.erase(ctx, id);
       await this.audit(tx, actor, id, 'erased', {});
+      await customerChanged(tx, actor.orgId, id);
       return toCustomerDto((await repo.loadCustomers(tx, actor.orgId, [id]))[0]!);
-    }).then(customerChanged(actor.orgId, id));
+    });
   }
 
   /**
@@ -298,10 +307,10 @@ export class CustomerService {
         mergedFrom: { before: null, after: `${source!.customerNumber}${displayName(source!) ? ` (${displayName(source!)})` : ''}` },
         ...diff(auditView(before!), auditView(after)),
       });
+      await customerChanged(tx, actor.orgId, from);
+      await customerChanged(tx, actor.orgId, into);
       return toCustomerDto(after);
-    })
-      .then(customerChanged(actor.orgId, from))
-      .then(customerChanged(actor.orgId, into));
+    });
   }
 
   async history(orgId: string, ref: string) {

@@ -1,14 +1,9 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { CredentialCreateSchema, CredentialSchema } from '@foyer/schema/validation';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { CredentialCreateSchema, CredentialSchema, CustomerRefParamsSchema, IssuedCredentialSchema } from '@foyer/schema/validation';
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { CredentialService } from './credentials-service.ts';
-import { CustomerRefParams } from './permissions-routes.ts';
 import { actorOf, body, error, itemsOf, json, orgOf, routeDefaults, signedIn, uuidParams } from '../../platform/http/openapi.ts';
 import { permit } from '../../platform/permissions.ts';
-
-const IssuedCredentialSchema = CredentialSchema.extend({
-  walletToken: z.string().optional().meta({ description: 'A generated QR payload (kind qr without a value), shown this once to render the wallet pass' }),
-}).meta({ id: 'IssuedCredential' });
 
 const common = routeDefaults('door access');
 
@@ -18,7 +13,7 @@ const list = createRoute({
   method: 'get',
   path: '/customers/{ref}/credentials',
   summary: "The customer's live credentials, newest first (R2)",
-  request: { params: CustomerRefParams },
+  request: { params: CustomerRefParamsSchema },
   responses: { 200: json(itemsOf(CredentialSchema), 'Credentials'), ...signedIn, 404: error('No such customer') },
 });
 
@@ -28,7 +23,7 @@ const issue = createRoute({
   method: 'post',
   path: '/customers/{ref}/credentials',
   summary: 'Issue a card, fob, barcode or wallet QR; a qr without a value gets a generated token, returned once',
-  request: { params: CustomerRefParams, ...body(CredentialCreateSchema) },
+  request: { params: CustomerRefParamsSchema, ...body(CredentialCreateSchema) },
   responses: {
     201: json(IssuedCredentialSchema, 'Issued'),
     400: error('Not valid'),

@@ -1,16 +1,9 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { CustomerRefSchema, PermissionCreateSchema, PermissionSchema } from '@foyer/schema/validation';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { CustomerRefParamsSchema, PermissionCreateSchema, PermissionPatchSchema, PermissionSchema } from '@foyer/schema/validation';
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { DoorPermissionService } from './permissions-service.ts';
-import { actorOf, body, error, itemsOf, json, orgOf, pathParam, routeDefaults, signedIn, uuidParams } from '../../platform/http/openapi.ts';
+import { actorOf, body, error, itemsOf, json, orgOf, routeDefaults, signedIn, uuidParams } from '../../platform/http/openapi.ts';
 import { permit } from '../../platform/permissions.ts';
-
-/** `/customers/{ref}/…` of the routes that hang off a customer (permissions, credentials, activities). */
-export const CustomerRefParams = z.object({ ref: pathParam('ref', CustomerRefSchema.meta({ description: 'The 32-hex system id or the customer number' })) });
-
-
-// The door of a permission stays: access to another door is another permission. An empty note clears it.
-const PermissionPatchSchema = z.object(PermissionCreateSchema.shape).omit({ doorId: true }).strict().meta({ id: 'DoorPermissionPatch' });
 
 const common = routeDefaults('door access');
 const noCustomer = { 404: error('No such customer') };
@@ -22,7 +15,7 @@ const list = createRoute({
   method: 'get',
   path: '/customers/{ref}/door-permissions',
   summary: "The customer's door permissions that were not revoked (Da1)",
-  request: { params: CustomerRefParams },
+  request: { params: CustomerRefParamsSchema },
   responses: { 200: json(itemsOf(PermissionSchema), 'Permissions by door'), ...signedIn, ...noCustomer },
 });
 
@@ -32,7 +25,7 @@ const grant = createRoute({
   method: 'post',
   path: '/customers/{ref}/door-permissions',
   summary: 'Let the customer open a door from startsAt (default now) until endsAt (none: open-ended); devices get it within a second',
-  request: { params: CustomerRefParams, ...body(PermissionCreateSchema) },
+  request: { params: CustomerRefParamsSchema, ...body(PermissionCreateSchema) },
   responses: {
     201: json(PermissionSchema, 'Granted'),
     400: error('Not valid'),

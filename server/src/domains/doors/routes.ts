@@ -1,20 +1,9 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { DoorCreateSchema, DoorSchema } from '@foyer/schema/validation';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { DoorCreateSchema, DoorPatchSchema, DoorSchema } from '@foyer/schema/validation';
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { DoorService } from './service.ts';
 import { permit } from '../../platform/permissions.ts';
 import { error, json, orgOf, resourceRoutes, routeDefaults, signedIn, uuidParams } from '../../platform/http/openapi.ts';
-
-/**
- * A PATCH body from a create schema: every field optional and none defaulted, so that a patch
- * that leaves out `pulseMs` keeps the door's pulse instead of resetting it to 3000.
- */
-export function patchOf<S extends z.ZodRawShape>(shape: S) {
-  const fields = Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field instanceof z.ZodDefault ? field.removeDefault() : field]));
-  return z.object(fields as { [K in keyof S]: S[K] extends z.ZodDefault<infer T> ? T : S[K] }).partial().strict();
-}
-
-const DoorPatchSchema = patchOf(DoorCreateSchema.shape).meta({ id: 'DoorPatch' });
 
 const route = resourceRoutes('doors', 'door');
 const nameTaken = { 409: error('Another door has this name, in some case') };

@@ -1,7 +1,6 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import { EDGE_REFUSED, type EdgeClientToServer, type EdgeServerToClient, type StaffClientToServer, type StaffServerToClient } from '@foyer/schema/realtime';
-import { toSystemId, type EdgeEntry } from '@foyer/schema/validation';
-import { domainEvents, type DomainEvents } from '../../platform/events.ts';
+import { toSystemId, type EdgeEntry, type EventPayload } from '@foyer/schema/validation';
 import type { Logger } from '../../platform/logger.ts';
 import { MAX_EVENT_BATCH, type DoorEventService } from '../doors/events-service.ts';
 import type { EdgeDeviceService } from './service.ts';
@@ -11,6 +10,8 @@ export type EdgeDeps = { edgeDevices: EdgeDeviceService; edgeSync: EdgeSyncServi
 
 type EdgeSocketData = {
   device: EdgeDevice;
+  /** The hash of the secret it signed in with: a device paired anew since has another one. */
+  secretHash: string;
   /** False until `hello` was answered: until then the device's state is unknown and deltas wait for it. */
   synced: boolean;
   /** The version this connection last gave the device; never goes down. */
@@ -23,7 +24,8 @@ type EdgeSocketData = {
 };
 
 type EdgeSocket = Socket<EdgeClientToServer, EdgeServerToClient, Record<string, never>, EdgeSocketData>;
-type Change = DomainEvents['edge.changed'];
+/** `edge.changed` as it came out of the outbox: its organization and payload. */
+type Change = EventPayload<'edge.changed'> & { orgId: string };
 type Pending = { version: number; customerIds: Set<string>; doorIds: Set<string>; deviceIds: Set<string> };
 
 /** Changes arriving this close together go out as one delta (a bulk edit is one push, not hundreds). */
@@ -41,13 +43,49 @@ const isHello = (info: unknown): info is { version: number; agentVersion: string
   return typeof i?.version === 'number' && Number.isSafeInteger(i.version) && i.version >= 0 && (i.agentVersion === undefined || typeof i.agentVersion === 'string');
 };
 
+/** What this node's /edge namespace does when the outbox tells it an event (edge/index.ts's local subscribers). */
+export type EdgeChannel = {
+  /** `edge.changed`: pushes the delta to the devices of the organization connected to this node. */
+  changed: (change: Change) => void;
+  /**
+   * `edge.device.signedOut`: closes the device's connections to this node (after telling it when
+   * revoked); when it was paired anew, those signed in with its old secret only.
+   */
+  signedOut: (event: EventPayload<'edge.device.signedOut'>) => Promise<void>;
+};
+
+/**
+ * This node's /edge channel as the outbox's local subscribers reach it. Services (and with them
+ * the subscribers) are built before the sockets are attached, so the channel plugs in later; an
+ * event heard while none is attached (starting, stopping) has no socket here to tell anyway.
+ */
+export class EdgeConnections {
+  private channel: EdgeChannel | undefined;
+
+  attach(channel: EdgeChannel): () => void {
+    this.channel = channel;
+    return () => {
+      if (this.channel === channel) this.channel = undefined;
+    };
+  }
+
+  changed(change: Change): void {
+    this.channel?.changed(change);
+  }
+
+  async signedOut(event: EventPayload<'edge.device.signedOut'>): Promise<void> {
+    await this.channel?.signedOut(event);
+  }
+}
+
 /**
  * Da2, O1: the /edge namespace. A device signs in with its id and secret, says hello with the
  * version it holds, gets a snapshot of its doors' permissions when that is not the current one,
- * then deltas as staff change things; it reports its decisions as events, acknowledged by seq.
- * Returns what detaches it from the process's event bus.
+ * then deltas as staff change things (through whichever node: every node hears `edge.changed`
+ * from the outbox and tells the devices connected to it); it reports its decisions as events,
+ * acknowledged by seq. Returns what it does on the outbox's events.
  */
-export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): () => void {
+export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): EdgeChannel {
   const edge = io.of('/edge') as unknown as Namespace<EdgeClientToServer, EdgeServerToClient, Record<string, never>, EdgeSocketData>;
   const staff = io.of('/staff') as unknown as Namespace<StaffClientToServer, StaffServerToClient>;
   const log = logger.child({ ns: 'edge' });
@@ -124,7 +162,9 @@ export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): () => vo
       const device = await deps.edgeDevices.authenticate(deviceId, secret);
       if (device === 'revoked') return next(new Error(EDGE_REFUSED.revoked));
       if (!device) return next(new Error(EDGE_REFUSED.unauthorized));
-      socket.data.device = device;
+      const { secretHash, ...signedIn } = device;
+      socket.data.device = signedIn;
+      socket.data.secretHash = secretHash;
       next();
     } catch (err) {
       log.error({ err }, 'device authentication failed');
@@ -192,18 +232,19 @@ export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): () => vo
     });
   });
 
-  const off = [
-    domainEvents.on('edge.changed', schedule),
-    domainEvents.on('customer.changed', ({ orgId, customerId }) =>
-      deps.edgeSync.customerChanged(orgId, customerId).catch((err) => log.error({ err, customerId }, 'customer change not passed to devices')),
-    ),
-    domainEvents.on('edge.device.signedOut', ({ deviceId, revoked }) => {
+  return {
+    changed: schedule,
+    signedOut: async ({ deviceId, revoked }) => {
+      if (!socketsIn(`device:${deviceId}`).length) return;
+      // Paired anew: the event arrives after the commit, by when the agent may already be back
+      // with its new secret; only what signed in with an older one goes.
+      const current = revoked ? undefined : await deps.edgeDevices.secretHashOf(deviceId);
       for (const socket of socketsIn(`device:${deviceId}`)) {
+        if (!revoked && socket.data.secretHash === current) continue;
         // Told first, so that it wipes its cache now rather than at its next (refused) reconnect.
         if (revoked) socket.emit('revoked');
         socket.disconnect(true);
       }
-    }),
-  ];
-  return () => off.forEach((remove) => remove());
+    },
+  };
 }

@@ -1,21 +1,9 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { DevicePairingSchema, DeviceSchema, PairRequestSchema, PairResponseSchema, PermissionCreateSchema } from '@foyer/schema/validation';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { DeviceCreateSchema, DevicePairingSchema, DevicePatchSchema, DeviceSchema, PairRequestSchema, PairResponseSchema } from '@foyer/schema/validation';
 import { clientAddress, validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { EdgeDeviceService } from './service.ts';
 import { permit } from '../../platform/permissions.ts';
 import { body, error, json, orgOf, resourceRoutes, routeDefaults, signedIn, uuidParams } from '../../platform/http/openapi.ts';
-
-
-
-// The contract has no device body: its pieces are the contract's own (a door id is a door id).
-const DeviceCreateSchema = z
-  .object({
-    name: z.string().trim().min(1, 'A device needs a name').max(100),
-    doorIds: z.array(PermissionCreateSchema.shape.doorId).max(100).optional(),
-  })
-  .strict()
-  .meta({ id: 'EdgeDeviceCreate' });
-const DevicePatchSchema = DeviceCreateSchema.partial().meta({ id: 'EdgeDevicePatch' });
 
 const route = resourceRoutes('edge devices', 'device');
 const common = routeDefaults('edge devices');

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DevicePairing, EdgeDevice as EdgeDeviceAnswer } from '@foyer/schema/validation';
 import type { Db, DbOrTx } from '../../platform/db/connect.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { domainEvents } from '../../platform/events.ts';
+import { writeEvent } from '../../platform/outbox.ts';
 import { FailureLimiter } from '../../platform/rate-limit.ts';
 import { existingDoorIds } from '../doors/repository.ts';
 import * as repo from './repository.ts';
@@ -100,10 +100,15 @@ export class EdgeDeviceService {
     return { device: await this.get(orgId, id), pairingCode: code, pairingExpiresAt: pairingExpiresAt.toISOString() };
   }
 
-  /** Revoked for good: its secret stops working and its connections are closed now. */
+  /**
+   * Revoked for good: its secret stops working, and `edge.device.signedOut` (written with the
+   * revocation) closes its connections on whichever node they are.
+   */
   async revoke(orgId: string, id: string): Promise<void> {
-    if (!(await repo.revokeDevice(this.db, orgId, id))) throw notFound('Device');
-    domainEvents.emit('edge.device.signedOut', { orgId, deviceId: id, revoked: true });
+    await this.db.transaction(async (tx) => {
+      if (!(await repo.revokeDevice(tx, orgId, id))) throw notFound('Device');
+      await writeEvent(tx, { orgId, name: 'edge.device.signedOut', payload: { deviceId: id, revoked: true } });
+    });
   }
 
   /**
@@ -117,13 +122,16 @@ export class EdgeDeviceService {
         'retry-after': String(wait),
       });
     const secret = randomBytes(32).toString('base64url');
-    const device = await repo.redeemPairingCode(this.db, hashToken(normalizeCode(code)), hashToken(secret));
+    const device = await this.db.transaction(async (tx) => {
+      const redeemed = await repo.redeemPairingCode(tx, hashToken(normalizeCode(code)), hashToken(secret));
+      // Paired anew: whatever still runs with the old secret must go, on every node.
+      if (redeemed) await writeEvent(tx, { orgId: redeemed.orgId, name: 'edge.device.signedOut', payload: { deviceId: redeemed.id } });
+      return redeemed;
+    });
     if (!device) {
       this.pairFailures.fail(address);
       throw new AppError(401, 'pairing_refused', 'This pairing code does not work. Codes work once, for 15 minutes: create a new one in Foyer.');
     }
-    // Paired anew: whatever still runs with the old secret must go.
-    domainEvents.emit('edge.device.signedOut', { orgId: device.orgId, deviceId: device.id });
     const key = await repo.credentialKeyOf(this.db, device.orgId);
     return { deviceId: device.id, secret, credentialKey: key.toString('base64') };
   }
@@ -133,13 +141,18 @@ export class EdgeDeviceService {
    * `'revoked'` when the secret is right but staff revoked it (only the device itself learns that:
    * it wipes its cache on hearing it); undefined otherwise.
    */
-  async authenticate(deviceId: unknown, secret: unknown): Promise<EdgeDevice | 'revoked' | undefined> {
+  async authenticate(deviceId: unknown, secret: unknown): Promise<(EdgeDevice & { secretHash: string }) | 'revoked' | undefined> {
     if (typeof deviceId !== 'string' || typeof secret !== 'string' || secret.length > 100) return undefined;
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(deviceId)) return undefined;
     const row = await repo.findDeviceSecret(this.db, deviceId);
     if (!row || !row.secretHash || !sameHash(row.secretHash, hashToken(secret))) return undefined;
     if (row.revokedAt) return 'revoked';
-    return { id: row.id, orgId: row.orgId, name: row.name };
+    return { id: row.id, orgId: row.orgId, name: row.name, secretHash: row.secretHash };
+  }
+
+  /** The hash of the device's secret now (null before it is paired; undefined for no such device). */
+  async secretHashOf(deviceId: string): Promise<string | null | undefined> {
+    return (await repo.findDeviceSecret(this.db, deviceId))?.secretHash;
   }
 
   /** The highest seq stored (or refused for good) for the device without a gap: what `hello` tells it. */

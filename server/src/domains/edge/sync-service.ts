@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { customers } from '@foyer/schema/tables';
 import { toSystemId, type EdgeDoor, type EdgeEntry } from '@foyer/schema/validation';
 import type { Db, DbOrTx } from '../../platform/db/connect.ts';
-import { domainEvents } from '../../platform/events.ts';
+import { writeEvent } from '../../platform/outbox.ts';
 import { hasAnyPermission } from '../doors/permissions-repository.ts';
 import { bumpEdgeVersion, doorsOfDevice, edgeVersionOf, entriesOfDevice } from './sync-repository.ts';
 
@@ -16,20 +16,26 @@ export type EdgeDevice = { id: string; orgId: string; name: string };
 export type EdgeState = { version: number; doors: EdgeDoor[]; entries: EdgeEntry[] };
 
 /**
- * Runs `work` in a transaction that also bumps the organization's edge version, then, once it
- * committed, tells the edge channel what `work` said it touched. Every write that can change what
- * a device holds goes through here, so none can forget either half.
+ * Runs `work` in a transaction that also bumps the organization's edge version and writes
+ * `edge.changed` (what `work` said it touched, as of that version) to the outbox: the change, the
+ * version and the event commit together, and every node pushes the deltas to the devices connected
+ * to it (edge/index.ts). Every write that can change what a device holds goes through here, so
+ * none can forget a part.
  */
 export async function withEdgeChange<T>(db: Db, orgId: string, work: (tx: DbOrTx, touched: EdgeScope) => Promise<T>): Promise<T> {
-  const touched: EdgeScope = {};
-  let version = 0;
-  const value = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
+    const touched: EdgeScope = {};
     const result = await work(tx, touched);
-    version = (await bumpEdgeVersion(tx, orgId)) ?? 0;
+    await edgeChanged(tx, orgId, touched);
     return result;
   });
-  domainEvents.emit('edge.changed', { orgId, version, ...touched });
-  return value;
+}
+
+/** Bumps the organization's edge version and writes `edge.changed` for it, in the caller's transaction. */
+async function edgeChanged(tx: DbOrTx, orgId: string, touched: EdgeScope): Promise<void> {
+  const version = await bumpEdgeVersion(tx, orgId);
+  if (version === undefined) return; // no such organization: no device to tell
+  await writeEvent(tx, { orgId, name: 'edge.changed', payload: { version, ...touched } });
 }
 
 const toEntry = (r: Awaited<ReturnType<typeof entriesOfDevice>>[number]): EdgeEntry => ({
@@ -61,20 +67,18 @@ export class EdgeSyncService {
   }
 
   /**
-   * CustomerService says a customer changed (status, erasure, deletion, merge). Only a customer
-   * with a permission row can be on a device, so others change nothing; a deleted or merged one
-   * (gone with their permissions) or an erased one (whose permissions erasure took) might have been
-   * on one, so that always counts.
+   * A customer changed (status, erasure, deletion, merge): the durable subscriber of
+   * `customer.changed` calls this in its delivery's transaction, so the version bump and the
+   * `edge.changed` it writes happen once per event. Only a customer with a permission row can be
+   * on a device, so others change nothing; a deleted or merged one (gone with their permissions)
+   * or an erased one (whose permissions erasure took) might have been on one, so that always counts.
    */
-  async customerChanged(orgId: string, customerId: string): Promise<void> {
-    const [row] = await this.db
+  async customerChanged(tx: DbOrTx, orgId: string, customerId: string): Promise<void> {
+    const [row] = await tx
       .select({ erasedAt: customers.erasedAt })
       .from(customers)
       .where(and(eq(customers.orgId, orgId), eq(customers.id, customerId)));
-    if (row && !row.erasedAt && !(await hasAnyPermission(this.db, orgId, customerId))) return;
-    const version = await bumpEdgeVersion(this.db, orgId);
-    // Another server's organization on a shared process bus (tests run several): nothing to tell.
-    if (version === undefined) return;
-    domainEvents.emit('edge.changed', { orgId, version, customerIds: [customerId] });
+    if (row && !row.erasedAt && !(await hasAnyPermission(tx, orgId, customerId))) return;
+    await edgeChanged(tx, orgId, { customerIds: [customerId] });
   }
 }

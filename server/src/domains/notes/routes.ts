@@ -1,23 +1,25 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import {
-  CustomerRefSchema,
   MarkReadSchema,
+  NoteAttachmentParamsSchema,
   NoteAttachmentSchema,
+  NoteRefParamsSchema,
   NoteSearchHitSchema,
   NoteSearchQuerySchema,
   StaffMemberSchema,
-  StaffNotificationSchema,
+  StaffNotificationsSchema,
+  UnreadCountSchema,
 } from '@foyer/schema/validation';
 import { auth, validationHook, type AppEnv } from '../../platform/http/context.ts';
 import { contentDisposition, type NoteAttachmentService } from './attachments-service.ts';
 import type { NoteService } from './service.ts';
 import type { NotificationService } from './notifications-service.ts';
-import { body, error, itemsOf, json, orgOf, pathParam, routeDefaults, signedIn } from '../../platform/http/openapi.ts';
+import { body, error, itemsOf, json, orgOf, routeDefaults, signedIn } from '../../platform/http/openapi.ts';
 import { permit } from '../../platform/permissions.ts';
 
 const notes = routeDefaults('notes');
-const RefParams = z.object({ ref: pathParam('ref', CustomerRefSchema) });
-const AttachmentParams = RefParams.extend({ id: pathParam('id', z.string()) });
+const RefParams = NoteRefParamsSchema;
+const AttachmentParams = NoteAttachmentParamsSchema;
 const missing = { 404: error('No such customer (or attachment) in this organization') };
 
 const staff = createRoute({
@@ -45,7 +47,7 @@ const notifications = createRoute({
   method: 'get',
   path: '/notifications',
   summary: 'My latest notifications and how many are unread',
-  responses: { 200: json(itemsOf(StaffNotificationSchema).extend({ unread: z.number().int() }), 'Notifications'), ...signedIn },
+  responses: { 200: json(StaffNotificationsSchema, 'Notifications'), ...signedIn },
 });
 
 const markRead = createRoute({
@@ -55,7 +57,7 @@ const markRead = createRoute({
   path: '/notifications/read',
   summary: 'Mark some (or all) of my notifications read',
   request: body(MarkReadSchema),
-  responses: { 200: json(z.object({ unread: z.number().int() }), 'How many are still unread'), 400: error('Not valid'), ...signedIn },
+  responses: { 200: json(UnreadCountSchema, 'How many are still unread'), 400: error('Not valid'), ...signedIn },
 });
 
 const listAttachments = createRoute({

@@ -1,22 +1,9 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { PageQuerySchema } from '@foyer/schema/validation';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { ActivityPageSchema, CustomerRefParamsSchema, PageQuerySchema } from '@foyer/schema/validation';
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { ActivityService } from './service.ts';
 import { permit } from '../../platform/permissions.ts';
-import { pageSchemaOf } from '../doors/events-routes.ts';
-import { CustomerRefParams } from '../doors/permissions-routes.ts';
 import { error, json, orgOf, routeDefaults, signedIn } from '../../platform/http/openapi.ts';
-
-const ActivitySchema = z
-  .object({
-    id: z.number().int(),
-    category: z.string().meta({ description: 'visit, order, booking, …' }),
-    type: z.string().meta({ description: 'e.g. door_entry' }),
-    source: z.string().meta({ description: 'who or what recorded it, e.g. edge:<device name>' }),
-    occurredAt: z.string(),
-    data: z.record(z.string(), z.unknown()),
-  })
-  .meta({ id: 'Activity' });
 
 const timeline = createRoute({
   ...routeDefaults('customers'),
@@ -24,9 +11,9 @@ const timeline = createRoute({
   method: 'get',
   path: '/customers/{ref}/activities',
   summary: "The customer's timeline, newest first (Ac1): door visits so far",
-  request: { params: CustomerRefParams, query: PageQuerySchema },
+  request: { params: CustomerRefParamsSchema, query: PageQuerySchema },
   responses: {
-    200: json(pageSchemaOf(ActivitySchema).meta({ id: 'ActivityPage' }), 'A page of the timeline'),
+    200: json(ActivityPageSchema, 'A page of the timeline'),
     400: error('Bad paging'),
     ...signedIn,
     404: error('No such customer'),

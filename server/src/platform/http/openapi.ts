@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ApiErrorSchema } from '@foyer/schema/validation';
+import { ApiErrorSchema, itemsOf, pathParam, uuidParams } from '@foyer/schema/validation';
 import type { Context } from 'hono';
 import { auth, type AppEnv } from './context.ts';
 import type { Actor } from '../../domains/customers/service.ts';
@@ -16,12 +16,8 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
 
 export const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 
-export const pathParam = <T extends z.ZodType>(name: string, schema: T) => schema.meta({ param: { name, in: 'path' } });
-
-/** `/{id}` of a record whose id is a UUID; anything else is a 400 naming what the id should be. */
-export const uuidParams = (what: string) => z.object({ id: pathParam('id', z.uuid({ error: `Not a ${what} id` })) });
-
-export const itemsOf = <T extends z.ZodType>(schema: T) => z.object({ items: z.array(schema) });
+// The shapes routes are built from (lists, path parameters) are @foyer/schema's, like every wire shape.
+export { itemsOf, pathParam, uuidParams };
 
 /** What every route of one OpenAPI tag shares: the tag and the session cookie. */
 export const routeDefaults = (tag: string) => ({ tags: [tag], security: [{ cookieAuth: [] }] });

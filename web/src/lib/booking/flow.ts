@@ -1,16 +1,15 @@
-import { addDays, localDateOf, type BookingConfirmation, type IdentifyInput, type PublicVenue, type Slots } from '@foyer/schema/validation';
-import { api } from '$lib/api';
+import { addDays, localDateOf, type BookingConfirmation } from '@foyer/schema/validation';
+import { api, type BodyOf } from '$lib/api';
 
 // C8: the public booking flow's calls and what it keeps across a reload of the page.
 
-const base = (slug: string) => `/api/public/book/${encodeURIComponent(slug)}`;
-
-export const getVenue = (slug: string, f?: typeof fetch) => api<PublicVenue>(base(slug), { fetch: f });
+export const getVenue = (slug: string, fetch?: typeof globalThis.fetch) => api.get('/api/public/book/{slug}', { path: { slug }, fetch });
 export const getSlots = (slug: string, serviceId: string, date: string) =>
-  api<Slots>(`${base(slug)}/services/${encodeURIComponent(serviceId)}/slots?date=${date}`);
-export const identify = (slug: string, body: IdentifyInput) => api<{ flowToken: string }>(`${base(slug)}/identify`, { method: 'POST', body });
-export const confirmBooking = (slug: string, body: { flowToken: string; serviceId: string; startsAt: string; partySize: number; idempotencyKey: string }) =>
-  api<BookingConfirmation>(`${base(slug)}/bookings`, { method: 'POST', body });
+  api.get('/api/public/book/{slug}/services/{id}/slots', { path: { slug, id: serviceId }, query: { date } });
+export const identify = (slug: string, body: BodyOf<'post', '/api/public/book/{slug}/identify'>) =>
+  api.post('/api/public/book/{slug}/identify', { path: { slug }, body });
+export const confirmBooking = (slug: string, body: BodyOf<'post', '/api/public/book/{slug}/bookings'>) =>
+  api.post('/api/public/book/{slug}/bookings', { path: { slug }, body });
 
 /** How many days the flow offers, from today in the venue's time zone. */
 export const DAYS_OFFERED = 14;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DoorLogEntry } from '$lib/api';
-import { edgeReasons } from '@foyer/schema/validation';
+import { edgeReasons, type DoorLogEntry } from '@foyer/schema/validation';
 import {
   announcement,
   customerLabel,

@@ -1,5 +1,6 @@
-import type { EdgeReason } from '@foyer/schema/validation';
-import type { CredentialKind, DoorLogEntry, DoorPermission, LockType } from '$lib/api';
+import type { CredentialKind, Door, DoorLogEntry, DoorPermission, EdgeReason } from '@foyer/schema/validation';
+
+type LockType = Door['lockType'];
 
 // ————— Doors —————
 

@@ -1,5 +1,4 @@
-import type { CustomField, SettingsPatch } from '@foyer/schema/validation';
-import { ApiFailure, api, failureMessage } from '$lib/api';
+import type { CustomField } from '@foyer/schema/validation';
 
 export const fieldTypeLabels: Record<CustomField['type'], string> = {
   text: 'Text',
@@ -32,16 +31,4 @@ export function reorder(fields: CustomField[], from: number, to: number): { id: 
   if (!moved) return [];
   next.splice(to, 0, moved);
   return next.flatMap((f, i) => (f.position === i ? [] : [{ id: f.id, position: i }]));
-}
-
-/**
- * Saves a change to the organization's settings: nothing when it is saved, else the message to show
- * beside the field (the server's own about the field, or `failed`).
- */
-export async function saveSettings(change: SettingsPatch, failed: string): Promise<string | undefined> {
-  try {
-    await api('/api/settings', { method: 'PATCH', body: change });
-  } catch (e) {
-    return (e instanceof ApiFailure && e.issues[0]?.message) || failureMessage(e, failed);
-  }
 }

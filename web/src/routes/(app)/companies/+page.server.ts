@@ -1,10 +1,9 @@
-import type { Company } from '@foyer/schema/validation';
 import { apiGet } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ fetch, url, depends }) => {
-  depends('foyer:companies');
-  const q = url.searchParams.get('q')?.trim() ?? '';
-  const { items } = await apiGet<{ items: Company[] }>(fetch, `/api/companies${q ? `?q=${encodeURIComponent(q)}` : ''}`, url);
+export const load: PageServerLoad = async (event) => {
+  event.depends('foyer:companies');
+  const q = event.url.searchParams.get('q')?.trim() ?? '';
+  const { items } = await apiGet(event, '/api/companies', { query: { q: q || undefined } });
   return { companies: items, q };
 };

@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
-import { parseCustomerQuery, type Company, type CustomField, type CustomerPage, type QueryIssue, type Tag } from '@foyer/schema/validation';
-import { ApiFailure, api, listCustomers, type Segment } from '$lib/api';
+import { parseCustomerQuery, type QueryIssue } from '@foyer/schema/validation';
+import { ApiFailure, api, type ResponseOf } from '$lib/api';
 import { changeView, readView, viewHref } from '$lib/query';
 import type { PageServerLoad } from './$types';
 
@@ -22,13 +22,13 @@ export const load: PageServerLoad = async ({ fetch, url, depends }) => {
   depends('foyer:customers');
 
   const lookups = Promise.all([
-    optional(api<{ items: Tag[] }>('/api/tags', { fetch })),
-    optional(api<{ items: Company[] }>('/api/companies', { fetch })),
-    optional(api<{ items: CustomField[] }>('/api/custom-fields', { fetch })),
-    optional(api<{ items: Segment[] }>('/api/segments', { fetch })),
+    optional(api.get('/api/tags', { fetch })),
+    optional(api.get('/api/companies', { fetch })),
+    optional(api.get('/api/custom-fields', { fetch })),
+    optional(api.get('/api/segments', { fetch })),
   ]);
 
-  let list: CustomerPage | null = null;
+  let list: ResponseOf<'get', '/api/customers'> | null = null;
   let problem: ViewProblem | null = null;
   // The shared schema catches most mistakes before a round trip; custom fields only the API knows.
   const checked = parseCustomerQuery(url.searchParams);
@@ -36,7 +36,7 @@ export const load: PageServerLoad = async ({ fetch, url, depends }) => {
     problem = { message: 'This address asks for a view the customer list does not understand.', issues: checked.issues };
   } else {
     try {
-      list = await listCustomers(url.search, fetch);
+      list = await api.get('/api/customers', { search: url.search, fetch });
     } catch (e) {
       if (!(e instanceof ApiFailure)) throw e;
       if (e.status === 401) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);

@@ -1,9 +1,8 @@
-import type { Door } from '$lib/api';
 import { apiGet } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ fetch, url, depends }) => {
-  depends('foyer:doors');
-  const { items } = await apiGet<{ items: Door[] }>(fetch, '/api/doors', url);
+export const load: PageServerLoad = async (event) => {
+  event.depends('foyer:doors');
+  const { items } = await apiGet(event, '/api/doors');
   return { doors: items };
 };
