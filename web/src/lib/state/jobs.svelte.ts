@@ -1,5 +1,6 @@
 import { SvelteMap } from 'svelte/reactivity';
-import type { JobProgress, JobProgressEvent, JobRun, JobStatus } from '@foyer/schema/validation';
+import type { JobProgress, JobProgressEvent, JobStatus } from '@foyer/schema/validation';
+import { api, type Schema } from '$lib/api';
 import { formatCount } from '$lib/format';
 import { staffSocket } from './staff-socket.svelte';
 
@@ -7,7 +8,10 @@ import { staffSocket } from './staff-socket.svelte';
 export type JobOutcome = { text: string; href?: string; linkText?: string; download?: boolean };
 export type Describe = (job: LiveJob) => JobOutcome;
 
-/** How a run's own GET is made (the typed client's, given by `jobs.configure`); tests give their own. */
+/** A run as GET /api/jobs/{id} and the 202 of a request that starts one answer it. */
+export type JobRun = Schema<'JobRun'>;
+
+/** How a run is read (GET /api/jobs/{id}; tests give their own through `jobs.configure`). */
 export type FetchRun = (id: string) => Promise<JobRun>;
 
 const FINAL: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed']);
@@ -72,10 +76,10 @@ export class LiveJob {
  */
 class Jobs {
   readonly items = new SvelteMap<string, LiveJob>();
-  #fetchRun: FetchRun | undefined;
+  #fetchRun: FetchRun = (id) => api.get('/api/jobs/{id}', { path: { id } });
   #stop: (() => void) | undefined;
 
-  /** Tells how to read a run (the app passes its API client). */
+  /** Reads runs another way (tests). */
   configure(fetchRun: FetchRun) {
     this.#fetchRun = fetchRun;
   }
@@ -131,7 +135,6 @@ class Jobs {
   }
 
   async #refresh(job: LiveJob) {
-    if (!this.#fetchRun) return;
     try {
       job.update(await this.#fetchRun(job.id));
     } catch {
