@@ -110,7 +110,7 @@ describe('bulk actions and exports of a whole segment, as jobs', () => {
   }, 180_000);
 
   it('exports the view as a job and offers the file when it is done', async () => {
-    await page.getByRole('button', { name: /^Dismiss:/ }).click();
+    await page.getByRole('button', { name: 'Dismiss: Adding “Autumn offer” to every customer matching this view' }).click();
     await page.getByTestId('export-view').click();
     const release = await holdAt(await runOf('customers.export'), 3000);
     const progress = page.getByTestId('job-progress');
