@@ -3,30 +3,28 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../support/client.ts';
 import { startTestFoyer, type TestFoyer } from '../support/foyer.ts';
+import { parseCsv } from '../support/csv.ts';
+import { until } from '../support/sockets.ts';
 
 let foyer: TestFoyer;
 let owner: ApiClient & { orgId: string };
 let tagIds: string[];
 let people: { id: string; customerNumber: string }[];
 
-/** Parses the CSV the server writes (quoted fields, CRLF). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
-    else if (ch !== '\r') cell += ch;
-  }
-  return rows;
+/**
+ * A bulk action on a list query answers 202 with its job (the contract since bulk actions on a
+ * segment became jobs); this waits for it through GET /api/jobs/{id} and gives its result.
+ */
+async function bulkJob(client: ApiClient, body: unknown) {
+  const res = await client.post('/api/customers/bulk', body);
+  expect(res.status).toBe(202);
+  expect(res.headers.get('location')).toBe(`/api/jobs/${res.body.id}`);
+  const run = await until(async () => {
+    const got = (await client.get(`/api/jobs/${res.body.id}`)).body;
+    return got.finishedAt && got;
+  }, 30_000, 'the bulk job');
+  expect(run.status).toBe('succeeded');
+  return { status: res.status, body: run.result };
 }
 
 beforeAll(async () => {
@@ -55,9 +53,9 @@ describe('bulk actions (L5)', () => {
   });
 
   it('tags every customer a query matches, and removes them again', async () => {
-    const res = await owner.post('/api/customers/bulk', { target: { query: 'language=fr' }, action: { type: 'addTags', tagIds: [tagIds[1]] } });
+    const res = await bulkJob(owner, { target: { query: 'language=fr' }, action: { type: 'addTags', tagIds: [tagIds[1]] } });
     expect(res.body).toMatchObject({ matched: 3, changed: 3 });
-    const removed = await owner.post('/api/customers/bulk', { target: { query: 'language=fr' }, action: { type: 'removeTags', tagIds: [tagIds[1]] } });
+    const removed = await bulkJob(owner, { target: { query: 'language=fr' }, action: { type: 'removeTags', tagIds: [tagIds[1]] } });
     expect(removed.body).toMatchObject({ matched: 3, changed: 3 });
     expect((await owner.get(`/api/customers?tags=${tagIds[1]}`)).body.total).toBe(0);
   });
@@ -75,7 +73,7 @@ describe('bulk actions (L5)', () => {
 
   it('adds a segment to a marketing list', async () => {
     const list = (await foyer.database.pool.query(`insert into marketing_lists (org_id, name) values ($1, 'Newsletter') returning id`, [owner.orgId])).rows[0].id;
-    const res = await owner.post('/api/customers/bulk', { target: { query: 'language=en' }, action: { type: 'addToList', listId: list } });
+    const res = await bulkJob(owner, { target: { query: 'language=en' }, action: { type: 'addToList', listId: list } });
     expect(res.body).toMatchObject({ matched: 3, changed: 3 });
     const members = await foyer.database.pool.query(`select count(*)::int as n from marketing_list_members where list_id = $1`, [list]);
     expect(members.rows[0].n).toBe(3);
@@ -109,7 +107,7 @@ describe('a count past the cap (L1, L5)', () => {
     expect(over).toMatchObject({ total: COUNT_CAP, totalCapped: true });
     expect(over.items).toHaveLength(50);
 
-    const tagged = await owner.post('/api/customers/bulk', { target: { query: 'language=cy' }, action: { type: 'addTags', tagIds: [tagIds[2]] } });
+    const tagged = await bulkJob(owner, { target: { query: 'language=cy' }, action: { type: 'addTags', tagIds: [tagIds[2]] } });
     expect(tagged.body).toMatchObject({ matched: COUNT_CAP + 5, changed: COUNT_CAP + 5 });
     const { rows } = await pool.query(`select count(*)::int as n from customers where org_id = $1 and language = 'cy' and $2 = any(tag_ids)`, [owner.orgId, tagIds[2]]);
     expect(rows[0].n).toBe(COUNT_CAP + 5);

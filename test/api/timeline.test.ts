@@ -337,7 +337,7 @@ describe('the typed timeline (Ac1)', () => {
 });
 
 describe('entries from before the timeline was typed', () => {
-  it('take the union’s shape in migration 0012', async () => {
+  it('take the union’s shape in migration 0013', async () => {
     const dee = await newCustomer(owner, 'Dee');
     const uuid = uuidOf(dee.id);
     const { door, device } = await doorAndDevice();
@@ -383,7 +383,7 @@ describe('entries from before the timeline was typed', () => {
       ]);
 
     // The migration's data statements (after its DDL), run again over these rows: the API then reads them.
-    const migration = readFileSync(new URL('../../schema/migrations/0012_typed_timeline.sql', import.meta.url), 'utf8');
+    const migration = readFileSync(new URL('../../schema/migrations/0013_typed_timeline.sql', import.meta.url), 'utf8');
     const updates = migration.split('--> statement-breakpoint').filter((statement) => /^\s*(--.*\n\s*)*UPDATE/i.test(statement));
     expect(updates).toHaveLength(2);
     for (const statement of updates) await sql(statement);

@@ -337,3 +337,33 @@ export const BulkResultSchema = z
   })
   .meta({ id: 'BulkResult' });
 export type BulkResult = z.infer<typeof BulkResultSchema>;
+
+/**
+ * The most customers `GET /api/customers/export.csv` streams for a list query inside the request:
+ * one page at its largest (pageSize ≤ 200). A segment with more is exported by a job
+ * (`POST /api/customers/exports`), and so is every bulk action on a list query.
+ */
+export const DIRECT_EXPORT_MAX = 200;
+
+/** I2: export a whole segment (a list query, in a sort of the list) as a background job. */
+export const CustomerExportRequestSchema = z
+  .object({
+    query: z.string().max(4000).meta({ description: 'The list query, as GET /api/customers takes it (page, pageSize and sort are ignored)' }),
+    sort: z.string().max(40).optional().meta({ description: "The list's sort; the rows keep that order" }),
+  })
+  .strict()
+  .meta({ id: 'CustomerExportRequest' });
+export type CustomerExportRequest = z.infer<typeof CustomerExportRequestSchema>;
+
+/** What a finished `customers.export` job returns (`result` of its JobRun). */
+export const CustomerExportResultSchema = z
+  .object({
+    rows: z.number().int().meta({ description: 'Customers written (the header line not counted)' }),
+    bytes: z.number().int(),
+    filename: z.string(),
+    /** GET it for the file; until `expiresAt`. */
+    fileUrl: z.string(),
+    expiresAt: z.string(),
+  })
+  .meta({ id: 'CustomerExportResult' });
+export type CustomerExportResult = z.infer<typeof CustomerExportResultSchema>;

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { organizations, users } from '../organizations/table.ts';
 import { jobStatuses, type JobProgress } from './jobs.ts';
+import { bytea } from './types.ts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -100,4 +101,47 @@ export const jobRuns = pgTable(
     index('job_runs_unfinished_idx').on(t.status, t.nodeId).where(sql`${t.finishedAt} is null`),
     index('job_runs_org_idx').on(t.orgId, t.createdAt),
   ],
+);
+
+/**
+ * What a job works through, fixed when it starts (server/src/platform/job-data.ts): the ids a
+ * list query matched then, numbered in the order the job takes them. Steps walk it by position
+ * (keyset), so records created or changed meanwhile neither shift nor join the work, and a
+ * resumed attempt carries on from its checkpoint's position. Dropped when the job ends.
+ */
+export const jobTargets = pgTable(
+  'job_targets',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => jobRuns.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    /** A record's id (for customer jobs a customer's); no foreign key: a record deleted meanwhile is skipped. */
+    targetId: uuid('target_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.position] })],
+);
+
+/**
+ * A file a job writes (a CSV export), in PostgreSQL so any node serves it: one row per step, in
+ * order of `seq`, committed with the step's checkpoint (a resumed job never writes a part twice).
+ * Cleaned up a day after the job finishes.
+ */
+export const jobFileChunks = pgTable(
+  'job_file_chunks',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => jobRuns.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    data: bytea('data').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.seq] })],
 );

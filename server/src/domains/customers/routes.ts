@@ -3,6 +3,9 @@ import { stream } from 'hono/streaming';
 import {
   BulkActionSchema,
   BulkResultSchema,
+  CustomerExportRequestSchema,
+  DIRECT_EXPORT_MAX,
+  JobRunSchema,
   CustomerCreateSchema,
   CustomerPageSchema,
   CustomerPatchSchema,
@@ -13,13 +16,14 @@ import {
   DeletionImpactSchema,
   parseCustomerQuery,
 } from '@foyer/schema/validation';
-import { invalid } from '../../platform/errors.ts';
+import { AppError, invalid } from '../../platform/errors.ts';
+import type { CustomerJobService } from './jobs.ts';
 import { auth, validationHook, type AppEnv } from '../../platform/http/context.ts';
 import { permit } from '../../platform/permissions.ts';
 import type { CustomerBulkService } from './bulk-service.ts';
 import type { CustomerPhotoService } from './photo-service.ts';
 import type { CustomerService } from './service.ts';
-import { actorOf, body, error, json } from '../../platform/http/openapi.ts';
+import { actorOf, body, error, json, orgOf, uuidParams } from '../../platform/http/openapi.ts';
 
 const RefParams = CustomerRefParamsSchema;
 
@@ -56,9 +60,38 @@ const exportCsv = createRoute({
   ...permit('customers.export'),
   method: 'get',
   path: '/export.csv',
-  summary: 'Export the customers a list query matches (or ids=a,b,c) as CSV, streamed, in the list\'s sort order (I2)',
-  description: listQueryDoc,
-  responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' }, 400: error('Bad query') },
+  summary: `Export chosen customers (ids=a,b,c) or a list query of at most ${DIRECT_EXPORT_MAX} matches as CSV, streamed, in the list's sort order (I2)`,
+  description: `${listQueryDoc} A query matching more than ${DIRECT_EXPORT_MAX} customers answers 413: export it with POST /api/customers/exports.`,
+  responses: {
+    200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' },
+    400: error('Bad query'),
+    413: error(`More than ${DIRECT_EXPORT_MAX} customers match: use POST /api/customers/exports`),
+  },
+});
+
+const startExport = createRoute({
+  ...common,
+  ...permit('customers.export'),
+  method: 'post',
+  path: '/exports',
+  summary: "Export a whole segment (a list query) as CSV in the background (I2): 202 with the job; GET /api/jobs/{id} or job:progress on /staff follow it, and its result's fileUrl downloads the file",
+  request: body(CustomerExportRequestSchema),
+  responses: { 202: json(JobRunSchema, 'The export job (Location: /api/jobs/{id}); the same export while one runs is that job'), 400: error('Bad query or sort') },
+});
+
+const exportFile = createRoute({
+  ...common,
+  ...permit('customers.export'),
+  method: 'get',
+  path: '/exports/{id}/file',
+  summary: 'The CSV a finished export job wrote, streamed; kept for 24 hours after it finished',
+  request: { params: uuidParams('export') },
+  responses: {
+    200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' },
+    404: error('No such export in this organization'),
+    409: error('The export is still running, or failed'),
+    410: error('The export is older than 24 hours and its file is gone'),
+  },
 });
 
 const bulk = createRoute({
@@ -66,9 +99,14 @@ const bulk = createRoute({
   ...permit('customers.bulk'),
   method: 'post',
   path: '/bulk',
-  summary: 'Add or remove tags, or add to a marketing list, for chosen customers or a whole query (L5)',
+  summary: 'Add or remove tags, or add to a marketing list, for chosen customers (in the request) or a whole query (as a background job) (L5)',
   request: body(BulkActionSchema),
-  responses: { 200: json(BulkResultSchema, 'What changed'), 400: error('Not valid'), 404: error('No such list') },
+  responses: {
+    200: json(BulkResultSchema, 'Chosen ids: what changed'),
+    202: json(JobRunSchema, 'A list query: the job (Location: /api/jobs/{id}); its result is a BulkResult. The same action on the same query while one runs is that job'),
+    400: error('Not valid'),
+    404: error('No such list'),
+  },
 });
 
 const get = createRoute({
@@ -167,9 +205,9 @@ const getPhoto = createRoute({
   responses: { 200: { content: { 'image/webp': { schema: z.string() } }, description: 'The photo' }, 404: error('No photo') },
 });
 
-type CustomerServices = { customers: CustomerService; photos: CustomerPhotoService; bulk: CustomerBulkService };
+type CustomerServices = { customers: CustomerService; photos: CustomerPhotoService; bulk: CustomerBulkService; customerJobs: CustomerJobService };
 
-export function customerRoutes({ customers, photos, bulk: bulkService }: CustomerServices) {
+export function customerRoutes({ customers, photos, bulk: bulkService, customerJobs }: CustomerServices) {
   return (
     new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       .openapi(list, async (c) => c.json(await customers.list(actorOf(c), new URL(c.req.url).searchParams), 200))
@@ -185,14 +223,38 @@ export function customerRoutes({ customers, photos, bulk: bulkService }: Custome
         // Validate before the first byte goes out, so a bad query is a 400 and not a broken download.
         const sortCheck = parseCustomerQuery(sort ? { sort } : {});
         if (!sortCheck.ok) throw invalid('Not a valid sort', sortCheck.issues);
-        await bulkService.targetSql(actor, target);
+        if (await bulkService.tooManyToStream(actor, target))
+          throw new AppError(413, 'export_too_large', `More than ${DIRECT_EXPORT_MAX} customers match: export them with POST /api/customers/exports, which runs as a background job`);
         c.header('content-type', 'text/csv; charset=utf-8');
         c.header('content-disposition', `attachment; filename="customers-${new Date().toISOString().slice(0, 10)}.csv"`);
         return stream(c, async (out) => {
           await bulkService.exportCsv(actor, target, sort, (chunk) => out.write(chunk).then(() => undefined), () => out.aborted);
         });
       })
-      .openapi(bulk, async (c) => c.json(await bulkService.run(actorOf(c), c.req.valid('json')), 200))
+      .openapi(startExport, async (c) => {
+        const job = await customerJobs.startExport(actorOf(c), c.req.valid('json'));
+        c.header('location', `/api/jobs/${job.id}`);
+        return c.json(job, 202);
+      })
+      .openapi(exportFile, async (c) => {
+        const orgId = orgOf(c);
+        const { id } = c.req.valid('param');
+        const file = await customerJobs.exportDownload(orgId, id);
+        c.header('content-type', 'text/csv; charset=utf-8');
+        c.header('content-length', String(file.bytes));
+        c.header('content-disposition', `attachment; filename="${file.filename}"`);
+        c.header('cache-control', 'private, no-store');
+        return stream(c, async (out) => {
+          await customerJobs.readExport(orgId, id, (data) => out.write(data).then(() => undefined), () => out.aborted);
+        });
+      })
+      .openapi(bulk, async (c) => {
+        const action = c.req.valid('json');
+        if ('ids' in action.target) return c.json(await bulkService.run(actorOf(c), action), 200);
+        const job = await customerJobs.startBulk(actorOf(c), { ...action, target: action.target });
+        c.header('location', `/api/jobs/${job.id}`);
+        return c.json(job, 202);
+      })
       .openapi(get, async (c) => c.json(await customers.get(auth(c).organization.id, c.req.valid('param').ref), 200))
       .openapi(patch, async (c) => c.json(await customers.update(actorOf(c), c.req.valid('param').ref, c.req.valid('json')), 200))
       .openapi(remove, async (c) => {

@@ -57,7 +57,7 @@ export type PathOf<M extends Method> = { [P in keyof Paths]: Paths[P][M] extends
 type Operation<M extends Method, P extends PathOf<M>> = Extract<Paths[P][M], { responses: unknown }>;
 
 type Json<R> = R extends { content: { 'application/json': infer J } } ? J : undefined;
-type Success<O> = O extends { responses: infer R } ? { [S in keyof R]: S extends 200 | 201 | 204 ? Json<R[S]> : never }[keyof R] : never;
+type Success<O> = O extends { responses: infer R } ? { [S in keyof R]: S extends 200 | 201 | 202 | 204 ? Json<R[S]> : never }[keyof R] : never;
 type PathParams<O> = O extends { parameters: { path: infer X } } ? X : never;
 type QueryParams<O> = O extends { parameters: { query?: infer Q } } ? Exclude<Q, undefined> : never;
 type JsonBody<O> = O extends { requestBody: { content: { 'application/json': infer B } } } ? B : never;

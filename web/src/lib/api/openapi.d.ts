@@ -281,8 +281,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Export the customers a list query matches (or ids=a,b,c) as CSV, streamed, in the list's sort order (I2)
-         * @description Query parameters: q, tags, tagMode, lifecycle, source, language, consent, company, city, country, createdFrom, createdTo, activeFrom, activeTo, status, sort, page, after, pageSize, cf.<custom field key>. See docs/directory-api.md.
+         * Export chosen customers (ids=a,b,c) or a list query of at most 200 matches as CSV, streamed, in the list's sort order (I2)
+         * @description Query parameters: q, tags, tagMode, lifecycle, source, language, consent, company, city, country, createdFrom, createdTo, activeFrom, activeTo, status, sort, page, after, pageSize, cf.<custom field key>. See docs/directory-api.md. A query matching more than 200 customers answers 413: export it with POST /api/customers/exports.
          */
         get: {
             parameters: {
@@ -329,6 +329,165 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description More than 200 customers match: use POST /api/customers/exports */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Export a whole segment (a list query) as CSV in the background (I2): 202 with the job; GET /api/jobs/{id} or job:progress on /staff follow it, and its result's fileUrl downloads the file */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CustomerExportRequest"];
+                };
+            };
+            responses: {
+                /** @description The export job (Location: /api/jobs/{id}); the same export while one runs is that job */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JobRun"];
+                    };
+                };
+                /** @description Bad query or sort */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.export: Download customers as CSV */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/exports/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CSV a finished export job wrote, streamed; kept for 24 hours after it finished */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.export: Download customers as CSV */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such export in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The export is still running, or failed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The export is older than 24 hours and its file is gone */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -348,7 +507,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add or remove tags, or add to a marketing list, for chosen customers or a whole query (L5) */
+        /** Add or remove tags, or add to a marketing list, for chosen customers (in the request) or a whole query (as a background job) (L5) */
         post: {
             parameters: {
                 query?: never;
@@ -362,13 +521,22 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description What changed */
+                /** @description Chosen ids: what changed */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["BulkResult"];
+                    };
+                };
+                /** @description A list query: the job (Location: /api/jobs/{id}); its result is a BulkResult. The same action on the same query while one runs is that job */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JobRun"];
                     };
                 };
                 /** @description Not valid */
@@ -5351,6 +5519,35 @@ export interface components {
             };
             tags?: string[];
         };
+        JobRun: {
+            /** Format: uuid */
+            id: string;
+            /** @description What the job does, e.g. customers.export */
+            kind: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "retrying" | "succeeded" | "failed";
+            progress: components["schemas"]["JobProgress"];
+            result?: unknown;
+            error: string | null;
+            attempt: number;
+            maxAttempts: number;
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+        };
+        JobProgress: {
+            percent: number | null;
+            done: number | null;
+            total: number | null;
+            etaSeconds: number | null;
+            message: string | null;
+        };
+        CustomerExportRequest: {
+            /** @description The list query, as GET /api/customers takes it (page, pageSize and sort are ignored) */
+            query: string;
+            /** @description The list's sort; the rows keep that order */
+            sort?: string;
+        };
         BulkResult: {
             matched: number;
             changed: number;
@@ -6189,29 +6386,6 @@ export interface components {
                 userId: string;
                 name: string;
             } | null;
-        };
-        JobRun: {
-            /** Format: uuid */
-            id: string;
-            /** @description What the job does, e.g. customers.export */
-            kind: string;
-            /** @enum {string} */
-            status: "queued" | "running" | "retrying" | "succeeded" | "failed";
-            progress: components["schemas"]["JobProgress"];
-            result?: unknown;
-            error: string | null;
-            attempt: number;
-            maxAttempts: number;
-            createdAt: string;
-            startedAt: string | null;
-            finishedAt: string | null;
-        };
-        JobProgress: {
-            percent: number | null;
-            done: number | null;
-            total: number | null;
-            etaSeconds: number | null;
-            message: string | null;
         };
     };
     responses: never;

@@ -1,5 +1,6 @@
 ALTER TABLE "activities" ADD COLUMN "event_id" bigint;--> statement-breakpoint
-CREATE UNIQUE INDEX "activities_event_idx" ON "activities" USING btree ("event_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "activities_event_idx" ON "activities" USING btree ("event_id");
+--> statement-breakpoint
 -- Ac1: entries written before the timeline was typed take the union's shape (timeline/wire.ts):
 -- the kind's fields and `actor` in data, the source one of TimelineSource.
 UPDATE "activities" a SET
