@@ -18,7 +18,15 @@ describe('config', () => {
   });
 
   it('names every offending field', () => {
-    const bad = { ...valid, readers: [{ path: '/dev/ttyUSB0', protocol: 'em4100', baud: 9600 }], doors: [{ id: 'd', driver: 'gpiod', relayLine: 99 }, { id: 'e', driver: 'sysfs' }], extra: 1 };
+    const bad = {
+      ...valid,
+      readers: [{ path: '/dev/ttyUSB0', protocol: 'em4100', baud: 9600 }],
+      doors: [
+        { id: 'd', driver: 'gpiod', relayLine: 99 },
+        { id: 'e', driver: 'sysfs' },
+      ],
+      extra: 1,
+    };
     let message = '';
     try {
       parseConfig(bad, '/etc/foyer-edge/config.json');

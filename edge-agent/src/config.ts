@@ -42,7 +42,10 @@ export const AgentConfigSchema = z
     /** One-time code from the server's device page, used once when the state directory has no identity. */
     pairingCode: z.string().trim().min(6).max(32).optional(),
     /** Instead of pairing: the identity given by the server, if it was provisioned by hand. */
-    device: z.object({ id: z.string().min(1), secret: z.string().min(1), credentialKey: z.string().min(1) }).strict().optional(),
+    device: z
+      .object({ id: z.string().min(1), secret: z.string().min(1), credentialKey: z.string().min(1) })
+      .strict()
+      .optional(),
     /** Identity (0600), permission cache and journal. */
     stateDir: z.string().min(1).default('/var/lib/foyer-edge'),
     readers: z.array(ReaderConfigSchema).default([]),
@@ -58,7 +61,11 @@ export const AgentConfigSchema = z
      * venue that prefers to stay open through longer outages raises it; one where a revoked card
      * must never work for long lowers it.
      */
-    maxOfflineHours: z.number().positive('a number of hours above 0').max(24 * 365, 'at most a year (8760 hours)').default(72),
+    maxOfflineHours: z
+      .number()
+      .positive('a number of hours above 0')
+      .max(24 * 365, 'at most a year (8760 hours)')
+      .default(72),
   })
   .strict()
   .superRefine((config, ctx) => {

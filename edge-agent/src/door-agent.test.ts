@@ -46,7 +46,15 @@ describe('tap → decision → relay → journal', () => {
     setUp(lines);
     const outcome = agent.tap({ kind: 'rfid', normalized: '0A001B2C3D' }, 'front');
     expect(lines.relay).toBe(true);
-    expect(outcome.event).toMatchObject({ seq: 1, kind: 'access', result: 'granted', reason: 'valid_permission', customerId: 'c0ffee', credentialMasked: '••••2C3D', credentialHash: hash('0A001B2C3D') });
+    expect(outcome.event).toMatchObject({
+      seq: 1,
+      kind: 'access',
+      result: 'granted',
+      reason: 'valid_permission',
+      customerId: 'c0ffee',
+      credentialMasked: '••••2C3D',
+      credentialHash: hash('0A001B2C3D'),
+    });
     expect(describeTap(outcome)).toBe('#1 Door Front: OPEN (granted, customer c0ffee, ••••2C3D)');
     vi.advanceTimersByTime(1999);
     expect(lines.relay).toBe(true);
@@ -62,7 +70,13 @@ describe('tap → decision → relay → journal', () => {
   });
 
   it('journals a grant whose relay failed as such, and leaves the relay locked', () => {
-    const broken: DoorLines = { setRelay: (on) => { if (on) throw new Error('EIO'); }, onContact: () => {}, close: () => {} };
+    const broken: DoorLines = {
+      setRelay: (on) => {
+        if (on) throw new Error('EIO');
+      },
+      onContact: () => {},
+      close: () => {},
+    };
     setUp(broken);
     expect(agent.tap({ kind: 'rfid', normalized: '0A001B2C3D' }, 'front').event).toMatchObject({ result: 'granted', reason: 'relay_failed' });
   });

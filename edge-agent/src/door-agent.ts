@@ -69,7 +69,13 @@ export class DoorAgent {
     const credentialHash = this.options.hash(credential.normalized);
     const nowMs = this.now();
     const { store, maxCacheAgeMs } = this.options;
-    const decision = decide(store.current, credentialHash, doorId, nowMs, maxCacheAgeMs === undefined ? undefined : { syncedAtMs: store.syncedAtMs, maxAgeMs: maxCacheAgeMs });
+    const decision = decide(
+      store.current,
+      credentialHash,
+      doorId,
+      nowMs,
+      maxCacheAgeMs === undefined ? undefined : { syncedAtMs: store.syncedAtMs, maxAgeMs: maxCacheAgeMs },
+    );
     const door = this.door(doorId);
     let relayOpened = false;
     if (decision.granted) {

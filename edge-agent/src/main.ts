@@ -28,7 +28,11 @@ try {
 
 let lockAll = () => {};
 let stop = async () => {};
-installSafeExit(() => lockAll(), () => stop(), log);
+installSafeExit(
+  () => lockAll(),
+  () => stop(),
+  log,
+);
 
 if (args['lock-now']) {
   const { openDoor } = await import('./doors/open-door.ts');

@@ -86,7 +86,16 @@ export async function runAgent(config: AgentConfig, options: RunOptions): Promis
   readers.forEach((reader) => reader.start());
 
   const link = identity
-    ? new Link({ serverUrl: config.serverUrl, deviceId: identity.deviceId, secret: identity.secret, agentVersion: AGENT_VERSION, store, journal, log, reconnect: options.linkReconnect })
+    ? new Link({
+        serverUrl: config.serverUrl,
+        deviceId: identity.deviceId,
+        secret: identity.secret,
+        agentVersion: AGENT_VERSION,
+        store,
+        journal,
+        log,
+        reconnect: options.linkReconnect,
+      })
     : undefined;
   link?.start();
   log(`agent ${AGENT_VERSION}: ${doors.size} door(s), ${readers.length} reader(s), permissions v${store.current.version}, journal at seq ${journal.lastSeq}`);

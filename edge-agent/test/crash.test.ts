@@ -25,7 +25,10 @@ afterAll(async () => {
 });
 
 function startAgent(configPath: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--simulate', '--config', configPath], { cwd: agentRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--simulate', '--config', configPath], {
+    cwd: agentRoot,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const printed: { seq: number; masked: string }[] = [];
   let ready = false;
   createInterface({ input: child.stdout! }).on('line', (line) => {

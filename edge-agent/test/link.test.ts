@@ -24,7 +24,17 @@ function device(serverUrl: string, stateDir = stateDirWith(undefined), secret = 
   const journal = Journal.open(stateDir, silentLog);
   const doors = new Map([['front', new PulsedDoor(new SimulatedLines(), 'front', silentLog)]]);
   const agent = new DoorAgent({ store, journal, doors, hash: credentialHasher(DEVICE.credentialKey), forcedOpenGraceMs: 5000, maxCacheAgeMs });
-  const link = new Link({ serverUrl, deviceId: DEVICE.deviceId, secret, agentVersion: 'test', store, journal, log: silentLog, ackTimeoutMs: 500, reconnect: { initialMs: 100, maxMs: 300 } });
+  const link = new Link({
+    serverUrl,
+    deviceId: DEVICE.deviceId,
+    secret,
+    agentVersion: 'test',
+    store,
+    journal,
+    log: silentLog,
+    ackTimeoutMs: 500,
+    reconnect: { initialMs: 100, maxMs: 300 },
+  });
   const stop = async () => {
     link.stop();
     agent.stop();
@@ -132,7 +142,18 @@ describe('link to the /edge namespace', () => {
   it('numbers the events of a wiped device after what the server already holds (hello storedThrough), uploading none before', async () => {
     const { server, url } = await contractServer();
     // Seqs 1..5 came from this identity before its state directory was wiped (a new SD card).
-    for (let seq = 1; seq <= 5; seq++) server.stored.set(seq, { seq, at: new Date(0).toISOString(), doorId: 'front', kind: 'access', result: 'denied', reason: 'unknown_credential', credentialHash: null, credentialMasked: '••••OLD' + seq, customerId: null });
+    for (let seq = 1; seq <= 5; seq++)
+      server.stored.set(seq, {
+        seq,
+        at: new Date(0).toISOString(),
+        doorId: 'front',
+        kind: 'access',
+        result: 'denied',
+        reason: 'unknown_credential',
+        credentialHash: null,
+        credentialMasked: '••••OLD' + seq,
+        customerId: null,
+      });
     const d = device(url);
     expect(d.journal.based).toBe(false);
     // Taps before the link is up are numbered from 1 for now; they are not lost, only renumbered.
@@ -146,7 +167,10 @@ describe('link to the /edge namespace', () => {
     expect(tap(d.agent, 'WIPED3').event.seq).toBe(8);
     await waitFor(() => server.storedThrough === 8, 3000, 'the next live event');
     await d.journal.flushed();
-    const onDisk = readFileSync(join(d.stateDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).seq);
+    const onDisk = readFileSync(join(d.stateDir, 'journal.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).seq);
     expect(onDisk).toEqual([6, 7, 8]);
   });
 

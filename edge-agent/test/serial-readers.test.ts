@@ -57,7 +57,12 @@ beforeAll(async () => {
       { id: 'garage', driver: 'simulated' },
     ],
   });
-  running = await runAgent(config, { simulate: false, log: silentLog, readerReopen: { initialMs: 50, maxMs: 200 }, linkReconnect: { initialMs: 60_000, maxMs: 60_000 } });
+  running = await runAgent(config, {
+    simulate: false,
+    log: silentLog,
+    readerReopen: { initialMs: 50, maxMs: 200 },
+    linkReconnect: { initialMs: 60_000, maxMs: 60_000 },
+  });
   running.agent.onTap((o) => outcomes.push(o));
   await waitFor(() => running.readers.every((r) => r.isOpen), 5000, 'readers open');
 });
@@ -91,7 +96,10 @@ describe('readers through a real pty', () => {
   it('Wiegand 26: grants with good parity, denies a card with no permission at this door', async () => {
     const before = outcomes.length;
     ptys.wiegand.write(encodeWiegandHex(26, 12, 3456) + '\r\n');
-    expect(await nextOutcome(before)).toMatchObject({ decision: { granted: true, customerId: 'customer-w' }, event: { doorId: 'side', credentialMasked: '••••3456' } });
+    expect(await nextOutcome(before)).toMatchObject({
+      decision: { granted: true, customerId: 'customer-w' },
+      event: { doorId: 'side', credentialMasked: '••••3456' },
+    });
     ptys.wiegand.write(encodeWiegandHex(26, 99, 1) + '\n');
     expect(await nextOutcome(before + 1)).toMatchObject({ decision: { granted: false, reason: 'unknown_credential' } });
   });
@@ -141,7 +149,9 @@ describe('readers through a real pty', () => {
       const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))]!.toFixed(2);
       return `p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms`;
     };
-    console.log(`tap-to-relay over ${latencies.length} taps through a pty: ${quantiles(latencies)}; inside the agent (data event → relay): ${quantiles(inAgent)}`);
+    console.log(
+      `tap-to-relay over ${latencies.length} taps through a pty: ${quantiles(latencies)}; inside the agent (data event → relay): ${quantiles(inAgent)}`,
+    );
     latencies.sort((a, b) => a - b);
     const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
     // Bounded loosely: the machine is shared; the goal (10 ms p99) is for the Pi and is reported, not asserted.

@@ -41,10 +41,14 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 function runInNamespace(scenario: string) {
-  const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', `mount --bind "$0" /sys/class && exec node --import tsx "$1" "$2"`, root, fixture, scenario], {
-    cwd: agentRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'unshare',
+    ['--mount', '--propagation', 'private', 'sh', '-c', `mount --bind "$0" /sys/class && exec node --import tsx "$1" "$2"`, root, fixture, scenario],
+    {
+      cwd: agentRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const said: string[] = [];
   let stderr = '';
   createInterface({ input: child.stdout! }).on('line', (line) => said.push(line));

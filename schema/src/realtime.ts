@@ -89,7 +89,6 @@ export interface FlowClientToServer {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface FlowServerToClient {}
 
-
 /**
  * /edge: door agents, admitted by `auth: { deviceId, secret }` in the handshake. A device hears
  * only about its own doors. After connecting it says `hello` with the permission version it

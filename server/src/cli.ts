@@ -76,10 +76,8 @@ async function findOrg(database: Database, slug: string | undefined) {
     .from(organizations)
     .where(slug ? eq(organizations.slug, slug) : undefined);
   if (slug && !orgs[0]) throw new UsageError(`No organization with slug "${slug}"`);
-  if (orgs.length === 0)
-    throw new UsageError('There is no organization yet: start Foyer once (it creates the demo venue) or run "pnpm foyer orgs add"');
-  if (orgs.length !== 1)
-    throw new UsageError(`Name the organization with --org; there are ${orgs.length}: ${orgs.map((o) => o.slug).join(', ')}`);
+  if (orgs.length === 0) throw new UsageError('There is no organization yet: start Foyer once (it creates the demo venue) or run "pnpm foyer orgs add"');
+  if (orgs.length !== 1) throw new UsageError(`Name the organization with --org; there are ${orgs.length}: ${orgs.map((o) => o.slug).join(', ')}`);
   return orgs[0]!;
 }
 
@@ -155,8 +153,7 @@ async function run(argv: string[]): Promise<string> {
         .join('\n');
     }
     const count = Number(need(values.customers, '--customers N'));
-    if (!Number.isInteger(count) || count < 1 || count > 10_000_000)
-      throw new UsageError('--customers is a whole number from 1 to 10,000,000');
+    if (!Number.isInteger(count) || count < 1 || count > 10_000_000) throw new UsageError('--customers is a whole number from 1 to 10,000,000');
     const seedCustomers = await loadSeeder();
     const org = await findOrg(database, values.org);
     const started = performance.now();

@@ -182,7 +182,15 @@ const inwardLetters = 'ABDEFGHJLNPQRSTUWXYZ';
 const gb = profile({
   code: 'GB',
   faker: fakerEN_GB,
-  languages: [['en', 90], [null, 5], ['fr', 1], ['de', 1], ['es', 1], ['it', 1], ['pl', 1]],
+  languages: [
+    ['en', 90],
+    [null, 5],
+    ['fr', 1],
+    ['de', 1],
+    ['es', 1],
+    ['it', 1],
+    ['pl', 1],
+  ],
   personalDomains: ['gmail.com', 'gmail.com', 'outlook.com', 'yahoo.co.uk', 'icloud.com', 'hotmail.co.uk', 'btinternet.com', 'proton.me'],
   cities: [
     ['London', 'Greater London', 'SW1A SW3 SW11 SE1 SE10 E1 E2 E14 N1 N7 NW1 NW3 W1 W2 W11 EC1V EC2A WC1H WC2N', 40],
@@ -200,9 +208,24 @@ const gb = profile({
   ],
   postcode: (rng, c) => `${rng.pick(c.postcodes)} ${rng.int(10)}${rng.pick(inwardLetters)}${rng.pick(inwardLetters)}`,
   streets: [
-    'High Street', 'Station Road', 'Church Street', 'Victoria Road', 'Green Lane', 'Manor Road', 'Park Road',
-    'Queen Street', 'King Street', 'Mill Lane', 'The Crescent', 'Albert Road', 'London Road', 'Kingsway',
-    'Elm Grove', 'Chapel Street', 'Market Street', 'Baker Street',
+    'High Street',
+    'Station Road',
+    'Church Street',
+    'Victoria Road',
+    'Green Lane',
+    'Manor Road',
+    'Park Road',
+    'Queen Street',
+    'King Street',
+    'Mill Lane',
+    'The Crescent',
+    'Albert Road',
+    'London Road',
+    'Kingsway',
+    'Elm Grove',
+    'Chapel Street',
+    'Market Street',
+    'Baker Street',
   ],
   numberFirst: true,
   line2: { share: 0.12, make: (rng) => `Flat ${1 + rng.int(40)}` },
@@ -220,7 +243,11 @@ const frenchPairs = (n: string) => n.slice(1).replace(/(\d{2})(\d{2})(\d{2})(\d{
 const fr = profile({
   code: 'FR',
   faker: fakerFR,
-  languages: [['fr', 85], ['en', 10], [null, 5]],
+  languages: [
+    ['fr', 85],
+    ['en', 10],
+    [null, 5],
+  ],
   personalDomains: ['gmail.com', 'orange.fr', 'free.fr', 'laposte.net', 'hotmail.fr', 'sfr.fr'],
   cities: [
     ['Paris', 'Île-de-France', '75001 75003 75004 75005 75006 75008 75009 75010 75011 75012 75014 75015 75016 75017 75018 75020', 35],
@@ -234,9 +261,21 @@ const fr = profile({
     ['Strasbourg', 'Grand Est', '67000 67100 67200', 6],
   ],
   streets: [
-    'rue de la République', 'rue Victor Hugo', 'avenue Jean Jaurès', 'rue Pasteur', 'boulevard Gambetta',
-    'rue du Général Leclerc', 'place de la Mairie', 'rue Nationale', 'avenue de la Gare', 'rue des Écoles',
-    'quai Voltaire', 'rue Saint-Honoré', 'boulevard Haussmann', 'rue de Rivoli', 'rue La Fayette',
+    'rue de la République',
+    'rue Victor Hugo',
+    'avenue Jean Jaurès',
+    'rue Pasteur',
+    'boulevard Gambetta',
+    'rue du Général Leclerc',
+    'place de la Mairie',
+    'rue Nationale',
+    'avenue de la Gare',
+    'rue des Écoles',
+    'quai Voltaire',
+    'rue Saint-Honoré',
+    'boulevard Haussmann',
+    'rue de Rivoli',
+    'rue La Fayette',
   ],
   numberFirst: true,
   line2: { share: 0.1, make: (rng) => (rng.chance(0.5) ? `Bâtiment ${rng.pick('ABCD')}` : `Appartement ${1 + rng.int(60)}`) },
@@ -252,7 +291,11 @@ const fr = profile({
 const de = profile({
   code: 'DE',
   faker: fakerDE,
-  languages: [['de', 85], ['en', 10], [null, 5]],
+  languages: [
+    ['de', 85],
+    ['en', 10],
+    [null, 5],
+  ],
   personalDomains: ['gmail.com', 'web.de', 'gmx.de', 't-online.de', 'outlook.de', 'posteo.de'],
   cities: [
     ['Berlin', 'Berlin', '10115 10117 10119 10178 10243 10245 10405 10435 10437 10551 10585 10623 10707 10777 10827 10961 10997 12043 12047 13347 14057', 30],
@@ -265,9 +308,21 @@ const de = profile({
     ['Leipzig', 'Sachsen', '04103 04105 04107 04109 04177 04229 04275 04315', 7],
   ],
   streets: [
-    'Hauptstraße', 'Bahnhofstraße', 'Schulstraße', 'Gartenstraße', 'Dorfstraße', 'Bergstraße',
-    'Lindenstraße', 'Kirchstraße', 'Goethestraße', 'Schillerstraße', 'Friedrichstraße', 'Am Markt',
-    'Mozartstraße', 'Ringstraße', 'Waldweg',
+    'Hauptstraße',
+    'Bahnhofstraße',
+    'Schulstraße',
+    'Gartenstraße',
+    'Dorfstraße',
+    'Bergstraße',
+    'Lindenstraße',
+    'Kirchstraße',
+    'Goethestraße',
+    'Schillerstraße',
+    'Friedrichstraße',
+    'Am Markt',
+    'Mozartstraße',
+    'Ringstraße',
+    'Waldweg',
   ],
   numberFirst: false,
   line2: { share: 0.08, make: (rng) => rng.pick(['Hinterhaus', '2. OG', '3. OG', 'c/o Müller']) },
@@ -280,7 +335,11 @@ const de = profile({
   },
 });
 
-const countries = new Weighted<CountryProfile>([[gb, 78], [fr, 12], [de, 10]]);
+const countries = new Weighted<CountryProfile>([
+  [gb, 78],
+  [fr, 12],
+  [de, 10],
+]);
 
 /** The seed's companies; a work email at one of their domains links the customer (Co2). */
 const COMPANIES: { name: string; domains: string[] }[] = [
@@ -296,9 +355,23 @@ const COMPANIES: { name: string; domains: string[] }[] = [
 /** Work domains of no company: most staff at small firms are not a company in the venue's eyes. */
 const UNLISTED_WORK_DOMAINS = ['harper-legal.co.uk', 'brightlane.io', 'studio-nord.de', 'cabinet-roux.fr', 'oakfield-dental.co.uk', 'quayside.agency'];
 
-const sources = new Weighted([['dashboard', 30], ['online', 40], ['import', 15], ['walk-in', 15]] as const);
-const consentMethods = new Weighted([['booking form', 50], ['in person', 20], ['email reply', 10], ['import', 20]] as const);
-const tagCounts = new Weighted([[1, 60], [2, 30], [3, 10]] as const);
+const sources = new Weighted([
+  ['dashboard', 30],
+  ['online', 40],
+  ['import', 15],
+  ['walk-in', 15],
+] as const);
+const consentMethods = new Weighted([
+  ['booking form', 50],
+  ['in person', 20],
+  ['email reply', 10],
+  ['import', 20],
+] as const);
+const tagCounts = new Weighted([
+  [1, 60],
+  [2, 30],
+  [3, 10],
+] as const);
 
 /** How often each built-in tag is given; a tag the organization made itself gets weight 1. */
 const TAG_WEIGHTS: Record<string, number> = {
@@ -320,7 +393,13 @@ const TAG_WEIGHTS: Record<string, number> = {
 type FieldSpec = { key: string; label: string; type: 'text' | 'number' | 'choice'; options?: string[]; share: number };
 const FIELDS: FieldSpec[] = [
   { key: 'membership_no', label: 'Membership no.', type: 'text', share: 0.6 },
-  { key: 'room_preference', label: 'Room preference', type: 'choice', options: ['Quiet', 'High floor', 'Low floor', 'Near lift', 'Garden view', 'Sea view'], share: 0.5 },
+  {
+    key: 'room_preference',
+    label: 'Room preference',
+    type: 'choice',
+    options: ['Quiet', 'High floor', 'Low floor', 'Near lift', 'Garden view', 'Sea view'],
+    share: 0.5,
+  },
   { key: 'visits', label: 'Visits', type: 'number', share: 0.7 },
 ];
 
@@ -519,10 +598,21 @@ function addCustomer(ctx: Context, batch: Batch, index: number) {
 
   batch.customers.push(
     copyLine([
-      id, orgId, first.text, last.text, country.languages.pick(rng), sources.pick(rng),
+      id,
+      orgId,
+      first.text,
+      last.text,
+      country.languages.pick(rng),
+      sources.pick(rng),
       (workDomain && refs.companyByDomain.get(workDomain)) ?? null,
-      consent ? 't' : 'f', consentAt, consent ? consentMethods.pick(rng) : null,
-      emails[0] ?? null, phones[0]?.e164 ?? null, `{${tagIds.join(',')}}`, created, created,
+      consent ? 't' : 'f',
+      consentAt,
+      consent ? consentMethods.pick(rng) : null,
+      emails[0] ?? null,
+      phones[0]?.e164 ?? null,
+      `{${tagIds.join(',')}}`,
+      created,
+      created,
     ]),
   );
   emails.forEach((address, i) => batch.emails.push(copyLine([ctx.ids.next(), orgId, id, address, String(i)])));
@@ -631,20 +721,14 @@ export async function seedCustomers(
       membershipBase: randomInt(10) * 1_000_000,
       emailsTaken,
       namesUsed: new Set(),
-      workDomains: new Weighted([
-        ...COMPANIES.flatMap((c) => c.domains.map((d) => [d, 7] as const)),
-        ...UNLISTED_WORK_DOMAINS.map((d) => [d, 4] as const),
-      ]),
+      workDomains: new Weighted([...COMPANIES.flatMap((c) => c.domains.map((d) => [d, 7] as const)), ...UNLISTED_WORK_DOMAINS.map((d) => [d, 4] as const)]),
     };
     const sizeAt = (start: number) => Math.min(batchSize, count - start);
     let batch = await generateBatch(ctx, 0, sizeAt(0), steps);
     for (let start = 0; start < count; start += batchSize) {
       const next = start + batchSize;
       // The next batch is made while the database loads this one: PostgreSQL and Node each keep a core.
-      const [, following] = await Promise.all([
-        loadBatch(client, batch, steps),
-        next < count ? generateBatch(ctx, next, sizeAt(next), steps) : undefined,
-      ]);
+      const [, following] = await Promise.all([loadBatch(client, batch, steps), next < count ? generateBatch(ctx, next, sizeAt(next), steps) : undefined]);
       opts.onProgress?.({ done: start + sizeAt(start), total: count });
       batch = following ?? emptyBatch();
     }
@@ -676,7 +760,7 @@ export async function seedCustomers(
 /** Customers `start` to `start + size - 1`, made in slices that let the running COPY stream on. */
 async function generateBatch(ctx: Context, start: number, size: number, steps: StepTimes): Promise<Batch> {
   const batch = emptyBatch();
-  for (let i = 0; i < size; ) {
+  for (let i = 0; i < size;) {
     const started = performance.now();
     for (const end = Math.min(size, i + 1000); i < end; i++) addCustomer(ctx, batch, start + i);
     steps.add('generate', performance.now() - started);

@@ -115,7 +115,12 @@ async function serve(
   // connections stay open longer than proxies usually keep theirs (60 s), so the client closes first.
   http.keepAliveTimeout = 65_000;
   http.headersTimeout = 66_000;
-  const realtime = attachRealtime(http, domains, services, logger, { db: database.db, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, flowDoneLingerMs: config.flowDoneLingerMs });
+  const realtime = attachRealtime(http, domains, services, logger, {
+    db: database.db,
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
+    flowDoneLingerMs: config.flowDoneLingerMs,
+  });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, resolve);
@@ -170,4 +175,3 @@ async function serve(
     close,
   };
 }
-

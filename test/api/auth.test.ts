@@ -45,8 +45,7 @@ describe('staff sign-in', () => {
   it('rate-limits repeated failures for one account, even with the right password after', async () => {
     const client = await foyer.signIn();
     const email = client.email;
-    for (let i = 0; i < 10; i++)
-      expect((await foyer.client().post('/api/auth/login', { email, password: `guess ${i}` })).status).toBe(401);
+    for (let i = 0; i < 10; i++) expect((await foyer.client().post('/api/auth/login', { email, password: `guess ${i}` })).status).toBe(401);
     const blocked = await foyer.client().post('/api/auth/login', { email, password: 'a long enough password' });
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -87,9 +86,7 @@ describe('staff sign-in', () => {
   it('serves an OpenAPI document describing the customer routes', async () => {
     const res = await foyer.client().get('/api/openapi.json');
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/api/auth/login', '/api/customers', '/api/customers/{ref}']),
-    );
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/customers', '/api/customers/{ref}']));
     expect(res.body.components.schemas.CustomerCreate).toBeDefined();
   });
 });

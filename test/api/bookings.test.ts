@@ -84,7 +84,12 @@ describe('services (staff)', () => {
     ['a weekday past Saturday', { openingHours: [{ weekday: 7, opens: '09:00', closes: '17:00' }] }, 'openingHours.0.weekday'],
     [
       'overlapping periods',
-      { openingHours: [{ weekday: 1, opens: '09:00', closes: '13:00' }, { weekday: 1, opens: '12:00', closes: '17:00' }] },
+      {
+        openingHours: [
+          { weekday: 1, opens: '09:00', closes: '13:00' },
+          { weekday: 1, opens: '12:00', closes: '17:00' },
+        ],
+      },
       'openingHours.1.opens',
     ],
     ['a period shorter than the duration', { durationMinutes: 90, openingHours: [{ weekday: 1, opens: '09:00', closes: '10:00' }] }, 'openingHours.0.closes'],
@@ -509,7 +514,9 @@ describe('the OpenAPI document', () => {
     ])
       expect(Object.keys(doc.paths)).toContain(path);
     expect(doc.components.schemas.ServiceCreate).toBeDefined();
-    expect(doc.components.schemas.BookingCreate.required).toEqual(expect.arrayContaining(['flowToken', 'serviceId', 'startsAt', 'partySize', 'idempotencyKey']));
+    expect(doc.components.schemas.BookingCreate.required).toEqual(
+      expect.arrayContaining(['flowToken', 'serviceId', 'startsAt', 'partySize', 'idempotencyKey']),
+    );
     // The public routes need no session.
     expect(doc.paths['/api/public/book/{slug}/bookings'].post.security).toBeUndefined();
   });

@@ -27,8 +27,7 @@ let shared: { tagId: string; listId: string; companyId: string; domainCompanyId:
 
 const contributors = customerDataOf(domains);
 const contributor = (domain: string) => contributors.find((c) => c.domain === domain)!;
-const q = <T extends Record<string, unknown> = Record<string, any>>(text: string, params: unknown[] = []) =>
-  foyer.database.pool.query<T>(text, params);
+const q = <T extends Record<string, unknown> = Record<string, any>>(text: string, params: unknown[] = []) => foyer.database.pool.query<T>(text, params);
 
 beforeAll(async () => {
   foyer = await startTestFoyer();
@@ -44,10 +43,9 @@ beforeAll(async () => {
   await post('/api/custom-fields', { label: 'Seating', type: 'text' });
   await post('/api/custom-fields', { label: 'Allergy', type: 'text' });
   const device = await q(`insert into edge_devices (org_id, name) values ($1, 'Front Pi') returning id`, [owner.orgId]);
-  const service = await q(
-    `insert into services (org_id, name, duration_minutes, slot_interval_minutes) values ($1, 'Sauna', 60, 60) returning id`,
-    [owner.orgId],
-  );
+  const service = await q(`insert into services (org_id, name, duration_minutes, slot_interval_minutes) values ($1, 'Sauna', 60, 60) returning id`, [
+    owner.orgId,
+  ]);
   shared = {
     tagId: (await post('/api/tags', { name: 'Sauna fan', color: '#336699' })).id,
     listId: (await post('/api/lists', { name: 'Newsletter' })).id,
@@ -89,7 +87,10 @@ describe('the customer-data contract covers every table about a customer', () =>
 
   it('gives each table one owner, and declares only tables that exist', async () => {
     const names = contributors.flatMap(tableNames);
-    expect(names.filter((t, i) => names.indexOf(t) !== i), 'tables claimed by two contributors').toEqual([]);
+    expect(
+      names.filter((t, i) => names.indexOf(t) !== i),
+      'tables claimed by two contributors',
+    ).toEqual([]);
     const { rows } = await q<{ name: string }>(`select table_name as name from information_schema.tables where table_schema = 'public'`);
     const existing = new Set(rows.map((r) => r.name));
     expect(names.filter((t) => !existing.has(t))).toEqual([]);
@@ -98,7 +99,13 @@ describe('the customer-data contract covers every table about a customer', () =>
   it('fails without any one domain’s contributor, and for a new table nobody covers', async () => {
     const tables = [...new Set((await customerColumns()).map((c) => c.table))];
     for (const left of contributors)
-      expect(uncovered(tables, contributors.filter((c) => c !== left)), `without ${left.domain}'s contributor`).not.toEqual([]);
+      expect(
+        uncovered(
+          tables,
+          contributors.filter((c) => c !== left),
+        ),
+        `without ${left.domain}'s contributor`,
+      ).not.toEqual([]);
     // A domain added later (orders, say) with a table about customers and no contributor yet:
     await q(`create table loyalty_points (id serial primary key, holder uuid references customers(id))`);
     try {
@@ -120,7 +127,10 @@ describe('the customer-data contract covers every table about a customer', () =>
 
 let n = 0;
 let seq = 0;
-const png = () => sharp({ create: { width: 8, height: 8, channels: 3, background: '#884422' } }).png().toBuffer();
+const png = () =>
+  sharp({ create: { width: 8, height: 8, channels: 3, background: '#884422' } })
+    .png()
+    .toBuffer();
 
 /** A Y.Doc shaped like Tiptap's: paragraphs of text in the fragment `default`. */
 function noteDoc(...paragraphs: string[]) {
@@ -166,8 +176,7 @@ async function loaded(label: string, custom: Record<string, string> = {}): Promi
   ok(await owner.patch(`/api/customers/${id}`, { phones: ['020 7946 0999', `020 7946 0${500 + i}`] }));
   ok(await owner.request('PUT', `/api/customers/${id}/photo`, await png(), { 'content-type': 'image/png' }));
   const ownList = (await owner.post('/api/lists', { name: `List ${i}` })).body.id;
-  for (const listId of [shared.listId, ownList])
-    ok(await owner.post('/api/customers/bulk', { target: { ids: [id] }, action: { type: 'addToList', listId } }));
+  for (const listId of [shared.listId, ownList]) ok(await owner.post('/api/customers/bulk', { target: { ids: [id] }, action: { type: 'addToList', listId } }));
   ok(await owner.post(`/api/companies/${shared.companyId}/customers`, { customer: id }));
   ok(await owner.post(`/api/customers/${id}/door-permissions`, { doorId: shared.doorId }));
   ok(await owner.post(`/api/customers/${id}/credentials`, { kind: 'barcode', value: `4000${i}001`, label: `${label}'s card` }));
@@ -179,14 +188,23 @@ async function loaded(label: string, custom: Record<string, string> = {}): Promi
        values ($1, $2, $3, $4, 'access', 'granted', 'permitted', 'hash-${i}', '••${i}', $5, now() - interval '1 day') returning id`,
       [owner.orgId, shared.deviceId, ++seq, shared.doorId, uuid],
     );
-    const visit = { doorEventId: Number(event.rows[0]!.id), door: { id: shared.doorId, name: 'Front door' }, device: { id: shared.deviceId, name: 'Front Pi' }, actor: null };
+    const visit = {
+      doorEventId: Number(event.rows[0]!.id),
+      door: { id: shared.doorId, name: 'Front door' },
+      device: { id: shared.deviceId, name: 'Front Pi' },
+      actor: null,
+    };
     await q(
       `insert into activities (org_id, customer_id, category, type, source, occurred_at, data)
        values ($1, $2, 'visit', 'door_entry', 'edge', now() - interval '1 day', $3)`,
       [owner.orgId, uuid, JSON.stringify(visit)],
     );
   }
-  for (const [offset, status] of [['1 day', 'confirmed'], ['-2 days', 'confirmed'], ['3 days', 'cancelled']] as const)
+  for (const [offset, status] of [
+    ['1 day', 'confirmed'],
+    ['-2 days', 'confirmed'],
+    ['3 days', 'cancelled'],
+  ] as const)
     await q(
       `insert into bookings (org_id, service_id, customer_id, starts_at, ends_at, status)
        values ($1, $2, $3, date_trunc('hour', now()) + interval '${offset}', date_trunc('hour', now()) + interval '${offset}' + interval '1 hour', $4)`,
@@ -447,7 +465,10 @@ describe('the customer service runs every contributor in one transaction', () =>
     const events = (await q(`select id from door_events where customer_id = $1`, [ada.uuid])).rows.map((r) => r.id);
     expect((await owner.delete(`/api/customers/${ada.id}`)).status).toBe(204);
     const after = await rowsAbout(ada.uuid);
-    expect(Object.values(after).every((count) => count === 0), JSON.stringify(after)).toBe(true);
+    expect(
+      Object.values(after).every((count) => count === 0),
+      JSON.stringify(after),
+    ).toBe(true);
     const log = (await q(`select customer_id from door_events where id = any($1)`, [events])).rows;
     expect(log).toEqual([{ customer_id: null }, { customer_id: null }]);
     expect((await q(`select count(*)::int as n from audit_log where entity_id = $1`, [ada.uuid])).rows[0]!.n).toBeGreaterThan(1);
@@ -461,9 +482,7 @@ describe('the customer service runs every contributor in one transaction', () =>
     for (const [table, count] of Object.entries(after)) expect(count > 0, table).toBe(kept.includes(table));
     const history = await historyText(ada.id);
     for (const personal of ['shellfish', "Ada's card", ada.email, 'Acme Way']) expect(history).not.toContain(personal);
-    expect((await q(`select credential_hash from door_events where customer_id = $1`, [ada.uuid])).rows.every((r) => r.credential_hash === null)).toBe(
-      true,
-    );
+    expect((await q(`select credential_hash from door_events where customer_id = $1`, [ada.uuid])).rows.every((r) => r.credential_hash === null)).toBe(true);
   });
 
   it('merge keeps every row of both (counted in every table of the catalogue), and records it in the history', async () => {

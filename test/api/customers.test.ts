@@ -96,9 +96,7 @@ describe('creating customers', () => {
   });
 
   it('lets exactly one of many concurrent creates with one email succeed', async () => {
-    const attempts = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => staff.post('/api/customers', { firstName: `Racer${i}`, emails: ['race@x.test'] })),
-    );
+    const attempts = await Promise.all(Array.from({ length: 8 }, (_, i) => staff.post('/api/customers', { firstName: `Racer${i}`, emails: ['race@x.test'] })));
     const statuses = attempts.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
     const winner = attempts.find((r) => r.status === 201)!.body.customerNumber;
@@ -211,10 +209,9 @@ describe('finding, listing, editing and deleting', () => {
     const manager = await foyer.signIn({ role: 'manager', orgId: staff.orgId });
     expect((await manager.delete(`/api/customers/${c.id}`)).status).toBe(204);
     expect((await staff.get(`/api/customers/${c.id}`)).status).toBe(404);
-    const rows = await foyer.database.pool.query(
-      `select action from audit_log where entity_id = $1 order by id`,
-      [`${c.id.slice(0, 8)}-${c.id.slice(8, 12)}-${c.id.slice(12, 16)}-${c.id.slice(16, 20)}-${c.id.slice(20)}`],
-    );
+    const rows = await foyer.database.pool.query(`select action from audit_log where entity_id = $1 order by id`, [
+      `${c.id.slice(0, 8)}-${c.id.slice(8, 12)}-${c.id.slice(12, 16)}-${c.id.slice(16, 20)}-${c.id.slice(20)}`,
+    ]);
     expect(rows.rows.map((r) => r.action)).toEqual(['created', 'deleted']);
   });
 });
@@ -222,7 +219,8 @@ describe('finding, listing, editing and deleting', () => {
 describe('organizations are separate', () => {
   it("answers 404 for another organization's customer, by id and by number, for every verb", async () => {
     const other = await foyer.signIn();
-    const theirs = (await other.post('/api/customers', { firstName: 'Their', lastName: 'Customer', customerNumber: 'THEIRS-01', emails: ['shared@x.test'] })).body;
+    const theirs = (await other.post('/api/customers', { firstName: 'Their', lastName: 'Customer', customerNumber: 'THEIRS-01', emails: ['shared@x.test'] }))
+      .body;
     for (const ref of [theirs.id, theirs.customerNumber]) {
       expect((await staff.get(`/api/customers/${ref}`)).status).toBe(404);
       expect((await staff.get(`/api/customers/${ref}/history`)).status).toBe(404);

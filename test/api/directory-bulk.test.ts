@@ -19,10 +19,14 @@ async function bulkJob(client: ApiClient, body: unknown) {
   const res = await client.post('/api/customers/bulk', body);
   expect(res.status).toBe(202);
   expect(res.headers.get('location')).toBe(`/api/jobs/${res.body.id}`);
-  const run = await until(async () => {
-    const got = (await client.get(`/api/jobs/${res.body.id}`)).body;
-    return got.finishedAt && got;
-  }, 30_000, 'the bulk job');
+  const run = await until(
+    async () => {
+      const got = (await client.get(`/api/jobs/${res.body.id}`)).body;
+      return got.finishedAt && got;
+    },
+    30_000,
+    'the bulk job',
+  );
   expect(run.status).toBe('succeeded');
   return { status: res.status, body: run.result };
 }
@@ -36,7 +40,16 @@ beforeAll(async () => {
     tagIds.push((await pool.query(`insert into tags (org_id, name, color) values ($1, $2, '#123456') returning id`, [owner.orgId, name])).rows[0].id);
   people = [];
   for (let i = 0; i < 6; i++)
-    people.push((await owner.post('/api/customers', { firstName: `Bulk${i}`, lastName: i % 2 ? 'Odd' : 'Even', emails: [`bulk${i}@x.test`], language: i % 2 ? 'fr' : 'en' })).body);
+    people.push(
+      (
+        await owner.post('/api/customers', {
+          firstName: `Bulk${i}`,
+          lastName: i % 2 ? 'Odd' : 'Even',
+          emails: [`bulk${i}@x.test`],
+          language: i % 2 ? 'fr' : 'en',
+        })
+      ).body,
+    );
 });
 afterAll(() => foyer?.close());
 
@@ -72,7 +85,8 @@ describe('bulk actions (L5)', () => {
   });
 
   it('adds a segment to a marketing list', async () => {
-    const list = (await foyer.database.pool.query(`insert into marketing_lists (org_id, name) values ($1, 'Newsletter') returning id`, [owner.orgId])).rows[0].id;
+    const list = (await foyer.database.pool.query(`insert into marketing_lists (org_id, name) values ($1, 'Newsletter') returning id`, [owner.orgId])).rows[0]
+      .id;
     const res = await bulkJob(owner, { target: { query: 'language=en' }, action: { type: 'addToList', listId: list } });
     expect(res.body).toMatchObject({ matched: 3, changed: 3 });
     const members = await foyer.database.pool.query(`select count(*)::int as n from marketing_list_members where list_id = $1`, [list]);
@@ -109,11 +123,17 @@ describe('a count past the cap (L1, L5)', () => {
 
     const tagged = await bulkJob(owner, { target: { query: 'language=cy' }, action: { type: 'addTags', tagIds: [tagIds[2]] } });
     expect(tagged.body).toMatchObject({ matched: COUNT_CAP + 5, changed: COUNT_CAP + 5 });
-    const { rows } = await pool.query(`select count(*)::int as n from customers where org_id = $1 and language = 'cy' and $2 = any(tag_ids)`, [owner.orgId, tagIds[2]]);
+    const { rows } = await pool.query(`select count(*)::int as n from customers where org_id = $1 and language = 'cy' and $2 = any(tag_ids)`, [
+      owner.orgId,
+      tagIds[2],
+    ]);
     expect(rows[0].n).toBe(COUNT_CAP + 5);
     expect((await owner.get(`/api/customers?tags=${tagIds[2]}&language=cy`)).body).toMatchObject({ total: COUNT_CAP, totalCapped: true });
 
-    await pool.query(`delete from customers where org_id = $1 and language = 'cy' and last_name in ('Person 1', 'Person 2', 'Person 3', 'Person 4', 'Person 5')`, [owner.orgId]);
+    await pool.query(
+      `delete from customers where org_id = $1 and language = 'cy' and last_name in ('Person 1', 'Person 2', 'Person 3', 'Person 4', 'Person 5')`,
+      [owner.orgId],
+    );
     expect((await owner.get('/api/customers?language=cy')).body).toMatchObject({ total: COUNT_CAP, totalCapped: false });
     await pool.query(`delete from customers where org_id = $1 and language = 'cy'`, [owner.orgId]);
   });
@@ -155,7 +175,9 @@ describe('CSV export (I2)', () => {
 
 describe('photos (C6)', () => {
   it('stores an upload as a square WebP of at most 512 px and serves it', async () => {
-    const png = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#cc8844' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#cc8844' } })
+      .png()
+      .toBuffer();
     const res = await owner.request('PUT', `/api/customers/${people[0]!.id}/photo`, png, { 'content-type': 'image/png' });
     expect(res.status).toBe(200);
     expect(res.body.photoUrl).toMatch(new RegExp(`^/api/customers/${people[0]!.id}/photo\\?v=1$`));
@@ -184,7 +206,12 @@ describe('delete and erase (C9)', () => {
   it('says what goes with a customer before deleting', async () => {
     const res = await owner.get(`/api/customers/${people[1]!.id}/deletion-impact`);
     expect(res.status).toBe(200);
-    expect(res.body.items).toEqual(expect.arrayContaining([{ what: 'emails', count: 1 }, { what: 'tags', count: 1 }]));
+    expect(res.body.items).toEqual(
+      expect.arrayContaining([
+        { what: 'emails', count: 1 },
+        { what: 'tags', count: 1 },
+      ]),
+    );
     expect(res.body.historyKept).toBeGreaterThan(0);
   });
 

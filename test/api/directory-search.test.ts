@@ -16,11 +16,14 @@ beforeAll(async () => {
   staff = await foyer.signIn();
   vip = (await foyer.database.pool.query(`select id from tags where org_id = $1 and name = 'VIP'`, [staff.orgId])).rows[0]?.id;
   if (!vip)
-    vip = (await foyer.database.pool.query(`insert into tags (org_id, name, color, builtin) values ($1, 'VIP', '#b45309', true) returning id`, [staff.orgId])).rows[0].id;
+    vip = (await foyer.database.pool.query(`insert into tags (org_id, name, color, builtin) values ($1, 'VIP', '#b45309', true) returning id`, [staff.orgId]))
+      .rows[0].id;
   await staff.post('/api/custom-fields', { label: 'Membership no', key: 'membership_no', type: 'text' });
   const field = await foyer.database.pool.query(`select id from custom_fields where org_id = $1 and key = 'membership_no'`, [staff.orgId]);
   if (!field.rows[0])
-    await foyer.database.pool.query(`insert into custom_fields (org_id, key, label, type) values ($1, 'membership_no', 'Membership no', 'text')`, [staff.orgId]);
+    await foyer.database.pool.query(`insert into custom_fields (org_id, key, label, type) values ($1, 'membership_no', 'Membership no', 'text')`, [
+      staff.orgId,
+    ]);
   ada = (
     await staff.post('/api/customers', {
       firstName: 'Ada',
@@ -227,7 +230,9 @@ describe('profile fields (C5, C6, T1, T2)', () => {
   });
 
   it('refuses a custom value of the wrong type or for an unknown field, naming it', async () => {
-    await foyer.database.pool.query(`insert into custom_fields (org_id, key, label, type) values ($1, 'visits', 'Visits', 'number') on conflict do nothing`, [staff.orgId]);
+    await foyer.database.pool.query(`insert into custom_fields (org_id, key, label, type) values ($1, 'visits', 'Visits', 'number') on conflict do nothing`, [
+      staff.orgId,
+    ]);
     const res = await staff.patch(`/api/customers/${ada.id}`, { custom: { visits: 'many', nope: 'x' } });
     expect(res.status).toBe(400);
     expect(res.body.error.issues.map((i: { field: string }) => i.field).sort()).toEqual(['custom.nope', 'custom.visits']);

@@ -93,7 +93,11 @@ describe('edge agent against the real server', () => {
     for (const file of ['journal.jsonl', 'acked.json', 'permissions.json', 'synced.json']) rmSync(join(stateDir, file), { force: true });
     agent = await runAgent(configOf(), { simulate: false, log: () => {}, linkReconnect: { initialMs: 100, maxMs: 500 } });
     // Two taps before the link is even up: numbered 1 and 2 for now (the cache is empty: denied).
-    expect([agent.agent.tap({ kind: 'rfid', normalized: '1111111111' }, door.id), agent.agent.tap({ kind: 'rfid', normalized: '2222222222' }, door.id)].map((o) => o.event.seq)).toEqual([1, 2]);
+    expect(
+      [agent.agent.tap({ kind: 'rfid', normalized: '1111111111' }, door.id), agent.agent.tap({ kind: 'rfid', normalized: '2222222222' }, door.id)].map(
+        (o) => o.event.seq,
+      ),
+    ).toEqual([1, 2]);
     await until(() => agent!.journal.ackedSeq === 4, 10_000, 'the new events stored after the old ones');
     const { rows } = await foyer.database.pool.query('select seq, credential_masked from door_events where device_id = $1 order by seq', [deviceId]);
     expect(rows.map((r) => [Number(r.seq), r.credential_masked])).toEqual([
@@ -117,7 +121,11 @@ describe('edge agent against the real server', () => {
     await until(() => agent!.store.current.revokedAt, 5000, 'the agent told');
     expect(Date.now() - revokedAt).toBeLessThan(2000);
     expect(agent!.link?.connected).toBe(false);
-    expect(agent!.agent.tap({ kind: 'rfid', normalized: '0B0B0B0B0B' }, door.id).decision).toEqual({ granted: false, reason: 'device_revoked', customerId: null });
+    expect(agent!.agent.tap({ kind: 'rfid', normalized: '0B0B0B0B0B' }, door.id).decision).toEqual({
+      granted: false,
+      reason: 'device_revoked',
+      customerId: null,
+    });
     await agent!.store.close();
     const onDisk = JSON.parse(readFileSync(join(stateDir, 'permissions.json'), 'utf8')) as { entries: unknown[]; revokedAt?: string };
     expect(onDisk.entries).toEqual([]);

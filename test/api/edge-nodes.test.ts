@@ -59,8 +59,16 @@ class Device {
   disconnectedAt: number | undefined;
   private incoming: EdgeEntry[] = [];
 
-  constructor(url: string, readonly pairing: Pairing) {
-    this.socket = io(`${url}/edge`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { deviceId: pairing.deviceId, secret: pairing.secret } });
+  constructor(
+    url: string,
+    readonly pairing: Pairing,
+  ) {
+    this.socket = io(`${url}/edge`, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: { deviceId: pairing.deviceId, secret: pairing.secret },
+    });
     sockets.push(this.socket as Socket);
     this.socket.on('snapshot:begin', () => (this.incoming = []));
     this.socket.on('snapshot:chunk', ({ entries }) => this.incoming.push(...entries));
@@ -297,7 +305,10 @@ describe('kill -9 between the commit of a door-access change and its delivery', 
     // P3 without the edge's subscriber acting on them again.
     const dispatched = [banId, ...heldByP1];
     await until(
-      async () => (await query<{ n: number }>('select count(*)::int as n from outbox_events where id = any($1::bigint[]) and dispatched_at is not null', [dispatched]))[0]!.n === 3,
+      async () =>
+        (
+          await query<{ n: number }>('select count(*)::int as n from outbox_events where id = any($1::bigint[]) and dispatched_at is not null', [dispatched])
+        )[0]!.n === 3,
       10_000,
       'the ban and the events P1 held dispatched',
     );
@@ -306,10 +317,16 @@ describe('kill -9 between the commit of a door-access change and its delivery', 
     expect(changed).toEqual([{ payload: { version: versionBefore + 1, customerIds: [uuidOf(customerId)] } }]);
     const marks = await query<{ subscriber: string }>('select subscriber from outbox_deliveries where event_id = $1 order by subscriber', [banId]);
     expect(marks.map((m) => m.subscriber)).toEqual(['edge.customer-changed', 'probe.blocking', 'probe.first', 'probe.flaky', 'probe.outside']);
-    const effects = await query<{ source: string; node: string }>("select source, node from probe_effects where key = $1 and source like 'probe.%' order by source", [String(banId)]);
+    const effects = await query<{ source: string; node: string }>(
+      "select source, node from probe_effects where key = $1 and source like 'probe.%' order by source",
+      [String(banId)],
+    );
     expect(effects).toEqual(['probe.blocking', 'probe.first', 'probe.flaky'].map((source) => ({ source, node: 'P3' })));
     for (const id of heldByP1) {
-      const again = await query<{ source: string; node: string }>("select source, node from probe_effects where key = $1 and source like 'probe.%' order by source", [String(id)]);
+      const again = await query<{ source: string; node: string }>(
+        "select source, node from probe_effects where key = $1 and source like 'probe.%' order by source",
+        [String(id)],
+      );
       expect(again).toEqual([
         { source: 'probe.blocking', node: 'P3' },
         { source: 'probe.first', node: 'P1' },

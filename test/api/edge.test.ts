@@ -465,7 +465,9 @@ describe('door events (Da2)', () => {
   it('refuses a reason outside the vocabulary as malformed, and moves past it', async () => {
     const d = await door(owner);
     const device = await connect(await pairedDevice(owner, [d.id]));
-    expect(await device.send([event(d.id, 1, { reason: 'because' as EdgeEvent['reason'] }), event(d.id, 2, { reason: 'cache_stale' })])).toEqual({ storedThrough: 2 });
+    expect(await device.send([event(d.id, 1, { reason: 'because' as EdgeEvent['reason'] }), event(d.id, 2, { reason: 'cache_stale' })])).toEqual({
+      storedThrough: 2,
+    });
     const stored = await sql('select seq, reason from door_events where device_id = $1 order by seq', [device.pairing.deviceId]);
     expect(stored.rows.map((r) => [Number(r.seq), r.reason])).toEqual([[2, 'cache_stale']]);
   });
@@ -515,7 +517,9 @@ describe('door events (Da2)', () => {
       credentialHash: hashOf(pairing, 'rfid', ada.value),
       credentialMasked: `••••${ada.value.slice(-4)}`,
     });
-    expect(await device.send([granted, event(d.id, 2, { at: '2026-03-01T09:31:00.000Z', kind: 'door', result: 'held_open', reason: 'held_open_too_long' })])).toEqual({ storedThrough: 2 });
+    expect(
+      await device.send([granted, event(d.id, 2, { at: '2026-03-01T09:31:00.000Z', kind: 'door', result: 'held_open', reason: 'held_open_too_long' })]),
+    ).toEqual({ storedThrough: 2 });
 
     await until(() => seen.length === 2 || undefined, 2000, 'door:event');
     expect(seen[0]).toMatchObject({

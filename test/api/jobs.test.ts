@@ -29,13 +29,18 @@ afterAll(async () => {
 });
 
 const query = async <T extends object>(text: string, params: unknown[] = []) => (await database.pool.query<T>(text, params)).rows;
-const counted = async (runId: string) => (await query<{ key: string }>('select key from probe_effects where source = $1 order by id', [`job:${runId}`])).map((r) => Number(r.key));
+const counted = async (runId: string) =>
+  (await query<{ key: string }>('select key from probe_effects where source = $1 order by id', [`job:${runId}`])).map((r) => Number(r.key));
 const runOf = (orgId: string, id: string) => getJobRun(database.db, orgId, id);
 const finished = (orgId: string, id: string, timeout = 20_000) =>
-  until(async () => {
-    const run = await runOf(orgId, id);
-    return (run?.status === 'succeeded' || run?.status === 'failed') && run;
-  }, timeout, `job ${id} finished`);
+  until(
+    async () => {
+      const run = await runOf(orgId, id);
+      return (run?.status === 'succeeded' || run?.status === 'failed') && run;
+    },
+    timeout,
+    `job ${id} finished`,
+  );
 
 describe('the job queue', () => {
   it('runs a job, shows its progress live to staff of its organization only, and answers GET /api/jobs/{id} for that organization only', async () => {
@@ -59,7 +64,13 @@ describe('the job queue', () => {
 
     const got = await staff.get(`/api/jobs/${id}`);
     expect(got.status).toBe(200);
-    expect(got.body).toMatchObject({ id, kind: 'probe.count', status: 'succeeded', result: { counted: 10 }, progress: { percent: 100, done: 10, total: 10, etaSeconds: 0 } });
+    expect(got.body).toMatchObject({
+      id,
+      kind: 'probe.count',
+      status: 'succeeded',
+      result: { counted: 10 },
+      progress: { percent: 100, done: 10, total: 10, etaSeconds: 0 },
+    });
     expect((await other.get(`/api/jobs/${id}`)).status).toBe(404);
     expect((await staff.get(`/api/jobs/${randomUUID()}`)).status).toBe(404);
     expect((await staff.get('/api/jobs/nope')).status).toBe(400);
@@ -83,10 +94,14 @@ describe('the job queue', () => {
     const staff = await nodeA.signIn();
     const retried = await enqueue(nodeA.database.db, probeCount, { orgId: staff.orgId, payload: { total: 3, failAttempts: 1 } });
     const gaveUp = await enqueue(nodeA.database.db, probeCount, { orgId: staff.orgId, payload: { total: 3, failAttempts: 3 } });
-    const retrying = await until(async () => {
-      const run = await runOf(staff.orgId, retried.id);
-      return run?.status === 'retrying' && run;
-    }, 5000, 'retrying');
+    const retrying = await until(
+      async () => {
+        const run = await runOf(staff.orgId, retried.id);
+        return run?.status === 'retrying' && run;
+      },
+      5000,
+      'retrying',
+    );
     expect(retrying.error).toMatch(/fails attempt 1/);
     const failedAt = Date.now();
     const run = await finished(staff.orgId, retried.id);
@@ -156,10 +171,14 @@ describe('the job queue', () => {
   it('on a graceful shutdown lets the running step finish and hands the job to another node, which resumes it', async () => {
     const staff = await nodeA.signIn();
     const { id } = await enqueue(nodeA.database.db, probeCount, { orgId: staff.orgId, payload: { total: 30, delayMs: 60 } });
-    const running = await until(async () => {
-      const [row] = await query<{ node_id: string | null }>('select node_id from job_runs where id = $1 and status = $2', [id, 'running']);
-      return row?.node_id && (await counted(id)).length >= 5 ? row : undefined;
-    }, 10_000, 'the job half-way');
+    const running = await until(
+      async () => {
+        const [row] = await query<{ node_id: string | null }>('select node_id from job_runs where id = $1 and status = $2', [id, 'running']);
+        return row?.node_id && (await counted(id)).length >= 5 ? row : undefined;
+      },
+      10_000,
+      'the job half-way',
+    );
     const [runner, survivor] = running.node_id === nodeA.nodeId ? [nodeA, nodeB] : [nodeB, nodeA];
     await runner.close();
     // Back in the queue, with its attempt not used up.

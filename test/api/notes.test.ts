@@ -213,7 +213,10 @@ describe('shared notes over the staff socket', () => {
     };
     await eventually(foldAll, 10_000, 'a fully folded log');
     const stored = await loadNote(foyer.database.db, uuid);
-    const doc = docFrom(stored.snapshot, stored.updates.map((u) => u.update));
+    const doc = docFrom(
+      stored.snapshot,
+      stored.updates.map((u) => u.update),
+    );
     expect(plainTextOf(doc)).toBe(plainTextOf(writer));
     expect(stored.updates.length).toBe(0);
     nodes.forEach((n) => n.close());
@@ -251,7 +254,14 @@ describe('shared notes over the staff socket', () => {
 
   it('describes the notes API in the OpenAPI document', async () => {
     const doc = (await foyer.client().get('/api/openapi.json')).body;
-    for (const path of ['/api/staff', '/api/notes/search', '/api/notifications', '/api/notifications/read', '/api/customers/{ref}/notes/attachments', '/api/customers/{ref}/notes/attachments/{id}'])
+    for (const path of [
+      '/api/staff',
+      '/api/notes/search',
+      '/api/notifications',
+      '/api/notifications/read',
+      '/api/customers/{ref}/notes/attachments',
+      '/api/customers/{ref}/notes/attachments/{id}',
+    ])
       expect(doc.paths[path], path).toBeDefined();
   });
 });

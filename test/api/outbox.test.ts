@@ -56,7 +56,13 @@ describe('the outbox', () => {
     const done = await effects(ids);
     // Three transactional subscribers write an effect: exactly one each per event.
     expect(sources(done)).toEqual({ 'probe.first': 40, 'probe.flaky': 40, 'probe.blocking': 40 });
-    for (const id of ids) expect(done.filter((e) => e.key === String(id)).map((e) => e.source).sort()).toEqual(['probe.blocking', 'probe.first', 'probe.flaky']);
+    for (const id of ids)
+      expect(
+        done
+          .filter((e) => e.key === String(id))
+          .map((e) => e.source)
+          .sort(),
+      ).toEqual(['probe.blocking', 'probe.first', 'probe.flaky']);
     // Every probe subscriber, the one outside a transaction too, is marked delivered once (the
     // domains' own subscribers of customer.changed, such as the edge's, have their marks beside).
     const marks = await query<{ subscriber: string; n: number }>(
@@ -79,13 +85,19 @@ describe('the outbox', () => {
         return id;
       });
       const wallCommit = Date.now() - (performance.now() - committing);
-      const row = await until(async () => (await query<{ at: Date }>("select at from probe_effects where source = 'probe.first' and key = $1", [String(id)]))[0], 5000, `event ${id} delivered`);
+      const row = await until(
+        async () => (await query<{ at: Date }>("select at from probe_effects where source = 'probe.first' and key = $1", [String(id)]))[0],
+        5000,
+        `event ${id} delivered`,
+      );
       durable.push(row.at.getTime() - wallCommit);
       await waitFor(() => heard.get(id)?.size === 2, 5000, `event ${id} heard on both nodes`);
       local.push(Math.max(...heard.get(id)!.values()) - committing);
     }
     const p = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
-    console.log(`commit → durable subscriber: p50 ${p(durable, 0.5).toFixed(1)} ms, max ${Math.max(...durable).toFixed(1)} ms; commit → local on both nodes: p50 ${p(local, 0.5).toFixed(1)} ms, max ${Math.max(...local).toFixed(1)} ms`);
+    console.log(
+      `commit → durable subscriber: p50 ${p(durable, 0.5).toFixed(1)} ms, max ${Math.max(...durable).toFixed(1)} ms; commit → local on both nodes: p50 ${p(local, 0.5).toFixed(1)} ms, max ${Math.max(...local).toFixed(1)} ms`,
+    );
     // The poll fallback is 2 s: anything near it would mean NOTIFY did not wake the dispatcher.
     expect(p(durable, 0.5)).toBeLessThan(100);
     expect(p(local, 0.5)).toBeLessThan(100);
@@ -96,17 +108,23 @@ describe('the outbox', () => {
     const customerId = randomUUID();
     failOnce.add(customerId);
     const [id] = await writeProbeEvents(nodeB.database.db, orgId, 1, [customerId]);
-    const failedRound = await until(async () => {
-      const r = await database.db.execute<{ attempts: number; last_error: string | null; wait: number }>(
-        sql`select attempts, last_error, extract(epoch from available_at - now()) as wait from outbox_events where id = ${id}`,
-      );
-      return r.rows[0]!.attempts === 1 && r.rows[0];
-    }, 5000, 'a failed round');
+    const failedRound = await until(
+      async () => {
+        const r = await database.db.execute<{ attempts: number; last_error: string | null; wait: number }>(
+          sql`select attempts, last_error, extract(epoch from available_at - now()) as wait from outbox_events where id = ${id}`,
+        );
+        return r.rows[0]!.attempts === 1 && r.rows[0];
+      },
+      5000,
+      'a failed round',
+    );
     expect(failedRound.last_error).toMatch(/probe\.flaky fails once/);
     expect(Number(failedRound.wait)).toBeGreaterThan(0.5); // backs off (2 s) instead of spinning
     await expect.poll(() => pending([id!]), { timeout: 10_000 }).toBe(0);
     expect(sources(await effects([id!]))).toEqual({ 'probe.first': 1, 'probe.flaky': 1, 'probe.blocking': 1 });
-    const after = (await database.db.execute<{ attempts: number; last_error: string | null }>(sql`select attempts, last_error from outbox_events where id = ${id}`)).rows[0]!;
+    const after = (
+      await database.db.execute<{ attempts: number; last_error: string | null }>(sql`select attempts, last_error from outbox_events where id = ${id}`)
+    ).rows[0]!;
     expect(after).toEqual({ attempts: 1, last_error: null });
   });
 

@@ -37,8 +37,7 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // Deletions and erasure last, so the records the other routes are tried on still exist: the
 // records others hang off (a customer, a door, a company) after everything else.
 const ROOTS = ['/api/customers/{ref}', '/api/doors/{id}', '/api/companies/{id}'];
-const rank = (op: Operation) =>
-  op.method === 'DELETE' && ROOTS.includes(op.path) ? 3 : op.path.endsWith('/erase') ? 2 : op.method === 'DELETE' ? 1 : 0;
+const rank = (op: Operation) => (op.method === 'DELETE' && ROOTS.includes(op.path) ? 3 : op.path.endsWith('/erase') ? 2 : op.method === 'DELETE' ? 1 : 0);
 const staffRoutes = operations.filter((op) => !op.public).sort((a, b) => rank(a) - rank(b));
 
 const sessions = {} as Record<Role, ApiClient>;
@@ -72,7 +71,11 @@ beforeAll(async () => {
   ids.credential = (await made(`/api/customers/${ids.customer}/credentials`, { kind: 'rfid', value: '0A1B2C3D' })).id;
   const form = new FormData();
   form.append('file', new Blob(['allergic to nuts'], { type: 'text/plain' }), 'allergies.txt');
-  const upload = await fetch(`${foyer.url}/api/customers/${ids.customer}/notes/attachments`, { method: 'POST', body: form, headers: { cookie: owner.cookie! } });
+  const upload = await fetch(`${foyer.url}/api/customers/${ids.customer}/notes/attachments`, {
+    method: 'POST',
+    body: form,
+    headers: { cookie: owner.cookie! },
+  });
   expect(upload.status).toBe(201);
   ids.attachment = ((await upload.json()) as { id: string }).id;
 });
@@ -207,12 +210,11 @@ describe('the /staff socket', () => {
 
 describe('the roles', () => {
   it('can() answers what the built-in roles hold, and owners hold every permission', () => {
-    for (const role of roles)
-      for (const p of permissions) expect(can({ role }, p), `${role} ${p}`).toBe(rolePermissions[role].includes(p));
+    for (const role of roles) for (const p of permissions) expect(can({ role }, p), `${role} ${p}`).toBe(rolePermissions[role].includes(p));
     expect(rolePermissions.owner).toEqual(permissions);
   });
 
-  it('are the README\'s matrix', () => {
+  it("are the README's matrix", () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const matrix = Object.fromEntries(
       [...readme.matchAll(/^\| `([a-z]+\.[a-z]+)` \|[^|]*\|([^\n]*)\|$/gm)].map(([, name, cells]) => [
@@ -220,9 +222,7 @@ describe('the roles', () => {
         cells!.split('|').map((cell) => cell.trim() === '✓'),
       ]),
     );
-    const expected = Object.fromEntries(
-      permissions.map((p) => [p, (['owner', 'manager', 'staff'] as const).map((role) => rolePermissions[role].includes(p))]),
-    );
+    const expected = Object.fromEntries(permissions.map((p) => [p, (['owner', 'manager', 'staff'] as const).map((role) => rolePermissions[role].includes(p))]));
     expect(matrix).toEqual(expected);
     for (const p of permissions) expect(readme).toContain(permissionDescriptions[p]);
   });

@@ -29,7 +29,10 @@ beforeAll(async () => {
   const staff = staffNamespace(io);
   staff.use((socket, next) => {
     const orgId = String(socket.handshake.auth.orgId);
-    socket.data.auth = { user: { id: 'u', email: 'u@x.test', name: 'U', role: 'staff' }, organization: { id: orgId, name: 'Org', slug: 'org', defaultCountry: 'GB' } };
+    socket.data.auth = {
+      user: { id: 'u', email: 'u@x.test', name: 'U', role: 'staff' },
+      organization: { id: orgId, name: 'Org', slug: 'org', defaultCountry: 'GB' },
+    };
     next();
   });
   staff.on('connection', (socket) => void socket.join(`org:${socket.data.auth.organization.id}`));

@@ -136,7 +136,11 @@ describe.skipIf(!!noRedis)('two nodes sharing PostgreSQL and Redis', () => {
     const onB = await staffOn(nodeB, owner.cookie);
     const heard: { doorId: string; reason: string }[] = [];
     onB.on('door:event', (entry) => heard.push(entry));
-    const edge = ioClient(`${nodeA.url}/edge`, { transports: ['websocket'], reconnection: false, auth: { deviceId: paired.body.deviceId, secret: paired.body.secret } });
+    const edge = ioClient(`${nodeA.url}/edge`, {
+      transports: ['websocket'],
+      reconnection: false,
+      auth: { deviceId: paired.body.deviceId, secret: paired.body.secret },
+    });
     sockets.push(edge);
     await new Promise<void>((resolve, reject) => (edge.once('connect', () => resolve()), edge.once('connect_error', reject)));
     const at = new Date().toISOString();
@@ -175,7 +179,8 @@ describe.skipIf(!!noRedis)('two nodes sharing PostgreSQL and Redis', () => {
       'offline after the lease expired',
     ).catch(async (err) => {
       const redis = new Redis(REDIS_URL);
-      for (const k of await redis.keys(`${prefix}*`)) console.error(k, await redis.type(k), k.endsWith('socket.io') ? '' : await redis.zrange(k, 0, -1, 'WITHSCORES').catch(() => redis.smembers(k)));
+      for (const k of await redis.keys(`${prefix}*`))
+        console.error(k, await redis.type(k), k.endsWith('socket.io') ? '' : await redis.zrange(k, 0, -1, 'WITHSCORES').catch(() => redis.smembers(k)));
       console.error(Date.now(), changes.items, nodeA.output(), nodeB.output());
       redis.disconnect();
       throw err;

@@ -81,8 +81,7 @@ describe('emitToLocalRoom', () => {
     expect(queued.length).toBeGreaterThan(0);
     staff.to('org').emit('ordinary', 'last');
 
-    for (const seen of await Promise.all(heard))
-      expect(seen).toEqual([['ordinary', 'first'], ...payloads.map((p) => ['fast', p]), ['ordinary', 'last']]);
+    for (const seen of await Promise.all(heard)) expect(seen).toEqual([['ordinary', 'first'], ...payloads.map((p) => ['fast', p]), ['ordinary', 'last']]);
     await new Promise((r) => setTimeout(r, 100));
     expect(outsiderHeard).toBe(0);
   });
@@ -107,7 +106,10 @@ describe('emitToLocalRoom on a connection upgraded from long-polling', () => {
       const heard = received(client, 2);
       emitToLocalRoom(staff, 'org', 'fast', { n: 1 });
       emitToLocalRoom(staff, 'org', 'fast', { n: 2 });
-      expect(await heard).toEqual([['fast', { n: 1 }], ['fast', { n: 2 }]]);
+      expect(await heard).toEqual([
+        ['fast', { n: 1 }],
+        ['fast', { n: 2 }],
+      ]);
     } finally {
       client.close();
       await new Promise((resolve) => polling.close(resolve));

@@ -110,8 +110,7 @@ describe('custom tags (T1)', () => {
     const tag = (await org.post('/api/tags', { name: 'Counted', color: '#000000' })).body;
     const customers: string[] = [];
     for (let i = 0; i < 3; i++) customers.push(await customerOf(org));
-    for (const customer of customers)
-      await sql(`insert into customer_tags (org_id, customer_id, tag_id) values ($1, $2, $3)`, [org.orgId, customer, tag.id]);
+    for (const customer of customers) await sql(`insert into customer_tags (org_id, customer_id, tag_id) values ($1, $2, $3)`, [org.orgId, customer, tag.id]);
     const listed = (await org.get('/api/tags')).body.items.find((t: Tag) => t.id === tag.id);
     expect(listed.customerCount).toBe(3);
     expect((await org.patch(`/api/tags/${tag.id}`, { color: '#111111' })).body.customerCount).toBe(3);
@@ -153,8 +152,16 @@ describe('settings', () => {
   it('sets and clears the tag cap and the country, for this organization only', async () => {
     const org = await foyer.signIn();
     const other = await foyer.signIn();
-    expect((await org.patch('/api/settings', { maxTagsPerCustomer: 9 })).body).toEqual({ maxTagsPerCustomer: 9, defaultCountry: 'GB', timezone: 'Europe/London' });
-    expect((await org.patch('/api/settings', { defaultCountry: 'FR' })).body).toEqual({ maxTagsPerCustomer: 9, defaultCountry: 'FR', timezone: 'Europe/London' });
+    expect((await org.patch('/api/settings', { maxTagsPerCustomer: 9 })).body).toEqual({
+      maxTagsPerCustomer: 9,
+      defaultCountry: 'GB',
+      timezone: 'Europe/London',
+    });
+    expect((await org.patch('/api/settings', { defaultCountry: 'FR' })).body).toEqual({
+      maxTagsPerCustomer: 9,
+      defaultCountry: 'FR',
+      timezone: 'Europe/London',
+    });
     expect((await org.patch('/api/settings', {})).body).toEqual({ maxTagsPerCustomer: 9, defaultCountry: 'FR', timezone: 'Europe/London' });
     expect((await org.patch('/api/settings', { maxTagsPerCustomer: null })).body.maxTagsPerCustomer).toBeNull();
     expect((await other.get('/api/settings')).body).toEqual({ maxTagsPerCustomer: null, defaultCountry: 'GB', timezone: 'Europe/London' });

@@ -138,10 +138,7 @@ async function main() {
   const database = await openDatabase({ postgresFlags: CLUSTER_FLAGS, onLog: plans.onLog });
   try {
     const admin = { email: 'owner@bench.foyer.local', password: randomBytes(12).toString('base64url') };
-    const foyer = await startFoyer(
-      { ...readConfig({ PORT: '0', HOST: '127.0.0.1' }), databaseUrl: database.url, admin },
-      createLogger('silent'),
-    );
+    const foyer = await startFoyer({ ...readConfig({ PORT: '0', HOST: '127.0.0.1' }), databaseUrl: database.url, admin }, createLogger('silent'));
     try {
       const { rows } = await foyer.database.pool.query<{ orgId: string }>('select org_id as "orgId" from users where email = $1', [admin.email]);
       const orgId = rows[0]!.orgId;

@@ -288,22 +288,40 @@ async function main() {
     await tapAll(running, pty, floor, door.id, cards.slice(0, WARMUP));
     say(`online: ${TAPS} taps ${SPACING_MS} ms apart (load ${load()})`);
     const online = await tapAll(running, pty, floor, door.id, cards.slice(WARMUP, WARMUP + TAPS));
-    say(`  p50 ${online.p50} ms  p99 ${online.p99} ms  max ${online.max} ms  in the agent p99 ${online.inAgentP99} ms  event loop delay p99 ${online.loopDelayP99} ms  granted ${online.granted}/${TAPS}; floor (bare reader) p50 ${online.floorP50} ms p99 ${online.floorP99} ms  (connected: ${link.connected})`);
+    say(
+      `  p50 ${online.p50} ms  p99 ${online.p99} ms  max ${online.max} ms  in the agent p99 ${online.inAgentP99} ms  event loop delay p99 ${online.loopDelayP99} ms  granted ${online.granted}/${TAPS}; floor (bare reader) p50 ${online.floorP50} ms p99 ${online.floorP99} ms  (connected: ${link.connected})`,
+    );
 
     await server.stop();
     server = undefined;
     await waitFor(() => !link.connected, 10_000, 'the link to notice the server is gone');
     say(`offline (server stopped): ${TAPS} taps (load ${load()})`);
     const offline = await tapAll(running, pty, floor, door.id, cards.slice(WARMUP + TAPS));
-    say(`  p50 ${offline.p50} ms  p99 ${offline.p99} ms  max ${offline.max} ms  in the agent p99 ${offline.inAgentP99} ms  event loop delay p99 ${offline.loopDelayP99} ms  granted ${offline.granted}/${TAPS}; floor (bare reader) p50 ${offline.floorP50} ms p99 ${offline.floorP99} ms  (journal backlog ${running.journal.backlog})`);
+    say(
+      `  p50 ${offline.p50} ms  p99 ${offline.p99} ms  max ${offline.max} ms  in the agent p99 ${offline.inAgentP99} ms  event loop delay p99 ${offline.loopDelayP99} ms  granted ${offline.granted}/${TAPS}; floor (bare reader) p50 ${offline.floorP50} ms p99 ${offline.floorP99} ms  (journal backlog ${running.journal.backlog})`,
+    );
 
     const met = {
       online: online.p99 <= GOALS.p99Ms && online.missed === 0 && online.granted === TAPS,
       offline: offline.p99 <= GOALS.p99Ms && offline.missed === 0 && offline.granted === TAPS,
       snapshot: snapshotMs < GOALS.snapshotSeconds * 1000,
     };
-    say(`goals: tap-to-relay p99 ≤ ${GOALS.p99Ms} ms online ${met.online ? 'ok' : 'MISSED'}, offline ${met.offline ? 'ok' : 'MISSED'}; snapshot < ${GOALS.snapshotSeconds} s ${met.snapshot ? 'ok' : 'MISSED'}`);
-    console.log(JSON.stringify({ credentials: CREDENTIALS, taps: TAPS, spacingMs: SPACING_MS, online, offline, snapshotSyncMs: snapshotMs, snapshotEntries: held, nice: getPriority(0), loadAvg1m: load() }));
+    say(
+      `goals: tap-to-relay p99 ≤ ${GOALS.p99Ms} ms online ${met.online ? 'ok' : 'MISSED'}, offline ${met.offline ? 'ok' : 'MISSED'}; snapshot < ${GOALS.snapshotSeconds} s ${met.snapshot ? 'ok' : 'MISSED'}`,
+    );
+    console.log(
+      JSON.stringify({
+        credentials: CREDENTIALS,
+        taps: TAPS,
+        spacingMs: SPACING_MS,
+        online,
+        offline,
+        snapshotSyncMs: snapshotMs,
+        snapshotEntries: held,
+        nice: getPriority(0),
+        loadAvg1m: load(),
+      }),
+    );
   } finally {
     await running?.stop();
     floor?.close();

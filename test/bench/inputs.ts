@@ -4,15 +4,7 @@ import type pg from 'pg';
 /** One request of a kind: the path to GET, and the customer it was drawn from (when it names one). */
 export type BenchRequest = { path: string; expect?: string };
 
-export type Kind =
-  | 'floor'
-  | 'nameFragment'
-  | 'nameTypo'
-  | 'partialEmail'
-  | 'phone'
-  | 'customerNumber'
-  | 'listPage1'
-  | 'listPage200';
+export type Kind = 'floor' | 'nameFragment' | 'nameTypo' | 'partialEmail' | 'phone' | 'customerNumber' | 'listPage1' | 'listPage200';
 
 type Sample = { id: string; number: string; first: string; last: string; email: string | null; ukPhone: string | null };
 

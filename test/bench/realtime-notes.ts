@@ -91,14 +91,17 @@ export async function benchNotes(): Promise<{ p50: number; p99: number; converge
       // Spread the editors' keystrokes over the interval instead of all at once.
       const tick = () => editor.typeInto(lines[i]!, String.fromCharCode(97 + ((i + typedBy[i]!++) % 26)));
       return new Promise<void>((resolve) => {
-        setTimeout(() => {
-          const timer = setInterval(() => {
-            if (performance.now() - started >= SECONDS * 1000) {
-              clearInterval(timer);
-              resolve();
-            } else tick();
-          }, 1000 / CPS);
-        }, (i * 1000) / CPS / EDITORS);
+        setTimeout(
+          () => {
+            const timer = setInterval(() => {
+              if (performance.now() - started >= SECONDS * 1000) {
+                clearInterval(timer);
+                resolve();
+              } else tick();
+            }, 1000 / CPS);
+          },
+          (i * 1000) / CPS / EDITORS,
+        );
       });
     });
     await Promise.all(timers);

@@ -158,11 +158,22 @@ const busiest = (before: Map<string, number>, after: Map<string, number>, names:
 type Measured = { p50: number; p99: number; events: number; missing: number; samples: number; serverCpuSeconds: number; flowFailures: number };
 
 /** Connects the staff sockets (in worker threads), runs the flows, and measures. */
-async function measure(label: string, server: ChildProcess, url: string, cookies: (string | undefined)[], customerIds: string[], tokens: string[]): Promise<Measured> {
+async function measure(
+  label: string,
+  server: ChildProcess,
+  url: string,
+  cookies: (string | undefined)[],
+  customerIds: string[],
+  tokens: string[],
+): Promise<Measured> {
   const share = Math.ceil(cookies.length / WORKERS);
   const workers = Array.from(
     { length: WORKERS },
-    (_, w) => new Worker(workerSource('./presence-staff-worker.ts'), { eval: true, workerData: { url, cookies: cookies.slice(w * share, (w + 1) * share), customerIds } }),
+    (_, w) =>
+      new Worker(workerSource('./presence-staff-worker.ts'), {
+        eval: true,
+        workerData: { url, cookies: cookies.slice(w * share, (w + 1) * share), customerIds },
+      }),
   );
   const next = (worker: Worker) =>
     new Promise<any>((resolve, reject) => {
@@ -215,9 +226,15 @@ async function measure(label: string, server: ChildProcess, url: string, cookies
     serverCpuSeconds,
     flowFailures: failures,
   };
-  say(`${label}: server CPU ${serverCpuSeconds} s, bench CPU ${Math.round((benchCpu.user + benchCpu.system) / 1e5) / 10} s (threads over 0.5 s: ${busiest(threadsBefore, threadsAfter, names)}), load ${loadavg()[0]!.toFixed(1)}`);
-  say(`${label}: p90 ${round(percentile(all, 0.9))} ms, p95 ${round(percentile(all, 0.95))} ms, p99.9 ${round(percentile(all, 0.999))} ms, max ${round(all[all.length - 1] ?? NaN)} ms`);
-  say(`${label}: p50 ${result.p50} ms, p99 ${result.p99} ms over ${result.samples} arrivals; ${result.events} events; ${result.missing} missing; ${acknowledged} of ${total} identifies acknowledged; ${failures} flow failures ${JSON.stringify(reasons)}`);
+  say(
+    `${label}: server CPU ${serverCpuSeconds} s, bench CPU ${Math.round((benchCpu.user + benchCpu.system) / 1e5) / 10} s (threads over 0.5 s: ${busiest(threadsBefore, threadsAfter, names)}), load ${loadavg()[0]!.toFixed(1)}`,
+  );
+  say(
+    `${label}: p90 ${round(percentile(all, 0.9))} ms, p95 ${round(percentile(all, 0.95))} ms, p99.9 ${round(percentile(all, 0.999))} ms, max ${round(all[all.length - 1] ?? NaN)} ms`,
+  );
+  say(
+    `${label}: p50 ${result.p50} ms, p99 ${result.p99} ms over ${result.samples} arrivals; ${result.events} events; ${result.missing} missing; ${acknowledged} of ${total} identifies acknowledged; ${failures} flow failures ${JSON.stringify(reasons)}`,
+  );
   return result;
 }
 
@@ -230,7 +247,14 @@ export async function benchPresence(): Promise<PresenceBench> {
       process.execPath,
       // BENCH_PROFILE=<dir>: a V8 CPU profile of the Foyer server, written when it stops.
       [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...SERVER_NODE_ARGS],
-      { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: database.url, FOYER_ADMIN_EMAIL: 'owner@bench.test', FOYER_ADMIN_PASSWORD: randomBytes(12).toString('hex') },
+      {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: database.url,
+        FOYER_ADMIN_EMAIL: 'owner@bench.test',
+        FOYER_ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+      },
       /Foyer is running at (http:\/\/\S+)/,
     );
     children.push(foyer.child);
@@ -242,9 +266,21 @@ export async function benchPresence(): Promise<PresenceBench> {
     let reference: { p50: number; p99: number } = { p50: NaN, p99: NaN };
     if (!process.env.BENCH_SKIP_REFERENCE) {
       await new Promise((r) => setTimeout(r, 2000)); // let the closed connections settle
-      const bare = await startProcess(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./bare-socketio.ts', import.meta.url))], {}, /listening (\d+)/);
+      const bare = await startProcess(
+        process.execPath,
+        ['--import', 'tsx', fileURLToPath(new URL('./bare-socketio.ts', import.meta.url))],
+        {},
+        /listening (\d+)/,
+      );
       children.push(bare.child);
-      reference = await measure('bare socket.io', bare.child, `http://127.0.0.1:${bare.match[1]}`, data.cookies.map(() => undefined), data.customerIds, data.customerIds);
+      reference = await measure(
+        'bare socket.io',
+        bare.child,
+        `http://127.0.0.1:${bare.match[1]}`,
+        data.cookies.map(() => undefined),
+        data.customerIds,
+        data.customerIds,
+      );
     }
     const ok = measured.p99 <= GOALS.p99Ms && measured.p99 <= GOALS.referenceFactor * reference.p99 && measured.missing === 0;
     say(`goals (p99 ≤ ${GOALS.p99Ms} ms, ≤ ${GOALS.referenceFactor}× the reference, nothing missing): ${ok ? 'met' : 'NOT met'}`);

@@ -36,7 +36,11 @@ describe('the public booking flow (C8)', () => {
     const tomorrow = addDays(localDateOf(new Date(), venue.timezone), 1);
     const slots = (await staffApi.get(`/api/public/book/demo-venue/services/${tea.id}/slots?date=${tomorrow}`)).body.slots;
     const ten = slots.find((s: { time: string }) => s.time === '10:00');
-    const early = await staffApi.post('/api/public/book/demo-venue/identify', { firstName: 'Early', lastName: 'Bird', email: `early.${Date.now()}@guest.test` });
+    const early = await staffApi.post('/api/public/book/demo-venue/identify', {
+      firstName: 'Early',
+      lastName: 'Bird',
+      email: `early.${Date.now()}@guest.test`,
+    });
     const full = await staffApi.post('/api/public/book/demo-venue/bookings', {
       flowToken: early.body.flowToken,
       serviceId: tea.id,

@@ -63,11 +63,11 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (ch === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
+    else if (ch === ',') (row.push(field), (field = ''));
     else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
       row.push(field);
@@ -104,8 +104,7 @@ beforeAll(async () => {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    for (const p of people)
-      await db.query(`update customers set created_at = $1::timestamptz where id = $2::uuid`, [`${p.created}T12:00:00Z`, ids[p.key]]);
+    for (const p of people) await db.query(`update customers set created_at = $1::timestamptz where id = $2::uuid`, [`${p.created}T12:00:00Z`, ids[p.key]]);
   } finally {
     await db.end();
   }

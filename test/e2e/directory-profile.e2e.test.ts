@@ -109,7 +109,12 @@ async function giveGraceEverything() {
         [orgId, device, seq, door.body.id, id],
       );
       // What the timeline's subscriber writes of the door.visited event the device's report makes.
-      const visit = { doorEventId: Number(event.rows[0].id), door: { id: door.body.id, name: 'Garden gate' }, device: { id: device, name: 'Gate Pi' }, actor: null };
+      const visit = {
+        doorEventId: Number(event.rows[0].id),
+        door: { id: door.body.id, name: 'Garden gate' },
+        device: { id: device, name: 'Gate Pi' },
+        actor: null,
+      };
       await db.query(
         `insert into activities (org_id, customer_id, category, type, source, occurred_at, data) values ($1, $2, 'visit', 'door_entry', 'edge', ${at}, $3)`,
         [orgId, id, JSON.stringify(visit)],
@@ -236,7 +241,10 @@ describe('staff work with companies, settings and a full customer profile in Chr
   });
 
   it('fills in a profile — address, tag, custom field, consent, photo — and all of it survives a reload', async () => {
-    await page.getByTestId('company-people').getByRole('link', { name: /Ada Lovelace/ }).click();
+    await page
+      .getByTestId('company-people')
+      .getByRole('link', { name: /Ada Lovelace/ })
+      .click();
     await page.waitForURL(/\/customers\/[^/]+$/);
     await expect.poll(() => page.getByTestId('company-link').textContent()).toMatch(/Acme.*via acme\.test/);
     await expect.poll(() => page.getByTestId('earlier-numbers').textContent()).toMatch(/\+442079460958/);
@@ -337,13 +345,23 @@ describe('staff work with companies, settings and a full customer profile in Chr
     const db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();
     try {
-      const { slug, org_id: orgId } = (await db.query('select slug, org_id from organizations o join customers c on c.org_id = o.id where c.id = $1', [fromSystemId(ada.id)])).rows[0];
+      const { slug, org_id: orgId } = (
+        await db.query('select slug, org_id from organizations o join customers c on c.org_id = o.id where c.id = $1', [fromSystemId(ada.id)])
+      ).rows[0];
       const tea = (await api.get('/api/services')).body.items.find((x: { name: string }) => x.name === 'Afternoon tea');
       const flow = new ApiClient(foyer.url);
       const token = (await flow.post(`/api/public/book/${slug}/identify`, { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@acme.test' })).body.flowToken;
       const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-      const slot = (await flow.get(`/api/public/book/${slug}/services/${tea.id}/slots?date=${tomorrow}`)).body.slots.find((x: { placesLeft: number }) => x.placesLeft >= 2);
-      const booked = await flow.post(`/api/public/book/${slug}/bookings`, { flowToken: token, serviceId: tea.id, startsAt: slot.startsAt, partySize: 2, idempotencyKey: 'e2e-timeline' });
+      const slot = (await flow.get(`/api/public/book/${slug}/services/${tea.id}/slots?date=${tomorrow}`)).body.slots.find(
+        (x: { placesLeft: number }) => x.placesLeft >= 2,
+      );
+      const booked = await flow.post(`/api/public/book/${slug}/bookings`, {
+        flowToken: token,
+        serviceId: tea.id,
+        startsAt: slot.startsAt,
+        partySize: 2,
+        idempotencyKey: 'e2e-timeline',
+      });
       expect(booked.status, booked.text).toBe(201);
       await expect.poll(newest).toMatch(/Booked Afternoon tea online[\s\S]*2 people/);
       expect((await api.post(`/api/bookings/${booked.body.id}/cancel`)).status).toBe(200);
@@ -382,7 +400,11 @@ describe('staff work with companies, settings and a full customer profile in Chr
     }
     const form = new FormData();
     form.append('file', new Blob([new TextEncoder().encode('%PDF-1.4\n% seating plan\n')], { type: 'application/pdf' }), 'seating-plan.pdf');
-    const uploaded = await fetch(`${foyer.url}/api/customers/${ada.id}/notes/attachments`, { method: 'POST', body: form, headers: { cookie: api.cookie!, origin: foyer.url } });
+    const uploaded = await fetch(`${foyer.url}/api/customers/${ada.id}/notes/attachments`, {
+      method: 'POST',
+      body: form,
+      headers: { cookie: api.cookie!, origin: foyer.url },
+    });
     expect(uploaded.status).toBe(201);
     await expect.poll(newest).toMatch(/Attached seating-plan\.pdf[\s\S]*by Owner/);
 
@@ -425,7 +447,10 @@ describe('staff work with companies, settings and a full customer profile in Chr
       );
     await snap(page, 'directory-delete-impact');
     // A desktop, and a small laptop where the list scrolls inside the dialog and its buttons stay in view.
-    for (const [width, height] of [[1440, 900], [1024, 640]] as const) {
+    for (const [width, height] of [
+      [1440, 900],
+      [1024, 640],
+    ] as const) {
       await page.setViewportSize({ width, height });
       await snap(page, `directory-delete-impact-${width}`, { fullPage: false });
     }

@@ -129,7 +129,9 @@ describe('doors, access and the live door log in Chromium', () => {
     await snap(page, 'doors-grant-dialog');
     await grant.getByRole('button', { name: 'Grant access' }).click();
     await expect.poll(() => grant.count()).toBe(0);
-    await expect.poll(() => page.getByTestId('door-permission').first().textContent()).toMatch(/Garden gate.*Active.*From.*Until.*Open-ended.*Member, all season/);
+    await expect
+      .poll(() => page.getByTestId('door-permission').first().textContent())
+      .toMatch(/Garden gate.*Active.*From.*Until.*Open-ended.*Member, all season/);
 
     // An end date, then open-ended again (PATCH with null).
     const permission = page.getByTestId('door-permission').first();
@@ -210,11 +212,20 @@ describe('doors, access and the live door log in Chromium', () => {
     await snap(page, 'doors-pairing-code');
 
     // The device: trades the code for its secret, as the agent does on its first start…
-    const paired = await fetch(`${foyer.url}/api/edge/pair`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: pairingCode }) });
+    const paired = await fetch(`${foyer.url}/api/edge/pair`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: pairingCode }),
+    });
     expect(paired.status).toBe(200);
     pairing = (await paired.json()) as Pairing;
     // …connects to /edge, says hello and takes its snapshot.
-    device = io(`${foyer.url}/edge`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { deviceId: pairing.deviceId, secret: pairing.secret } });
+    device = io(`${foyer.url}/edge`, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: { deviceId: pairing.deviceId, secret: pairing.secret },
+    });
     let ended = false;
     device.on('snapshot:chunk', (info) => snapshot.push(...info.entries));
     device.on('snapshot:end', () => (ended = true));
@@ -314,7 +325,12 @@ describe('doors, access and the live door log in Chromium', () => {
     expect((await api.post(`/api/customers/${ada.id}/door-permissions`, { doorId: door.id })).status).toBe(201);
     const created = await api.post('/api/edge/devices', { name: 'Desk agent', doorIds: [door.id] });
     expect(created.status).toBe(201);
-    const config = parseConfig({ serverUrl: foyer.url, pairingCode: created.body.pairingCode, stateDir: agentState, doors: [{ id: door.id, driver: 'simulated' }] });
+    const config = parseConfig({
+      serverUrl: foyer.url,
+      pairingCode: created.body.pairingCode,
+      stateDir: agentState,
+      doors: [{ id: door.id, driver: 'simulated' }],
+    });
     agent = await runAgent(config, { simulate: true, log: () => {}, linkReconnect: { initialMs: 100, maxMs: 500 } });
     await expect.poll(() => agent!.link?.synced, { timeout: 10_000 }).toBeTruthy();
 
@@ -336,7 +352,10 @@ describe('doors, access and the live door log in Chromium', () => {
   it('pages older entries with "Load older", from where the list ends, however many arrive meanwhile', async () => {
     await page.emulateMedia({ colorScheme: 'light' });
     // Sixty older decisions, uploaded at once as after an outage.
-    const older = Array.from({ length: 60 }, (_, i) => ({ ...accessEvent('denied', 'cache_stale'), at: new Date(Date.UTC(2026, 0, 1, 8, 0, i)).toISOString() }));
+    const older = Array.from({ length: 60 }, (_, i) => ({
+      ...accessEvent('denied', 'cache_stale'),
+      at: new Date(Date.UTC(2026, 0, 1, 8, 0, i)).toISOString(),
+    }));
     const reply = await device!.timeout(5000).emitWithAck('events', older);
     expect(reply).toEqual({ storedThrough: seq });
     const all = (await api.get('/api/door-events?pageSize=200')).body.items as { id: number }[];

@@ -31,7 +31,10 @@ beforeAll(async () => {
   bea = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   for (const page of [owner, bea]) page.on('pageerror', (e) => console.error('page error:', e.message));
   // Sign in once the login page is hydrated (otherwise the form posts natively as a GET).
-  for (const [page, login] of [[owner, OWNER], [bea, BEA]] as const) {
+  for (const [page, login] of [
+    [owner, OWNER],
+    [bea, BEA],
+  ] as const) {
     await page.goto(`${foyer.url}/login`, { waitUntil: 'networkidle' });
     await signInThroughUi(page, foyer.url, login);
   }
@@ -139,9 +142,13 @@ describe('shared notes in two browsers', () => {
     await snapWindow(bea, 'notes-offline');
     await bea.context().setOffline(false);
     await expect
-      .poll(async () => (await text(owner)) === (await text(bea)) && (await text(owner)).includes('Typed offline.') && (await text(owner)).includes('Typed online.'), {
-        timeout: 30_000,
-      })
+      .poll(
+        async () =>
+          (await text(owner)) === (await text(bea)) && (await text(owner)).includes('Typed offline.') && (await text(owner)).includes('Typed online.'),
+        {
+          timeout: 30_000,
+        },
+      )
       .toBe(true);
     await expect.poll(() => bea.getByTestId('notes-status').textContent()).toContain('Saved');
     // Back online, each sees the other's caret again.
@@ -190,7 +197,9 @@ describe('shared notes in two browsers', () => {
 
   it('attaches a file under the notes, refuses a type that is not allowed, and removes it', async () => {
     const attachments = owner.getByTestId('note-attachments');
-    await attachments.locator('input[type=file]').setInputFiles({ name: 'Allergy letter.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% letter\n') });
+    await attachments
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'Allergy letter.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% letter\n') });
     await attachments.getByRole('link', { name: 'Allergy letter.pdf' }).waitFor();
     await attachments.locator('input[type=file]').setInputFiles({ name: 'page.html', mimeType: 'text/html', buffer: Buffer.from('<b>hi</b>') });
     await attachments.getByRole('alert').filter({ hasText: 'text/html' }).waitFor();

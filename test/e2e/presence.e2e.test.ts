@@ -63,7 +63,9 @@ describe('customer presence in the staff app', () => {
     await snap(staff, 'presence-list-online');
 
     flow.close();
-    await staff.locator(`tr[data-customer-id="${ada.id}"] [data-testid="presence-dot"][data-online="false"]`).waitFor({ timeout: OFFLINE_GRACE_MS + SWEEP_MS + 1500 });
+    await staff
+      .locator(`tr[data-customer-id="${ada.id}"] [data-testid="presence-dot"][data-online="false"]`)
+      .waitFor({ timeout: OFFLINE_GRACE_MS + SWEEP_MS + 1500 });
     expect(await dot.textContent()).toBe('Offline');
     await snap(staff, 'presence-list-offline');
   });

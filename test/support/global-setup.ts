@@ -52,10 +52,7 @@ export default async function setup(project: TestProject) {
     }
     const cleanup = new pg.Client({ connectionString: adminUrl });
     await cleanup.connect();
-    const { rows } = await cleanup.query<{ datname: string }>(
-      `select datname from pg_database where datname like 'foyer_t_%' or datname = $1`,
-      [template],
-    );
+    const { rows } = await cleanup.query<{ datname: string }>(`select datname from pg_database where datname like 'foyer_t_%' or datname = $1`, [template]);
     for (const { datname } of rows) await cleanup.query(`drop database if exists ${datname} with (force)`);
     await cleanup.end();
   };

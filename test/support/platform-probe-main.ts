@@ -15,7 +15,9 @@ const node = process.env.PROBE_NODE ?? `pid-${process.pid}`;
 let pool: pg.Pool | undefined;
 // Local subscribers leave an effect too (source 'local'), stamped with the database's clock.
 const onLocal = (eventId: number) =>
-  void pool?.query(`insert into probe_effects (source, key, node) values ('local', $1, $2)`, [String(eventId), node]).catch((err) => logger.error({ err }, 'probe'));
+  void pool
+    ?.query(`insert into probe_effects (source, key, node) values ('local', $1, $2)`, [String(eventId), node])
+    .catch((err) => logger.error({ err }, 'probe'));
 const foyer = await startFoyer(config, logger, probeExtensions({ node, block: process.env.PROBE_BLOCK === '1', onLocal })).catch((err) => {
   logger.fatal({ err }, 'Foyer could not start');
   process.exit(1);

@@ -89,7 +89,12 @@ export function probeSubscribers({ node, block, failOnce, onLocal }: ProbeOption
  */
 export const probeCount = defineJob({
   kind: 'probe.count',
-  payload: z.object({ total: z.number().int().min(0), delayMs: z.number().int().min(0).default(0), failAttempts: z.number().int().min(0).default(0), node: z.string().default('') }),
+  payload: z.object({
+    total: z.number().int().min(0),
+    delayMs: z.number().int().min(0).default(0),
+    failAttempts: z.number().int().min(0).default(0),
+    node: z.string().default(''),
+  }),
   checkpoint: z.object({ next: z.number().int() }),
   maxAttempts: 3,
   async run(job) {
@@ -128,7 +133,8 @@ export const probeSleep = defineJob({
 export async function writeProbeEvents(db: Db, orgId: string, count: number, customerIds: string[] = []): Promise<number[]> {
   return db.transaction(async (tx) => {
     const ids: number[] = [];
-    for (let i = 0; i < count; i++) ids.push(await writeEvent(tx, { orgId, name: 'customer.changed', payload: { customerId: customerIds[i] ?? randomUUID() } }));
+    for (let i = 0; i < count; i++)
+      ids.push(await writeEvent(tx, { orgId, name: 'customer.changed', payload: { customerId: customerIds[i] ?? randomUUID() } }));
     return ids;
   });
 }

@@ -9,7 +9,12 @@ export type FlowClient = Socket<FlowServerToClient, FlowClientToServer>;
 
 /** A staff socket with this session cookie, resolved once the server welcomed it (or refused it). */
 export function connectStaff(baseUrl: string, cookie: string | undefined): Promise<StaffClient> {
-  const socket = io(`${baseUrl}/staff`, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: cookie ? { cookie } : {} }) as StaffClient;
+  const socket = io(`${baseUrl}/staff`, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: cookie ? { cookie } : {},
+  }) as StaffClient;
   socket.firstOnline = new Promise((resolve) => socket.once('presence:online', resolve));
   return new Promise((resolve, reject) => {
     socket.once('welcome', () => resolve(socket));

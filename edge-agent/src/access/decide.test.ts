@@ -18,7 +18,11 @@ describe('decide', () => {
   const cache = PermissionCache.from({
     version: 1,
     doors: [],
-    entries: [entry({}), entry({ credentialHash: 'h2', customerId: 'c2', startsAt: '2026-03-01T00:00:00Z', endsAt: '2026-03-02T00:00:00Z' }), entry({ credentialHash: 'h3', customerId: 'c3', doorId: 'door-back' })],
+    entries: [
+      entry({}),
+      entry({ credentialHash: 'h2', customerId: 'c2', startsAt: '2026-03-01T00:00:00Z', endsAt: '2026-03-02T00:00:00Z' }),
+      entry({ credentialHash: 'h3', customerId: 'c3', doorId: 'door-back' }),
+    ],
   });
 
   it('denies an unknown credential', () => {
@@ -53,7 +57,11 @@ describe('decide', () => {
   it('denies everything on a revoked device, before any other rule', () => {
     const revoked = PermissionCache.revoked(new Date(0));
     expect(revoked.size).toBe(0);
-    expect(decide(revoked, 'h1', DOOR, at('2030-01-01T00:00:00Z'), { syncedAtMs: 0, maxAgeMs: 1 })).toEqual({ granted: false, reason: 'device_revoked', customerId: null });
+    expect(decide(revoked, 'h1', DOOR, at('2030-01-01T00:00:00Z'), { syncedAtMs: 0, maxAgeMs: 1 })).toEqual({
+      granted: false,
+      reason: 'device_revoked',
+      customerId: null,
+    });
   });
 });
 
@@ -84,7 +92,12 @@ describe('permission cache deltas', () => {
     const text = await saving;
     expect(ranMeanwhile).toBe(true);
     expect(JSON.parse(text)).toEqual(before);
-    expect(JSON.parse(await PermissionCache.revoked(new Date(0)).toJson())).toEqual({ version: 0, doors: [], entries: [], revokedAt: '1970-01-01T00:00:00.000Z' });
+    expect(JSON.parse(await PermissionCache.revoked(new Date(0)).toJson())).toEqual({
+      version: 0,
+      doors: [],
+      entries: [],
+      revokedAt: '1970-01-01T00:00:00.000Z',
+    });
   });
 
   it('keeps a credential shared by two customers for the other one when one is revoked', () => {
@@ -97,7 +110,9 @@ describe('permission cache deltas', () => {
 describe('credential hash', () => {
   it('is HMAC-SHA256 under the base64 key, in hex', () => {
     // openssl: printf 0A001B2C3D | openssl dgst -sha256 -hmac keykeykeykey
-    expect(credentialHasher(Buffer.from('keykeykeykey').toString('base64'))('0A001B2C3D')).toBe('4ca8ae5cf1ac2052f8dfbf7349b31289f3f213dcf0c3177be76634d0da8d88f8');
+    expect(credentialHasher(Buffer.from('keykeykeykey').toString('base64'))('0A001B2C3D')).toBe(
+      '4ca8ae5cf1ac2052f8dfbf7349b31289f3f213dcf0c3177be76634d0da8d88f8',
+    );
     const hash = credentialHasher('a2V5');
     expect(hash('X')).toBe(hash('X'));
     expect(hash('X')).not.toBe(hash('x'));

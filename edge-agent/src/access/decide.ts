@@ -2,9 +2,7 @@ import type { EdgeReason } from '@foyer/schema';
 import type { PermissionCache } from './permission-cache.ts';
 
 export type DenyReason = Extract<EdgeReason, 'unknown_credential' | 'no_permission' | 'outside_validity' | 'device_revoked' | 'cache_stale'>;
-export type Decision =
-  | { granted: true; reason: 'valid_permission'; customerId: string }
-  | { granted: false; reason: DenyReason; customerId: string | null };
+export type Decision = { granted: true; reason: 'valid_permission'; customerId: string } | { granted: false; reason: DenyReason; customerId: string | null };
 
 /** How fresh the cache must be: synced within `maxAgeMs` of now (a cache never synced holds nothing anyway). */
 export type Freshness = { syncedAtMs: number; maxAgeMs: number };

@@ -67,8 +67,10 @@ export class Journal {
     this.ackedSeq = recovered.ackedSeq;
     this.bytes = recovered.bytes;
     this.durable = recovered.events.filter((e) => e.seq > this.ackedSeq);
-    this.ackedWriter = new AtomicFileWriter(join(dir, ACKED), () => JSON.stringify({ ackedSeq: this.ackedSeq }), (error) =>
-      log(`journal: could not save the acknowledged seq (${error.message})`),
+    this.ackedWriter = new AtomicFileWriter(
+      join(dir, ACKED),
+      () => JSON.stringify({ ackedSeq: this.ackedSeq }),
+      (error) => log(`journal: could not save the acknowledged seq (${error.message})`),
     );
   }
 

@@ -118,7 +118,12 @@ export class PermissionCache {
   }
 
   toFile(): PermissionFile {
-    return { version: this.version, doors: [...this.doors.values()], entries: [...this.raw.values()].flat(), ...(this.revokedAt && { revokedAt: this.revokedAt }) };
+    return {
+      version: this.version,
+      doors: [...this.doors.values()],
+      entries: [...this.raw.values()].flat(),
+      ...(this.revokedAt && { revokedAt: this.revokedAt }),
+    };
   }
 }
 

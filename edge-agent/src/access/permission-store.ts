@@ -31,7 +31,11 @@ export class PermissionStore {
   ) {
     this.current = this.load();
     this.syncedAtMs = this.loadSyncedAt();
-    this.writer = new AtomicFileWriter(path, () => this.current.toJson(), (error) => log(`permissions: could not save (${error.message})`));
+    this.writer = new AtomicFileWriter(
+      path,
+      () => this.current.toJson(),
+      (error) => log(`permissions: could not save (${error.message})`),
+    );
     this.syncedWriter = new AtomicFileWriter(
       this.syncedPath,
       () => JSON.stringify({ version: this.current.version, syncedAt: this.syncedAtMs }),

@@ -23,7 +23,17 @@ describe('a pulsed door keeps the relay fail-secure', () => {
 
   it('locks again when energizing the relay fails', () => {
     const written: boolean[] = [];
-    const lines: DoorLines = { setRelay: (on) => (written.push(on), on && (() => { throw new Error('EIO'); })()), onContact: () => {}, close: () => {} };
+    const lines: DoorLines = {
+      setRelay: (on) => (
+        written.push(on),
+        on &&
+          (() => {
+            throw new Error('EIO');
+          })()
+      ),
+      onContact: () => {},
+      close: () => {},
+    };
     const door = new PulsedDoor(lines, 'front', silentLog);
     expect(door.pulse(1000)).toBe(false);
     expect(written).toEqual([false, true, false]);

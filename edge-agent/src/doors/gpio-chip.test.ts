@@ -21,12 +21,18 @@ function sysfsTree(chips: { base: number; ngpio: number; label: string }[]) {
 
 describe('BCM line → sysfs GPIO number', () => {
   it('is the line itself on kernels before 6.6 (header chip at base 0)', () => {
-    const root = sysfsTree([{ base: 0, ngpio: 58, label: 'pinctrl-bcm2711' }, { base: 504, ngpio: 8, label: 'raspberrypi-exp-gpio' }]);
+    const root = sysfsTree([
+      { base: 0, ngpio: 58, label: 'pinctrl-bcm2711' },
+      { base: 504, ngpio: 8, label: 'raspberrypi-exp-gpio' },
+    ]);
     expect(sysfsGpioNumber(17, { root })).toBe(17);
   });
 
   it('is offset by 512 on a Pi 4 with kernel 6.6+', () => {
-    const root = sysfsTree([{ base: 512, ngpio: 58, label: 'pinctrl-bcm2711' }, { base: 570, ngpio: 8, label: 'raspberrypi-exp-gpio' }]);
+    const root = sysfsTree([
+      { base: 512, ngpio: 58, label: 'pinctrl-bcm2711' },
+      { base: 570, ngpio: 8, label: 'raspberrypi-exp-gpio' },
+    ]);
     expect(sysfsGpioNumber(17, { root })).toBe(529);
   });
 

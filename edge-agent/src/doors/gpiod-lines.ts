@@ -142,7 +142,8 @@ export class GpiodLines implements DoorLines {
     this.holder?.kill('SIGKILL');
     this.holder = undefined;
     const lineValue = `${this.options.relayLine}=0`;
-    const args = this.version === 1 ? ['--mode=exit', ...this.activeLowFlag, ...this.target(lineValue)] : ['-t', '0', ...this.activeLowFlag, ...this.target(lineValue)];
+    const args =
+      this.version === 1 ? ['--mode=exit', ...this.activeLowFlag, ...this.target(lineValue)] : ['-t', '0', ...this.activeLowFlag, ...this.target(lineValue)];
     for (let attempt = 0; attempt < 5; attempt++) {
       // The killed holder may still hold the line for a moment (EBUSY): try again.
       if (spawnSync('gpioset', args, { timeout: 1000 }).status === 0) return;

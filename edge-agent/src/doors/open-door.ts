@@ -9,7 +9,13 @@ import { SimulatedLines } from './simulated-lines.ts';
  */
 export async function openDoorLines(config: DoorConfig, log: Log, simulate: boolean): Promise<DoorLines> {
   const driver = simulate ? 'simulated' : config.driver;
-  const common = { relayLine: config.relayLine ?? 0, contactLine: config.contactLine, relayActiveLow: config.relayActiveLow, contactOpenWhen: config.contactOpenWhen, log };
+  const common = {
+    relayLine: config.relayLine ?? 0,
+    contactLine: config.contactLine,
+    relayActiveLow: config.relayActiveLow,
+    contactOpenWhen: config.contactOpenWhen,
+    log,
+  };
   switch (driver) {
     case 'simulated':
       return new SimulatedLines();

@@ -19,7 +19,9 @@ describe('QR and barcode scanners in serial mode', () => {
 
   it('counts garbled lines (invalid UTF-8, control characters) and overlong lines, and drops them', () => {
     const parser = new ScannerParser();
-    const result = parser.push(Buffer.concat([Buffer.from([0xc3, 0x28, 0x0a]), Buffer.from('a\x07b\n'), Buffer.alloc(MAX_LINE_BYTES + 10, 0x41), Buffer.from('\nok\n')]));
+    const result = parser.push(
+      Buffer.concat([Buffer.from([0xc3, 0x28, 0x0a]), Buffer.from('a\x07b\n'), Buffer.alloc(MAX_LINE_BYTES + 10, 0x41), Buffer.from('\nok\n')]),
+    );
     expect(result.credentials.map((c) => c.normalized)).toEqual(['ok']);
     expect(result.badFrames).toBe(3);
   });

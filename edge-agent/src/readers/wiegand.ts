@@ -33,14 +33,21 @@ export function decodeWiegandHex(hex: string): { bits: WiegandBits; facility: nu
 export function encodeWiegandHex(bits: WiegandBits, facility: number, card: number): string {
   const data = (BigInt(facility) << 16n) | BigInt(card);
   const half = bits / 2;
-  const ones = (v: bigint) => v.toString(2).split('').filter((c) => c === '1').length;
+  const ones = (v: bigint) =>
+    v
+      .toString(2)
+      .split('')
+      .filter((c) => c === '1').length;
   const dataBits = BigInt(bits - 2);
   const firstData = data >> (dataBits - BigInt(half - 1));
   const secondData = data & ((1n << BigInt(half - 1)) - 1n);
   const even = BigInt(ones(firstData) % 2);
   const odd = BigInt(1 - (ones(secondData) % 2));
   const value = (even << BigInt(bits - 1)) | (data << 1n) | odd;
-  return value.toString(16).toUpperCase().padStart(bits === 26 ? 7 : 9, '0');
+  return value
+    .toString(16)
+    .toUpperCase()
+    .padStart(bits === 26 ? 7 : 9, '0');
 }
 
 /** Wiegand 26/34 readers behind a Wiegand-to-serial converter that prints one hex line per read. */

@@ -7,7 +7,14 @@ import { credentialHasher } from '../../src/access/credential-hash.ts';
 export const DEVICE = { deviceId: 'device-1', secret: 'device-secret', credentialKey: Buffer.from('test credential key 0123456789ab').toString('base64') };
 export const hashCredential = credentialHasher(DEVICE.credentialKey);
 
-export const door = (id: string, name: string, over: Partial<EdgeDoor> = {}): EdgeDoor => ({ id, name, pulseMs: 3000, lockType: 'fail_secure', heldOpenAlarmSeconds: 30, ...over });
+export const door = (id: string, name: string, over: Partial<EdgeDoor> = {}): EdgeDoor => ({
+  id,
+  name,
+  pulseMs: 3000,
+  lockType: 'fail_secure',
+  heldOpenAlarmSeconds: 30,
+  ...over,
+});
 
 export const entryFor = (normalized: string, doorId: string, customerId: string, over: Partial<EdgeEntry> = {}): EdgeEntry => ({
   credentialHash: hashCredential(normalized),

@@ -42,8 +42,7 @@ export class ContractEdgeServer {
     this.edge = edge;
     edge.use((socket, next) => {
       const { deviceId, secret } = socket.handshake.auth as { deviceId?: string; secret?: string };
-      if (deviceId === this.device.deviceId && secret === this.device.secret)
-        next(this.revokedDevice ? new Error(EDGE_REFUSED.revoked) : undefined);
+      if (deviceId === this.device.deviceId && secret === this.device.secret) next(this.revokedDevice ? new Error(EDGE_REFUSED.revoked) : undefined);
       else {
         this.refused++;
         next(new Error('unknown device'));

@@ -18,7 +18,11 @@ export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday',
 
 export const OpeningPeriodSchema = z
   .object({
-    weekday: z.number({ error: 'A weekday is a number from 0 (Sunday) to 6 (Saturday)' }).int().min(0, 'A weekday is 0 (Sunday) to 6 (Saturday)').max(6, 'A weekday is 0 (Sunday) to 6 (Saturday)'),
+    weekday: z
+      .number({ error: 'A weekday is a number from 0 (Sunday) to 6 (Saturday)' })
+      .int()
+      .min(0, 'A weekday is 0 (Sunday) to 6 (Saturday)')
+      .max(6, 'A weekday is 0 (Sunday) to 6 (Saturday)'),
     opens: TimeOfDaySchema,
     closes: ClosingTimeSchema,
   })
@@ -74,7 +78,8 @@ const serviceFields = {
  */
 function checkHours(s: { durationMinutes?: number; openingHours?: OpeningPeriodInput[] }, ctx: z.RefinementCtx) {
   const periods = s.openingHours ?? [];
-  const valid = (p: OpeningPeriodInput) => timePattern.test(p.opens) && (p.closes === '24:00' || timePattern.test(p.closes)) && minutesOf(p.closes) > minutesOf(p.opens);
+  const valid = (p: OpeningPeriodInput) =>
+    timePattern.test(p.opens) && (p.closes === '24:00' || timePattern.test(p.closes)) && minutesOf(p.closes) > minutesOf(p.opens);
   periods.forEach((p, i) => {
     if (!valid(p)) return;
     const length = minutesOf(p.closes) - minutesOf(p.opens);
@@ -117,11 +122,7 @@ export type ServiceCreate = z.input<typeof ServiceCreateSchema>;
 export type ServiceCreateParsed = z.output<typeof ServiceCreateSchema>;
 
 /** Some fields of a service; the server merges it with the stored service and checks the whole. */
-export const ServicePatchSchema = z
-  .object(serviceFields)
-  .partial()
-  .strict()
-  .meta({ id: 'ServicePatch' });
+export const ServicePatchSchema = z.object(serviceFields).partial().strict().meta({ id: 'ServicePatch' });
 export type ServicePatch = z.input<typeof ServicePatchSchema>;
 
 /** A whole service as stored: what a merged patch must satisfy. */
@@ -197,9 +198,7 @@ export const SlotSchema = z
   .meta({ id: 'Slot' });
 export type Slot = z.infer<typeof SlotSchema>;
 
-export const SlotsSchema = z
-  .object({ date: z.string(), timezone: z.string(), slots: z.array(SlotSchema) })
-  .meta({ id: 'Slots' });
+export const SlotsSchema = z.object({ date: z.string(), timezone: z.string(), slots: z.array(SlotSchema) }).meta({ id: 'Slots' });
 export type Slots = z.infer<typeof SlotsSchema>;
 
 const personName = (label: string) =>
@@ -312,7 +311,11 @@ const weekdayIndex: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, T
 
 /** What a clock in `timeZone` shows at `instant`. */
 export function wallClock(instant: Date, timeZone: string): LocalDateTime {
-  const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatterFor(timeZone)
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
   return {
     year: Number(parts.year),
     month: Number(parts.month),
@@ -360,5 +363,14 @@ export function instantAt(date: string, minutes: number, timeZone: string): Date
 }
 
 /** `/api/public/book/{slug}[/services/{id}]`: a venue by its slug, and one of its services. */
-export const VenueParamsSchema = z.object({ slug: pathParam('slug', z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'Not a venue')) });
+export const VenueParamsSchema = z.object({
+  slug: pathParam(
+    'slug',
+    z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9-]+$/, 'Not a venue'),
+  ),
+});
 export const VenueServiceParamsSchema = VenueParamsSchema.extend({ id: pathParam('id', z.uuid({ error: 'Not a service id' })) });

@@ -18,7 +18,12 @@ export type SortKey = (typeof sortKeys)[number];
 const list = <T extends z.ZodType<string, string>>(item: T) =>
   z
     .string()
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(item).max(50));
 
 const day = z.iso.date({ error: 'A date is written YYYY-MM-DD' });
@@ -39,7 +44,12 @@ export const CustomerQuerySchema = z
     consent: z.enum(['yes', 'no']).optional(),
     company: z.uuid({ error: 'company is a company id' }).optional(),
     city: z.string().trim().max(100).optional(),
-    country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'country is a two-letter code').optional(),
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, 'country is a two-letter code')
+      .optional(),
     createdFrom: day.optional(),
     createdTo: day.optional(),
     activeFrom: day.optional(),
@@ -68,9 +78,7 @@ export type QueryIssue = { field: string; message: string };
  * Reads a list query from URL parameters. Unknown parameters are refused with the valid ones
  * listed (a typo must not silently widen a bulk action's target).
  */
-export function parseCustomerQuery(
-  params: URLSearchParams | Record<string, string>,
-): { ok: true; query: CustomerQuery } | { ok: false; issues: QueryIssue[] } {
+export function parseCustomerQuery(params: URLSearchParams | Record<string, string>): { ok: true; query: CustomerQuery } | { ok: false; issues: QueryIssue[] } {
   const entries = params instanceof URLSearchParams ? [...params.entries()] : Object.entries(params);
   const custom: Record<string, string> = {};
   const known: Record<string, string> = {};

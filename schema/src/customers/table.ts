@@ -1,19 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  boolean,
-  date,
-  index,
-  integer,
-  pgEnum,
-  pgSequence,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, index, integer, pgEnum, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { organizations } from '../organizations/table.ts';
 import { bytea } from '../platform/types.ts';
 
@@ -63,19 +49,18 @@ export const customers = pgTable(
      * The customer's tag ids, mirrored from customer_tags by a trigger (migration 0003) so that a
      * tag filter is a condition on the row itself, served by a GIN index, not a join per row.
      */
-    tagIds: uuid('tag_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    tagIds: uuid('tag_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     /** C9: set when the person's data was erased on request; the row stays for its transactions. */
     erasedAt: timestamp('erased_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /** "first last", lowercased: what name search matches with trigrams. */
-    nameSearch: text('name_search').generatedAlwaysAs(
-      sql`lower(coalesce(first_name, '') || ' ' || coalesce(last_name, ''))`,
-    ),
+    nameSearch: text('name_search').generatedAlwaysAs(sql`lower(coalesce(first_name, '') || ' ' || coalesce(last_name, ''))`),
     /** "last first", lowercased, null for a customer without a name: the list's name order. */
-    sortName: text('sort_name').generatedAlwaysAs(
-      sql`nullif(lower(trim(coalesce(last_name, '') || ' ' || coalesce(first_name, ''))), '')`,
-    ),
+    sortName: text('sort_name').generatedAlwaysAs(sql`nullif(lower(trim(coalesce(last_name, '') || ' ' || coalesce(first_name, ''))), '')`),
   },
   (t) => {
     const listFilters = [t.language, t.tagIds, t.lifecycleStage, t.status, t.source, t.marketingConsent];
@@ -155,12 +140,7 @@ export const customerEmails = pgTable(
     // a btree instead of a trigram index, a fraction of the cost to load, and a fragment is one range.
     // The customer and the address ride along so that a common ending ("turcotte@", thousands
     // of addresses) is counted and ordered by an index-only scan.
-    index('customer_emails_org_local_reversed_idx').on(
-      t.orgId,
-      sql`(reverse(lower(split_part(${t.address}, '@', 1))) collate "C")`,
-      t.customerId,
-      t.address,
-    ),
+    index('customer_emails_org_local_reversed_idx').on(t.orgId, sql`(reverse(lower(split_part(${t.address}, '@', 1))) collate "C")`, t.customerId, t.address),
     // Company domains match customers by the part after the @ (Co2).
     index('customer_emails_org_domain_idx').on(t.orgId, sql`lower(split_part(${t.address}, '@', 2))`),
     index('customer_emails_customer_idx').on(t.customerId, t.position),
@@ -181,10 +161,7 @@ export const customerPhones = pgTable(
     position: integer('position'),
     replacedAt: timestamp('replaced_at', { withTimezone: true }),
   },
-  (t) => [
-    index('customer_phones_org_e164_idx').on(t.orgId, t.e164),
-    index('customer_phones_customer_idx').on(t.customerId, t.position),
-  ],
+  (t) => [index('customer_phones_org_e164_idx').on(t.orgId, t.e164), index('customer_phones_customer_idx').on(t.customerId, t.position)],
 );
 
 export const customerAddresses = pgTable(

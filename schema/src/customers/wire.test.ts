@@ -4,9 +4,8 @@ import { CustomerCreateSchema, CustomerNumberSchema, customerDisplayName, meetsM
 import { normalizePhone } from './phone.ts';
 
 describe('normalizePhone', () => {
-  it.each(['+44 20 7946 0958', '020 7946 0958', '0044 20 79460958', '+442079460958', '(020) 7946-0958'])(
-    'reads %s as +442079460958 in GB',
-    (raw) => expect(normalizePhone(raw, 'GB')).toEqual({ e164: '+442079460958', raw: raw.trim() }),
+  it.each(['+44 20 7946 0958', '020 7946 0958', '0044 20 79460958', '+442079460958', '(020) 7946-0958'])('reads %s as +442079460958 in GB', (raw) =>
+    expect(normalizePhone(raw, 'GB')).toEqual({ e164: '+442079460958', raw: raw.trim() }),
   );
 
   it('reads a national number in the organization country', () => {

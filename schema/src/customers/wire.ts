@@ -11,8 +11,7 @@ export const MAX_TAGS_PER_CUSTOMER = 100;
 export const NAME_MAX = 100;
 
 /** C4, in the words staff see. */
-export const MINIMUM_IDENTITY_MESSAGE =
-  'A customer needs a first and last name, an email, or a first name and a valid phone.';
+export const MINIMUM_IDENTITY_MESSAGE = 'A customer needs a first and last name, an email, or a first name and a valid phone.';
 
 const name = (label: string) =>
   z
@@ -88,7 +87,15 @@ export const AddressSchema = z
   })
   .strict();
 export type AddressInput = z.input<typeof AddressSchema>;
-export type Address = { purpose: (typeof addressPurposes)[number]; line1: string; line2: string | null; city: string | null; region: string | null; postalCode: string | null; country: string | null };
+export type Address = {
+  purpose: (typeof addressPurposes)[number];
+  line1: string;
+  line2: string | null;
+  city: string | null;
+  region: string | null;
+  postalCode: string | null;
+  country: string | null;
+};
 
 export const ConsentInputSchema = z
   .object({
@@ -311,7 +318,14 @@ export const CustomerHistorySchema = z
 
 /** L5: the customers a bulk action works on: chosen rows, or everything a list query matches. */
 export const BulkTargetSchema = z.union([
-  z.object({ ids: z.array(z.string().regex(/^[0-9a-f]{32}$/, 'ids are customer system ids')).min(1).max(10_000) }).strict(),
+  z
+    .object({
+      ids: z
+        .array(z.string().regex(/^[0-9a-f]{32}$/, 'ids are customer system ids'))
+        .min(1)
+        .max(10_000),
+    })
+    .strict(),
   z.object({ query: z.string().max(4000) }).strict(),
 ]);
 

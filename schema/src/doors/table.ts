@@ -45,10 +45,7 @@ export const doorPermissions = pgTable(
     createdAt: createdAt(),
     revokedAt: at('revoked_at'),
   },
-  (t) => [
-    index('door_permissions_customer_idx').on(t.orgId, t.customerId),
-    index('door_permissions_door_idx').on(t.doorId, t.customerId),
-  ],
+  (t) => [index('door_permissions_customer_idx').on(t.orgId, t.customerId), index('door_permissions_door_idx').on(t.doorId, t.customerId)],
 );
 
 /**
@@ -71,7 +68,9 @@ export const credentials = pgTable(
   },
   (t) => [
     // One live holder per credential: a door must never have to choose whose card it read.
-    uniqueIndex('credentials_org_live_hash_idx').on(t.orgId, t.hash).where(sql`${t.revokedAt} is null`),
+    uniqueIndex('credentials_org_live_hash_idx')
+      .on(t.orgId, t.hash)
+      .where(sql`${t.revokedAt} is null`),
     index('credentials_customer_idx').on(t.orgId, t.customerId),
   ],
 );
@@ -101,10 +100,7 @@ export const doorEvents = pgTable(
     occurredAt: at('occurred_at').notNull(),
     receivedAt: at('received_at').notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex('door_events_device_seq_idx').on(t.deviceId, t.seq),
-    index('door_events_org_occurred_idx').on(t.orgId, t.occurredAt.desc(), t.id.desc()),
-  ],
+  (t) => [uniqueIndex('door_events_device_seq_idx').on(t.deviceId, t.seq), index('door_events_org_occurred_idx').on(t.orgId, t.occurredAt.desc(), t.id.desc())],
 );
 
 /**

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { PageQuerySchema } from '../platform/wire.ts';
 
-
 /**
  * R2: what a credential is. `rfid` covers cards and key fobs read by RDM6300/EM4100 or Wiegand
  * readers; `qr` wallet passes (M3) and `barcode` cards are read by scanners as a line of text.
@@ -133,7 +132,10 @@ export type Credential = z.infer<typeof CredentialSchema>;
  */
 export function patchOf<S extends z.ZodRawShape>(shape: S) {
   const fields = Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field instanceof z.ZodDefault ? field.removeDefault() : field]));
-  return z.object(fields as { [K in keyof S]: S[K] extends z.ZodDefault<infer T> ? T : S[K] }).partial().strict();
+  return z
+    .object(fields as { [K in keyof S]: S[K] extends z.ZodDefault<infer T> ? T : S[K] })
+    .partial()
+    .strict();
 }
 
 /** PATCH /api/doors/{id}; a blank location clears it. */

@@ -29,7 +29,9 @@ export const edgeDevices = pgTable(
   },
   (t) => [
     index('edge_devices_org_idx').on(t.orgId),
-    uniqueIndex('edge_devices_pairing_code_idx').on(t.pairingCodeHash).where(sql`${t.pairingCodeHash} is not null`),
+    uniqueIndex('edge_devices_pairing_code_idx')
+      .on(t.pairingCodeHash)
+      .where(sql`${t.pairingCodeHash} is not null`),
   ],
 );
 

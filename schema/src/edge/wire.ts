@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { lockTypes, PermissionCreateSchema } from '../doors/wire.ts';
 
 /** The pairing trade: a one-time code for the device's own secret and its organization's credential key. */
-export const PairRequestSchema = z.object({ code: z.string().trim().min(6).max(32) }).strict().meta({ id: 'PairRequest' });
+export const PairRequestSchema = z
+  .object({ code: z.string().trim().min(6).max(32) })
+  .strict()
+  .meta({ id: 'PairRequest' });
 export const PairResponseSchema = z
   .object({
     deviceId: z.string(),
@@ -115,9 +118,7 @@ export const DoorLogEntrySchema = z
 export type DoorLogEntry = z.infer<typeof DoorLogEntrySchema>;
 
 /** A page of the door log, by cursor: the next one starts before the last item's id. */
-export const DoorLogPageSchema = z
-  .object({ items: z.array(DoorLogEntrySchema), pageSize: z.number().int(), hasMore: z.boolean() })
-  .meta({ id: 'DoorLogPage' });
+export const DoorLogPageSchema = z.object({ items: z.array(DoorLogEntrySchema), pageSize: z.number().int(), hasMore: z.boolean() }).meta({ id: 'DoorLogPage' });
 export type DoorLogPage = z.infer<typeof DoorLogPageSchema>;
 
 // The contract has no device body: its pieces are the contract's own (a door id is a door id).

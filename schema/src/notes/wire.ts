@@ -8,9 +8,7 @@ import { CustomerRefSchema } from '../customers/wire.ts';
 export const MAX_NOTE_UPDATE_BYTES = 256 * 1024;
 export const MAX_NOTE_AWARENESS_BYTES = 32 * 1024;
 
-export const StaffMemberSchema = z
-  .object({ id: z.string(), name: z.string(), role: z.enum(['owner', 'manager', 'staff']) })
-  .meta({ id: 'StaffMember' });
+export const StaffMemberSchema = z.object({ id: z.string(), name: z.string(), role: z.enum(['owner', 'manager', 'staff']) }).meta({ id: 'StaffMember' });
 export type StaffMember = z.infer<typeof StaffMemberSchema>;
 
 export const NoteAttachmentSchema = z
@@ -37,7 +35,13 @@ export const NoteSearchQuerySchema = z.object({
     .min(2, 'Type at least 2 characters')
     .max(200, 'At most 200 characters')
     .meta({ param: { name: 'q', in: 'query' } }),
-  limit: z.coerce.number().int().min(1).max(50).default(8).meta({ param: { name: 'limit', in: 'query' } }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(50)
+    .default(8)
+    .meta({ param: { name: 'limit', in: 'query' } }),
 });
 
 export const StaffNotificationSchema = z
@@ -53,7 +57,12 @@ export const StaffNotificationSchema = z
   .meta({ id: 'StaffNotification' });
 
 export const MarkReadSchema = z
-  .object({ ids: z.array(z.uuid({ error: 'Not a notification id' })).max(200).optional() })
+  .object({
+    ids: z
+      .array(z.uuid({ error: 'Not a notification id' }))
+      .max(200)
+      .optional(),
+  })
   .strict()
   .meta({ id: 'MarkNotificationsRead', description: 'The notifications to mark read; all of them without `ids`' });
 

@@ -27,7 +27,7 @@ export const permissionDescriptions = {
   'doors.view': 'See doors, edge devices, the door log, and who may open which door',
   'doors.manage': 'Add, change and delete doors',
   'devices.manage': 'Add, change and revoke edge devices and give them pairing codes',
-  'access.grant': "Grant door permissions and change their window (a longer one widens access)",
+  'access.grant': 'Grant door permissions and change their window (a longer one widens access)',
   'access.revoke': 'Revoke door permissions',
   'credentials.issue': 'Issue cards, fobs, barcodes and wallet passes',
   'credentials.revoke': 'Revoke credentials',
@@ -75,4 +75,3 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'notes.write',
   ],
 };
-

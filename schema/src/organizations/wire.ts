@@ -15,10 +15,7 @@ export const LoginSchema = z
 export type Login = z.infer<typeof LoginSchema>;
 
 /** A new staff password: long enough to resist guessing, short enough to hash quickly. */
-export const NewPasswordSchema = z
-  .string()
-  .min(10, 'A password needs at least 10 characters')
-  .max(256, 'A password has at most 256 characters');
+export const NewPasswordSchema = z.string().min(10, 'A password needs at least 10 characters').max(256, 'A password has at most 256 characters');
 
 export const MeSchema = z
   .object({
@@ -27,7 +24,6 @@ export const MeSchema = z
   })
   .meta({ id: 'Me' });
 export type Me = z.infer<typeof MeSchema>;
-
 
 export const SettingsSchema = z
   .object({

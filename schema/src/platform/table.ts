@@ -32,8 +32,12 @@ export const outboxEvents = pgTable(
   },
   (t) => [
     // The dispatchers' claim walks this in id order and skips what is backing off or locked.
-    index('outbox_events_pending_idx').on(t.id).where(sql`${t.dispatchedAt} is null`),
-    index('outbox_events_dispatched_idx').on(t.dispatchedAt).where(sql`${t.dispatchedAt} is not null`),
+    index('outbox_events_pending_idx')
+      .on(t.id)
+      .where(sql`${t.dispatchedAt} is null`),
+    index('outbox_events_dispatched_idx')
+      .on(t.dispatchedAt)
+      .where(sql`${t.dispatchedAt} is not null`),
   ],
 );
 
@@ -96,9 +100,13 @@ export const jobRuns = pgTable(
     uniqueIndex('job_runs_singleton_idx')
       .on(t.orgId, t.kind, t.singletonKey)
       .where(sql`${t.singletonKey} is not null and ${t.finishedAt} is null`),
-    uniqueIndex('job_runs_idempotency_idx').on(t.orgId, t.kind, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
+    uniqueIndex('job_runs_idempotency_idx')
+      .on(t.orgId, t.kind, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
     /** What the reaper looks at: unfinished runs, by status and node. */
-    index('job_runs_unfinished_idx').on(t.status, t.nodeId).where(sql`${t.finishedAt} is null`),
+    index('job_runs_unfinished_idx')
+      .on(t.status, t.nodeId)
+      .where(sql`${t.finishedAt} is null`),
     index('job_runs_org_idx').on(t.orgId, t.createdAt),
   ],
 );

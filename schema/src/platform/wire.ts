@@ -5,8 +5,7 @@ export const systemIdPattern = /^[0-9a-f]{32}$/;
 
 export const toSystemId = (uuid: string): string => uuid.replaceAll('-', '').toLowerCase();
 
-export const fromSystemId = (id: string): string =>
-  `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`;
+export const fromSystemId = (id: string): string => `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`;
 
 /** One problem with a request: the field it concerns (dotted path, e.g. `phones.1`) and why. */
 export const FieldIssueSchema = z.object({ field: z.string(), message: z.string() });

@@ -8,9 +8,7 @@ export const SegmentCreateSchema = z
   })
   .strict()
   .meta({ id: 'SegmentCreate' });
-export const SegmentSchema = z
-  .object({ id: z.string(), name: z.string(), query: z.string(), createdAt: z.string() })
-  .meta({ id: 'Segment' });
+export const SegmentSchema = z.object({ id: z.string(), name: z.string(), query: z.string(), createdAt: z.string() }).meta({ id: 'Segment' });
 
 export const MarketingListCreateSchema = z
   .object({ name: z.string().trim().min(1, 'A list needs a name').max(100, 'A list name has at most 100 characters') })

@@ -1,4 +1,3 @@
-
 import { bigint, bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { customerRef, orgRef } from '../platform/columns.ts';
 
@@ -28,8 +27,5 @@ export const activities = pgTable(
     /** The outbox event that wrote the entry (null for entries from before the outbox). */
     eventId: bigint('event_id', { mode: 'number' }),
   },
-  (t) => [
-    index('activities_customer_idx').on(t.orgId, t.customerId, t.occurredAt.desc(), t.id.desc()),
-    uniqueIndex('activities_event_idx').on(t.eventId),
-  ],
+  (t) => [index('activities_customer_idx').on(t.orgId, t.customerId, t.occurredAt.desc(), t.id.desc()), uniqueIndex('activities_event_idx').on(t.eventId)],
 );

@@ -67,7 +67,17 @@
  * the jobs of nodes whose session has gone.
  */
 import { EventEmitter } from 'node:events';
-import { Logger as GraphileLogger, makeWorkerUtils, run, runMigrations, type JobHelpers, type Runner, type Task, type WorkerEvents, type WorkerUtils } from 'graphile-worker';
+import {
+  Logger as GraphileLogger,
+  makeWorkerUtils,
+  run,
+  runMigrations,
+  type JobHelpers,
+  type Runner,
+  type Task,
+  type WorkerEvents,
+  type WorkerUtils,
+} from 'graphile-worker';
 import { and, eq, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
@@ -156,7 +166,11 @@ type EnqueueOptions<P extends z.ZodType> = {
  * Adds a run of `kind` (see the top of this file). With a transaction, the run commits with it;
  * with the database, in one of its own.
  */
-export async function enqueue<P extends z.ZodType>(db: DbOrTx, kind: JobKind<P, z.ZodType, unknown>, options: EnqueueOptions<P>): Promise<{ id: string; created: boolean }> {
+export async function enqueue<P extends z.ZodType>(
+  db: DbOrTx,
+  kind: JobKind<P, z.ZodType, unknown>,
+  options: EnqueueOptions<P>,
+): Promise<{ id: string; created: boolean }> {
   const payload = kind.payload.parse(options.payload) as z.infer<P>;
   if (!(db instanceof PgTransaction)) return (db as Db).transaction((tx) => enqueue(tx, kind, options));
   const queueName = kind.queue?.(payload, options.orgId) ?? null;
@@ -375,7 +389,8 @@ export class JobQueue {
     clearTimeout(this.reapTimer);
     this.stopController.abort();
     const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
-    if (this.runner) await Promise.race([Promise.resolve(this.runner.stop()).catch((err) => this.logger.warn({ err }, 'jobs: stop failed')), sleep(this.opts.stopTimeoutMs)]);
+    if (this.runner)
+      await Promise.race([Promise.resolve(this.runner.stop()).catch((err) => this.logger.warn({ err }, 'jobs: stop failed')), sleep(this.opts.stopTimeoutMs)]);
     await this.reaping?.catch(() => {});
     for (const a of this.active) clearTimeout(a.emitTimer);
     await Promise.resolve(this.utils?.release()).catch(() => {});
@@ -464,7 +479,8 @@ export class JobQueue {
       if (kind.checkpoint && ctx.checkpoint !== undefined) ctx.checkpoint = kind.checkpoint.parse(ctx.checkpoint);
       const result = (await kind.run(ctx)) ?? null;
       await this.flushProgress(a);
-      const finalProgress: JobProgress = a.progress.total !== null ? { ...a.progress, percent: 100, etaSeconds: 0, done: a.progress.total } : { ...a.progress, etaSeconds: 0 };
+      const finalProgress: JobProgress =
+        a.progress.total !== null ? { ...a.progress, percent: 100, etaSeconds: 0, done: a.progress.total } : { ...a.progress, etaSeconds: 0 };
       const done = await this.db.$client.query(
         `update job_runs set status = 'succeeded', result = $3::jsonb, progress = $4::jsonb, error = null,
                 finished_at = now(), updated_at = now()
@@ -583,7 +599,15 @@ export class JobQueue {
   private async reap(): Promise<void> {
     if (!this.utils) return;
     try {
-      const { rows: dead } = await this.db.$client.query<{ id: string; kind: string; org_id: string; attempt: number; max_attempts: number; worker_id: string | null; queue_job_id: string | null }>(
+      const { rows: dead } = await this.db.$client.query<{
+        id: string;
+        kind: string;
+        org_id: string;
+        attempt: number;
+        max_attempts: number;
+        worker_id: string | null;
+        queue_job_id: string | null;
+      }>(
         `select id, kind, org_id, attempt, max_attempts, worker_id, queue_job_id from job_runs r
           where finished_at is null and status = 'running' and node_id <> $1 and not ${isNodeAliveSql('r.node_id')}`,
         [this.session.nodeId],
@@ -599,7 +623,10 @@ export class JobQueue {
         await this.db.$client.query(`select pg_notify('jobs:insert', json_build_object('count', $1::int)::text)`, [dead.length + orphans.length]);
       }
       for (const run of dead) {
-        const { rows: jobs } = await this.db.$client.query<{ attempts: number; max_attempts: number }>('select attempts, max_attempts from graphile_worker.jobs where id = $1', [run.queue_job_id]);
+        const { rows: jobs } = await this.db.$client.query<{ attempts: number; max_attempts: number }>(
+          'select attempts, max_attempts from graphile_worker.jobs where id = $1',
+          [run.queue_job_id],
+        );
         const job = jobs[0];
         const last = job ? job.attempts >= job.max_attempts : run.attempt >= run.max_attempts;
         const status: JobStatus = last ? 'failed' : 'queued';

@@ -128,5 +128,4 @@ export class NodeSession {
 }
 
 /** SQL that is true while the node `nodeIdExpr` (an SQL expression) still has its session. */
-export const isNodeAliveSql = (nodeIdExpr: string) =>
-  `exists (select 1 from pg_stat_activity a where a.application_name = 'foyer-node ' || ${nodeIdExpr})`;
+export const isNodeAliveSql = (nodeIdExpr: string) => `exists (select 1 from pg_stat_activity a where a.application_name = 'foyer-node ' || ${nodeIdExpr})`;

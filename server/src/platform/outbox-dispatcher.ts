@@ -23,8 +23,7 @@ export type OutboxOptions = {
 
 type EventRow = { id: string; org_id: string; name: string; payload: unknown; created_at: Date };
 
-const toEvent = (row: EventRow) =>
-  ({ id: Number(row.id), orgId: row.org_id, name: row.name, payload: row.payload, createdAt: row.created_at }) as OutboxEvent;
+const toEvent = (row: EventRow) => ({ id: Number(row.id), orgId: row.org_id, name: row.name, payload: row.payload, createdAt: row.created_at }) as OutboxEvent;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -245,7 +244,9 @@ export class Outbox {
   private async runLocal(ids: number[]): Promise<void> {
     const wanted = ids.filter((id) => !this.localSeen.has(id));
     if (!wanted.length) return;
-    const { rows } = await this.db.$client.query<EventRow>('select id, org_id, name, payload, created_at from outbox_events where id = any($1::bigint[])', [wanted]);
+    const { rows } = await this.db.$client.query<EventRow>('select id, org_id, name, payload, created_at from outbox_events where id = any($1::bigint[])', [
+      wanted,
+    ]);
     const byId = new Map(rows.map((r) => [Number(r.id), r]));
     // In the order heard, which is commit order.
     for (const id of wanted) {

@@ -118,7 +118,12 @@ export type Subscriber = DurableSubscriber | LocalSubscriber;
  * A durable subscriber. With a transaction (the default) it acts exactly once per event;
  * with `transaction: false` at least once.
  */
-export function subscriber<const N extends EventName>(def: { id: string; on: readonly N[]; transaction?: true; handle: Handler<N, [tx: Tx]> }): DurableSubscriber;
+export function subscriber<const N extends EventName>(def: {
+  id: string;
+  on: readonly N[];
+  transaction?: true;
+  handle: Handler<N, [tx: Tx]>;
+}): DurableSubscriber;
 export function subscriber<const N extends EventName>(def: { id: string; on: readonly N[]; transaction: false; handle: Handler<N, []> }): DurableSubscriber;
 export function subscriber(def: { id: string; on: readonly EventName[]; transaction?: boolean; handle: Handler<EventName, never[]> }): DurableSubscriber {
   if (!/^[a-z0-9][a-z0-9._:-]*$/i.test(def.id)) throw new Error(`Subscriber id "${def.id}": letters, digits and . _ : - only`);

@@ -8,9 +8,7 @@ import type { StaffSocket } from './realtime/io.ts';
 
 export { permissionDescriptions, permissions, rolePermissions, type Permission } from '@foyer/schema/validation';
 
-const granted = new Map<Role, ReadonlySet<Permission>>(
-  Object.entries(rolePermissions).map(([role, list]) => [role as Role, new Set(list)]),
-);
+const granted = new Map<Role, ReadonlySet<Permission>>(Object.entries(rolePermissions).map(([role, list]) => [role as Role, new Set(list)]));
 
 /**
  * THE decision: whether this staff member may do that. Every route and /staff socket event asks

@@ -138,7 +138,10 @@ describe('addresses', () => {
 
   it('checks an address with the shared schema, nulls for empty parts and an upper-case country', () => {
     const r = validateAddress({ ...emptyAddressForm('gb'), line1: ' 1 Main St ', city: 'London' });
-    expect(r).toEqual({ ok: true, body: { purpose: 'contact', line1: '1 Main St', line2: null, city: 'London', region: null, postalCode: null, country: 'GB' } });
+    expect(r).toEqual({
+      ok: true,
+      body: { purpose: 'contact', line1: '1 Main St', line2: null, city: 'London', region: null, postalCode: null, country: 'GB' },
+    });
     const bad = validateAddress({ ...emptyAddressForm('GBR'), line1: '' });
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
@@ -155,7 +158,15 @@ describe('addresses', () => {
   });
 
   it('puts server issues on the edited address beside its fields, others on top', () => {
-    expect(addressIssues([{ field: 'addresses.1.country', message: 'Bad' }, { field: 'addresses.0.city', message: 'Other' }], 1)).toEqual({
+    expect(
+      addressIssues(
+        [
+          { field: 'addresses.1.country', message: 'Bad' },
+          { field: 'addresses.0.city', message: 'Other' },
+        ],
+        1,
+      ),
+    ).toEqual({
       country: 'Bad',
       '(body)': 'Other',
     });
@@ -167,8 +178,21 @@ describe('addresses', () => {
 });
 
 describe('custom fields', () => {
-  const field = (key: string, type: CustomField['type'], options: string[] | null = null): CustomField => ({ id: key, key, label: key, type, options, position: 0 });
-  const fields = [field('room', 'text'), field('visits', 'number'), field('since', 'date'), field('seat', 'choice', ['Window', 'Bar']), field('vegan', 'boolean')];
+  const field = (key: string, type: CustomField['type'], options: string[] | null = null): CustomField => ({
+    id: key,
+    key,
+    label: key,
+    type,
+    options,
+    position: 0,
+  });
+  const fields = [
+    field('room', 'text'),
+    field('visits', 'number'),
+    field('since', 'date'),
+    field('seat', 'choice', ['Window', 'Bar']),
+    field('vegan', 'boolean'),
+  ];
 
   it('shows stored values as input strings', () => {
     expect(customToForm(fields, { room: '12', visits: 3, vegan: false })).toEqual({ room: '12', visits: '3', since: '', seat: '', vegan: 'no' });

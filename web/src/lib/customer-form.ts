@@ -152,11 +152,7 @@ const sameList = (a: string[], b: string[]) => a.length === b.length && a.every(
  * fields go into the PATCH (lists replace the old list as a whole); cleared optional fields are
  * sent as null. The result must still meet the minimum identity (C4).
  */
-export function validatePatch(
-  values: CustomerFormValues,
-  original: Customer,
-  defaultCountry: string,
-): Validated<CustomerPatch> & { changed: boolean } {
+export function validatePatch(values: CustomerFormValues, original: Customer, defaultCountry: string): Validated<CustomerPatch> & { changed: boolean } {
   const emails = compact(values.emails);
   const phones = compact(values.phones);
   const remap = remapper(emails.rows, phones.rows);

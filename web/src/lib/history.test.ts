@@ -9,7 +9,12 @@ describe('history formatting', () => {
   it('formats stored values', () => {
     expect(formatValue(null)).toBeNull();
     expect(formatValue([])).toBeNull();
-    expect(formatValue([{ address: 'a@x.test', primary: true }, { address: 'b@x.test', primary: false }])).toBe('a@x.test, b@x.test');
+    expect(
+      formatValue([
+        { address: 'a@x.test', primary: true },
+        { address: 'b@x.test', primary: false },
+      ]),
+    ).toBe('a@x.test, b@x.test');
     expect(formatValue([{ e164: '+442079460958', raw: '020 7946 0958' }])).toBe('+442079460958');
     expect(formatValue('banned')).toBe('Banned');
     expect(formatValue(['a', 'b'])).toBe('a, b');

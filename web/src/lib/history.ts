@@ -26,7 +26,10 @@ export function orderedChanges(changes: HistoryEntry['changes'] | null | undefin
 /** `firstName` → `First name`; unknown keys are split at capitals (`loyaltyTier` → `Loyalty tier`). */
 export function fieldLabel(field: string): string {
   if (labels[field]) return labels[field];
-  const words = field.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+  const words = field
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

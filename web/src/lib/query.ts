@@ -292,7 +292,17 @@ export function describeSort(view: ListView): string {
   if (key === 'relevance') return 'Sorted by best match';
   const dates = key === 'created' || key === 'lastOrder';
   const numbers = key === 'clv' || key === 'totalSpent';
-  const direction = dates ? (descending ? 'newest first' : 'oldest first') : numbers ? (descending ? 'highest first' : 'lowest first') : descending ? 'Z to A' : 'A to Z';
+  const direction = dates
+    ? descending
+      ? 'newest first'
+      : 'oldest first'
+    : numbers
+      ? descending
+        ? 'highest first'
+        : 'lowest first'
+      : descending
+        ? 'Z to A'
+        : 'A to Z';
   return `Sorted by ${sortLabels[key]}, ${direction}`;
 }
 
@@ -380,11 +390,16 @@ export function filterChips(view: ListView, lookups: ChipLookups = {}): FilterCh
     chips.push({ id: 'created', label: `Created ${rangeLabel(view.createdFrom, view.createdTo)}`, view: changeView(view, { createdFrom: '', createdTo: '' }) });
   if (view.activeFrom || view.activeTo)
     chips.push({ id: 'active', label: `Last active ${rangeLabel(view.activeFrom, view.activeTo)}`, view: changeView(view, { activeFrom: '', activeTo: '' }) });
-  for (const v of view.source) chips.push({ id: `source:${v}`, label: `Source: ${lookups.sourceName?.(v) ?? v}`, view: toggleListValue(view, 'source', v, false) });
+  for (const v of view.source)
+    chips.push({ id: `source:${v}`, label: `Source: ${lookups.sourceName?.(v) ?? v}`, view: toggleListValue(view, 'source', v, false) });
   for (const v of view.language)
     chips.push({ id: `language:${v}`, label: `Language: ${lookups.languageName?.(v) ?? v}`, view: toggleListValue(view, 'language', v, false) });
   if (view.consent)
-    chips.push({ id: 'consent', label: view.consent === 'yes' ? 'Marketing consent: given' : 'Marketing consent: not given', view: changeView(view, { consent: '' }) });
+    chips.push({
+      id: 'consent',
+      label: view.consent === 'yes' ? 'Marketing consent: given' : 'Marketing consent: not given',
+      view: changeView(view, { consent: '' }),
+    });
   if (view.company) {
     const name = lookups.companies?.find((c) => c.id === view.company)?.name ?? 'Unknown company';
     chips.push({ id: 'company', label: `Company: ${name}`, view: changeView(view, { company: '' }) });

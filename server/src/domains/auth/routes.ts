@@ -7,7 +7,6 @@ import { setSessionCookie } from '../../platform/http/middleware.ts';
 import type { AuthService } from './service.ts';
 import { permit } from '../../platform/permissions.ts';
 
-
 const login = createRoute({
   ...permit.public,
   method: 'post',

@@ -22,7 +22,8 @@ const create = route.create({
   permission: 'services.manage',
   input: ServiceCreateSchema,
   output: ServiceSchema,
-  summary: 'Offer a service: duration, slot interval (the duration when absent), price in cents, capacity per slot, opening hours per weekday (0 = Sunday) in the venue time zone',
+  summary:
+    'Offer a service: duration, slot interval (the duration when absent), price in cents, capacity per slot, opening hours per weekday (0 = Sunday) in the venue time zone',
   responses: nameTaken,
 });
 const patch = route.patch({

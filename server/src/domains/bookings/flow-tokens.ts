@@ -28,7 +28,9 @@ const signingKeys = new Map<string, { key: Buffer; until: number }>();
 async function signingKey(db: DbOrTx, orgId: string): Promise<Buffer> {
   const cached = signingKeys.get(orgId);
   if (cached && cached.until > Date.now()) return cached.key;
-  const key = createHmac('sha256', await credentialKeyOf(db, orgId)).update(LABEL).digest();
+  const key = createHmac('sha256', await credentialKeyOf(db, orgId))
+    .update(LABEL)
+    .digest();
   signingKeys.delete(orgId);
   if (signingKeys.size >= KEY_CACHE_SIZE) signingKeys.delete(signingKeys.keys().next().value!);
   signingKeys.set(orgId, { key, until: Date.now() + KEY_CACHE_MS });
@@ -37,7 +39,9 @@ async function signingKey(db: DbOrTx, orgId: string): Promise<Buffer> {
 
 export async function issueFlowToken(db: DbOrTx, orgId: string, customerId: string, ttlSeconds = 2 * 3600): Promise<string> {
   const payload = b64(JSON.stringify({ o: orgId, c: customerId, e: Math.floor(Date.now() / 1000) + ttlSeconds }));
-  const mac = createHmac('sha256', await signingKey(db, orgId)).update(payload).digest();
+  const mac = createHmac('sha256', await signingKey(db, orgId))
+    .update(payload)
+    .digest();
   return `${payload}.${b64(mac)}`;
 }
 

@@ -51,8 +51,7 @@ const identify = createRoute({
   ...permit.public,
   method: 'post',
   path: '/{slug}/identify',
-  summary:
-    'Public: who is booking. Matches a customer by email or phone, or creates one with source online; answers only a flow token, the same whoever it is',
+  summary: 'Public: who is booking. Matches a customer by email or phone, or creates one with source online; answers only a flow token, the same whoever it is',
   request: { params: SlugParams, ...body(IdentifySchema) },
   responses: { 200: json(IdentifyResponseSchema, 'The flow token'), 400: error('Not valid'), ...noVenue, ...tooMany },
 });
@@ -79,13 +78,14 @@ const book = createRoute({
 function limitPerAddress(): { all: MiddlewareHandler<AppEnv>; writes: MiddlewareHandler<AppEnv> } {
   const all = new AttemptLimiter(240, 5 * 60_000);
   const writes = new AttemptLimiter(40, 5 * 60_000);
-  const guard = (limiter: AttemptLimiter): MiddlewareHandler<AppEnv> => async (c, next) => {
-    const slug = c.req.path.split('/')[4] ?? '';
-    const wait = limiter.take(`${clientAddress(c)} ${slug}`);
-    if (wait > 0)
-      throw new AppError(429, 'rate_limited', `Too many requests: try again in ${wait} seconds`, undefined, { 'retry-after': String(wait) });
-    await next();
-  };
+  const guard =
+    (limiter: AttemptLimiter): MiddlewareHandler<AppEnv> =>
+    async (c, next) => {
+      const slug = c.req.path.split('/')[4] ?? '';
+      const wait = limiter.take(`${clientAddress(c)} ${slug}`);
+      if (wait > 0) throw new AppError(429, 'rate_limited', `Too many requests: try again in ${wait} seconds`, undefined, { 'retry-after': String(wait) });
+      await next();
+    };
   return { all: guard(all), writes: guard(writes) };
 }
 

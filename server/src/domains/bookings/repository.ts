@@ -102,15 +102,17 @@ export async function findBooking(db: DbOrTx, orgId: string, id: string, lock = 
 
 /** A customer's bookings that end after `now` (soonest first), and those before (latest first, at most `pastLimit`). */
 export async function bookingsOfCustomer(db: DbOrTx, orgId: string, customerId: string, now: Date, pastLimit: number) {
-  const base = () =>
-    db
-      .select(withService)
-      .from(bookings)
-      .innerJoin(services, eq(services.id, bookings.serviceId));
+  const base = () => db.select(withService).from(bookings).innerJoin(services, eq(services.id, bookings.serviceId));
   const mine = and(eq(bookings.orgId, orgId), eq(bookings.customerId, customerId));
   const [upcoming, past] = [
-    await base().where(and(mine, gte(bookings.endsAt, now))).orderBy(asc(bookings.startsAt)).limit(200),
-    await base().where(and(mine, lt(bookings.endsAt, now))).orderBy(desc(bookings.startsAt)).limit(pastLimit),
+    await base()
+      .where(and(mine, gte(bookings.endsAt, now)))
+      .orderBy(asc(bookings.startsAt))
+      .limit(200),
+    await base()
+      .where(and(mine, lt(bookings.endsAt, now)))
+      .orderBy(desc(bookings.startsAt))
+      .limit(pastLimit),
   ];
   return { upcoming: flatten(upcoming), past: flatten(past) };
 }
@@ -155,4 +157,3 @@ export async function customerStatusOf(db: DbOrTx, orgId: string, id: string) {
     .where(and(eq(customers.orgId, orgId), eq(customers.id, id)));
   return row;
 }
-

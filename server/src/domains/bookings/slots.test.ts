@@ -24,13 +24,26 @@ describe('slotGrid', () => {
   });
 
   it('follows the wall clock across the spring change in New York (02:00–03:00 does not exist)', () => {
-    const grid = slotGrid({ durationMinutes: 30, slotIntervalMinutes: 30, openingHours: [{ weekday: 0, opens: '01:00', closes: '04:00' }] }, '2027-03-14', 'America/New_York');
+    const grid = slotGrid(
+      { durationMinutes: 30, slotIntervalMinutes: 30, openingHours: [{ weekday: 0, opens: '01:00', closes: '04:00' }] },
+      '2027-03-14',
+      'America/New_York',
+    );
     expect(grid.map((s) => s.time)).toEqual(['01:00', '01:30', '03:00', '03:30']);
-    expect(grid.map((s) => s.startsAt.toISOString())).toEqual(['2027-03-14T06:00:00.000Z', '2027-03-14T06:30:00.000Z', '2027-03-14T07:00:00.000Z', '2027-03-14T07:30:00.000Z']);
+    expect(grid.map((s) => s.startsAt.toISOString())).toEqual([
+      '2027-03-14T06:00:00.000Z',
+      '2027-03-14T06:30:00.000Z',
+      '2027-03-14T07:00:00.000Z',
+      '2027-03-14T07:30:00.000Z',
+    ]);
   });
 
   it('reads a 24:00 close as midnight at the end of the day', () => {
-    const grid = slotGrid({ durationMinutes: 60, slotIntervalMinutes: 60, openingHours: [{ weekday: 1, opens: '22:00', closes: '24:00' }] }, '2026-11-23', 'UTC');
+    const grid = slotGrid(
+      { durationMinutes: 60, slotIntervalMinutes: 60, openingHours: [{ weekday: 1, opens: '22:00', closes: '24:00' }] },
+      '2026-11-23',
+      'UTC',
+    );
     expect(grid.map((s) => [s.time, s.endsAt.toISOString()])).toEqual([
       ['22:00', '2026-11-23T23:00:00.000Z'],
       ['23:00', '2026-11-24T00:00:00.000Z'],

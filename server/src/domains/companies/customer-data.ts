@@ -13,7 +13,15 @@ export const customerData: CustomerDataContributor = {
    * link outlives email changes, a domain link does not), since the earlier of the two.
    */
   merge: (ctx, from, into) =>
-    moveByKey(ctx, customerCompanies, 'company_id', ['org_id', 'company_id', 'linked_by', 'created_at'], from, into, sql`
+    moveByKey(
+      ctx,
+      customerCompanies,
+      'company_id',
+      ['org_id', 'company_id', 'linked_by', 'created_at'],
+      from,
+      into,
+      sql`
       linked_by = case when excluded.linked_by = 'manual' then excluded.linked_by else customer_companies.linked_by end,
-      created_at = least(excluded.created_at, customer_companies.created_at)`),
+      created_at = least(excluded.created_at, customer_companies.created_at)`,
+    ),
 };

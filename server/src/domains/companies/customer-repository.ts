@@ -11,10 +11,8 @@ export type LinkScope = { customerIds: string[] } | { companyId: string };
  * customers in one statement (customer_emails_org_domain_idx serves the join).
  */
 export async function syncDomainLinks(db: DbOrTx, orgId: string, scope: LinkScope): Promise<{ linked: number; unlinked: number }> {
-  const emailScope: SQL =
-    'customerIds' in scope ? sql`e.customer_id = any(${toUuidArray(scope.customerIds)})` : sql`d.company_id = ${scope.companyId}`;
-  const linkScope: SQL =
-    'customerIds' in scope ? sql`cc.customer_id = any(${toUuidArray(scope.customerIds)})` : sql`cc.company_id = ${scope.companyId}`;
+  const emailScope: SQL = 'customerIds' in scope ? sql`e.customer_id = any(${toUuidArray(scope.customerIds)})` : sql`d.company_id = ${scope.companyId}`;
+  const linkScope: SQL = 'customerIds' in scope ? sql`cc.customer_id = any(${toUuidArray(scope.customerIds)})` : sql`cc.company_id = ${scope.companyId}`;
   if ('customerIds' in scope && scope.customerIds.length === 0) return { linked: 0, unlinked: 0 };
 
   const linked = await db.execute(sql`

@@ -111,9 +111,7 @@ export async function linkManually(tx: DbOrTx, orgId: string, companyId: string,
 export async function unlink(tx: DbOrTx, orgId: string, companyId: string, customerId: string): Promise<boolean> {
   const rows = await tx
     .delete(customerCompanies)
-    .where(
-      and(eq(customerCompanies.orgId, orgId), eq(customerCompanies.companyId, companyId), eq(customerCompanies.customerId, customerId)),
-    )
+    .where(and(eq(customerCompanies.orgId, orgId), eq(customerCompanies.companyId, companyId), eq(customerCompanies.customerId, customerId)))
     .returning({ customerId: customerCompanies.customerId });
   return rows.length > 0;
 }

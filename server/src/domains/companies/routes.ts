@@ -133,9 +133,7 @@ export function companyRoutes(companies: CompanyService) {
       await companies.delete(actorOf(c), c.req.valid('param').id);
       return c.body(null, 204);
     })
-    .openapi(addDomain, async (c) =>
-      c.json(await companies.addDomain(actorOf(c), c.req.valid('param').id, c.req.valid('json').domain), 200),
-    )
+    .openapi(addDomain, async (c) => c.json(await companies.addDomain(actorOf(c), c.req.valid('param').id, c.req.valid('json').domain), 200))
     .openapi(removeDomain, async (c) => {
       const { id, domain } = c.req.valid('param');
       return c.json(await companies.removeDomain(actorOf(c), id, domain), 200);

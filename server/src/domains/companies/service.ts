@@ -80,8 +80,7 @@ export class CompanyService {
   /** Removes a domain; links it made go unless another domain of the company still matches. Manual links stay. */
   async removeDomain(actor: DirectoryActor, id: string, domain: string): Promise<{ company: Company; unlinked: number }> {
     const { company, unlinked } = await this.changeCompany(actor, id, async (tx, before) => {
-      if (!(await repo.deleteDomain(tx, actor.orgId, id, domain)))
-        throw new AppError(404, 'not_found', `${before.name} has no domain ${domain}`);
+      if (!(await repo.deleteDomain(tx, actor.orgId, id, domain))) throw new AppError(404, 'not_found', `${before.name} has no domain ${domain}`);
       return { unlinked: (await syncDomainLinks(tx, actor.orgId, { companyId: id })).unlinked };
     });
     return { company, unlinked };
@@ -93,10 +92,7 @@ export class CompanyService {
     // No search and no custom field filters, so the list reads neither the fields nor a country.
     const query: CustomerQuery = { company: id, page, pageSize, tagMode: 'any', custom: {} };
     const { ids, total, totalCapped } = await findCustomerPage(this.db, orgId, query, { fields: [], country: '' });
-    const [items, links] = await concurrently(this.db, [
-      () => loadCustomerListItems(this.db, orgId, ids),
-      () => linksOf(this.db, orgId, id, ids),
-    ]);
+    const [items, links] = await concurrently(this.db, [() => loadCustomerListItems(this.db, orgId, ids), () => linksOf(this.db, orgId, id, ids)]);
     return { items: items.map((item, i) => ({ ...item, linkedBy: links.get(ids[i]!) ?? 'manual' })), total, totalCapped };
   }
 
@@ -116,8 +112,7 @@ export class CompanyService {
   async unlink(orgId: string, id: string, customerRef: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       const customerId = await this.lockForLink(tx, orgId, id, customerRef);
-      if (!(await repo.unlink(tx, orgId, id, customerId)))
-        throw new AppError(404, 'not_found', `Customer ${customerRef} is not linked to this company`);
+      if (!(await repo.unlink(tx, orgId, id, customerId))) throw new AppError(404, 'not_found', `Customer ${customerRef} is not linked to this company`);
     });
   }
 

@@ -71,9 +71,7 @@ function typedValue(def: FieldDefinition, value: CustomValue): ValueRow | string
         ? { ...base, valueText: value, valueDate: value }
         : `${def.label} takes a date written YYYY-MM-DD`;
     case 'choice':
-      return typeof value === 'string' && def.options?.includes(value)
-        ? { ...base, valueText: value }
-        : `${def.label} is one of: ${def.options?.join(', ')}`;
+      return typeof value === 'string' && def.options?.includes(value) ? { ...base, valueText: value } : `${def.label} is one of: ${def.options?.join(', ')}`;
     case 'boolean':
       return typeof value === 'boolean' ? { ...base, valueText: value ? 'yes' : 'no', valueBool: value } : `${def.label} takes yes or no (true/false)`;
   }
@@ -81,9 +79,7 @@ function typedValue(def: FieldDefinition, value: CustomValue): ValueRow | string
 
 export async function writeCustomValues(tx: DbOrTx, orgId: string, customerId: string, typed: ReturnType<typeof typeCustomValues>) {
   if (typed.clear.length)
-    await tx
-      .delete(customFieldValues)
-      .where(and(eq(customFieldValues.customerId, customerId), inArray(customFieldValues.fieldId, typed.clear)));
+    await tx.delete(customFieldValues).where(and(eq(customFieldValues.customerId, customerId), inArray(customFieldValues.fieldId, typed.clear)));
   for (const row of typed.set)
     await tx
       .insert(customFieldValues)

@@ -21,7 +21,12 @@ const auditView = ({ key, label, type, options, position }: repo.CustomFieldRow)
  * filters (`cf.<key>`) need ("Favourite drink" → favourite_drink, "2nd visit" → field_2nd_visit).
  */
 export function keyFromLabel(label: string): string {
-  const slug = label.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  const slug = label
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
   const key = /^[a-z]/.test(slug) ? slug : `field_${slug}`;
   return key.slice(0, 50).replace(/_+$/, '');
 }
@@ -34,10 +39,7 @@ export class CustomFieldService {
     return { items: (await loadFieldDefinitions(this.db, orgId)).map(toCustomFieldDto) };
   }
 
-  async create(
-    actor: DirectoryActor,
-    input: { label: string; type: CustomField['type']; key?: string; options?: string[] },
-  ): Promise<CustomField> {
+  async create(actor: DirectoryActor, input: { label: string; type: CustomField['type']; key?: string; options?: string[] }): Promise<CustomField> {
     const key = input.key ?? keyFromLabel(input.label);
     try {
       return await this.db.transaction(async (tx) => {

@@ -39,10 +39,13 @@ export class CustomerBulkService {
 
   /** `select c.id …` of the target: the chosen ids of this organization, or the query's matches. */
   async targetSql(actor: Actor, target: BulkTarget, fields?: FieldDefinition[], db: DbOrTx = this.db): Promise<SQL> {
-    if ('ids' in target)
-      return sql`select c.id from customers c where c.org_id = ${actor.orgId} and c.id = any(${uuidArray(target.ids.map(fromSystemId))})`;
+    if ('ids' in target) return sql`select c.id from customers c where c.org_id = ${actor.orgId} and c.id = any(${uuidArray(target.ids.map(fromSystemId))})`;
     const parsed = parseCustomerQuery(new URLSearchParams(target.query));
-    if (!parsed.ok) throw invalid('Not a valid list query', parsed.issues.map((i) => ({ ...i, field: `target.query.${i.field}` })));
+    if (!parsed.ok)
+      throw invalid(
+        'Not a valid list query',
+        parsed.issues.map((i) => ({ ...i, field: `target.query.${i.field}` })),
+      );
     return matchingIdsSql(db, actor.orgId, parsed.query, {
       fields: fields ?? (await fieldsForQuery(db, actor.orgId, parsed.query)),
       country: actor.defaultCountry,
@@ -149,13 +152,7 @@ export class CustomerBulkService {
    * in memory. `write` resolves when the client has taken the chunk (back-pressure). For chosen
    * ids and queries of at most a page; a segment is exported by a job (jobs.ts).
    */
-  async exportCsv(
-    actor: Actor,
-    target: BulkTarget,
-    sort: string | undefined,
-    write: (chunk: string) => Promise<void>,
-    aborted: () => boolean,
-  ) {
+  async exportCsv(actor: Actor, target: BulkTarget, sort: string | undefined, write: (chunk: string) => Promise<void>, aborted: () => boolean) {
     const fields = await loadFieldDefinitions(this.db, actor.orgId);
     const targetIds = await this.targetSql(actor, target, fields);
     const query = new PgDialect().sqlToQuery(sql`
@@ -201,9 +198,28 @@ export const exportColumns = sql`
 /** The header line: fixed columns, then one per custom field (in the fields' order). */
 export function csvHeader(fields: ExportField[]): string {
   return csvLine([
-    'id', 'customer_number', 'first_name', 'last_name', 'primary_email', 'emails', 'primary_phone', 'phones',
-    'language', 'source', 'status', 'lifecycle_stage', 'total_spent', 'clv', 'marketing_consent', 'consent_at',
-    'date_of_birth', 'company_name', 'tags', 'companies', ...fields.map((f) => `custom_${f.key}`), 'created_at',
+    'id',
+    'customer_number',
+    'first_name',
+    'last_name',
+    'primary_email',
+    'emails',
+    'primary_phone',
+    'phones',
+    'language',
+    'source',
+    'status',
+    'lifecycle_stage',
+    'total_spent',
+    'clv',
+    'marketing_consent',
+    'consent_at',
+    'date_of_birth',
+    'company_name',
+    'tags',
+    'companies',
+    ...fields.map((f) => `custom_${f.key}`),
+    'created_at',
   ]);
 }
 
@@ -212,8 +228,7 @@ export function csvHeader(fields: ExportField[]): string {
  * pool client) or as PostgreSQL's text (drizzle's queries keep it): both are written as the same
  * ISO time.
  */
-export const csvRows = (rows: Record<string, unknown>[], fields: ExportField[]): string =>
-  rows.map((r) => csvLine(exportRow(r as ExportRow, fields))).join('');
+export const csvRows = (rows: Record<string, unknown>[], fields: ExportField[]): string => rows.map((r) => csvLine(exportRow(r as ExportRow, fields))).join('');
 
 const parseTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ) as (text: string) => Date;
 
@@ -223,10 +238,28 @@ function exportRow(r: ExportRow, fields: ExportField[]): unknown[] {
   const money = (cents: unknown) => (Number(cents) / 100).toFixed(2);
   const time = (d: unknown) => (d instanceof Date ? d.toISOString() : typeof d === 'string' ? parseTimestamptz(d).toISOString() : d);
   return [
-    String(r.id).replaceAll('-', ''), r.customer_number, r.first_name, r.last_name, r.primary_email, r.emails, r.primary_phone, r.phones,
-    r.language, r.source, r.status, r.lifecycle_stage, money(r.total_spent_cents), money(r.clv_cents),
-    r.marketing_consent ? 'yes' : 'no', time(r.consent_at), r.date_of_birth, r.company_name, r.tags, r.companies,
-    ...fields.map((f) => r.custom?.[f.id]), time(r.created_at),
+    String(r.id).replaceAll('-', ''),
+    r.customer_number,
+    r.first_name,
+    r.last_name,
+    r.primary_email,
+    r.emails,
+    r.primary_phone,
+    r.phones,
+    r.language,
+    r.source,
+    r.status,
+    r.lifecycle_stage,
+    money(r.total_spent_cents),
+    money(r.clv_cents),
+    r.marketing_consent ? 'yes' : 'no',
+    time(r.consent_at),
+    r.date_of_birth,
+    r.company_name,
+    r.tags,
+    r.companies,
+    ...fields.map((f) => r.custom?.[f.id]),
+    time(r.created_at),
   ];
 }
 

@@ -18,14 +18,17 @@ import { loadTagsOf } from '../tags/customer-repository.ts';
 const cents = (n: number) => n / 100;
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export const photoUrl = (id: string, version: number | null) =>
-  version === null ? null : `/api/customers/${toSystemId(id)}/photo?v=${version}`;
+export const photoUrl = (id: string, version: number | null) => (version === null ? null : `/api/customers/${toSystemId(id)}/photo?v=${version}`);
 
 /** List rows (L1) for these customers, in the order of `ids`: one query for the rows, one for tags. */
 export async function loadCustomerListItems(db: DbOrTx, orgId: string, ids: string[]): Promise<CustomerListItem[]> {
   if (ids.length === 0) return [];
   const [rows, tagMap] = await concurrently(db, [
-    () => db.select().from(customers).where(and(eq(customers.orgId, orgId), inArray(customers.id, ids))),
+    () =>
+      db
+        .select()
+        .from(customers)
+        .where(and(eq(customers.orgId, orgId), inArray(customers.id, ids))),
     () => loadTagsOf(db, orgId, ids),
   ]);
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -84,9 +87,7 @@ function identifierMatches(orgId: string, q: string, country: string): SQL {
   ];
   const phones = phoneCandidates(q, country);
   if (phones.length)
-    branches.push(
-      sql`select customer_id, 1.5::float8, (e164 collate "C") from customer_phones where org_id = ${orgId} and e164 = any(${textArray(phones)})`,
-    );
+    branches.push(sql`select customer_id, 1.5::float8, (e164 collate "C") from customer_phones where org_id = ${orgId} and e164 = any(${textArray(phones)})`);
   const email = emailFragmentMatch(orgId, lower);
   if (email) branches.push(email);
   return sql`select customer_id, max(score) as score, min(k) as k from (${sql.join(branches, sql` union all `)}) s group by customer_id`;
@@ -182,7 +183,10 @@ const NAME_CANDIDATES = 100;
  * slips in the first two letters are not looked for.
  */
 async function fuzzyNames(db: DbOrTx, orgId: string, q: string): Promise<FuzzyName[]> {
-  const words = normalizedName(q).split(' ').filter((w) => /\p{L}/u.test(w)).slice(0, 3);
+  const words = normalizedName(q)
+    .split(' ')
+    .filter((w) => /\p{L}/u.test(w))
+    .slice(0, 3);
   if (!words.length) return [];
   const branches = words.map((word, i) => {
     const letters = [...word];
@@ -264,7 +268,15 @@ function customFieldConditions(custom: Record<string, string>, fields: FieldDefi
       }
       const cast = (v: string) => (def.type === 'number' ? sql`${Number(v)}::float8` : sql`${v}::date`);
       if (exact !== undefined) where.push(match(sql`${column} = ${cast(exact)}`));
-      else where.push(match(sql.join([min && sql`${column} >= ${cast(min)}`, max && sql`${column} <= ${cast(max)}`].filter((x): x is SQL => !!x), sql` and `)));
+      else
+        where.push(
+          match(
+            sql.join(
+              [min && sql`${column} >= ${cast(min)}`, max && sql`${column} <= ${cast(max)}`].filter((x): x is SQL => !!x),
+              sql` and `,
+            ),
+          ),
+        );
     } else if (def.type === 'boolean') {
       if (!['yes', 'no', 'true', 'false'].includes(value)) issues.push({ field, message: `${def.label} is filtered by yes or no` });
       else where.push(match(sql`v.value_bool = ${value === 'yes' || value === 'true'}`));

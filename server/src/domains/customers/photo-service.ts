@@ -39,7 +39,10 @@ export class CustomerPhotoService {
         .values({ customerId: id, orgId: actor.orgId, contentType: 'image/webp', bytes: webp })
         .onConflictDoUpdate({ target: customerPhotos.customerId, set: { bytes: webp, updatedAt: sql`now()` } });
       const after = (row.version ?? 0) + 1;
-      await tx.update(customers).set({ photoVersion: after, updatedAt: sql`now()` }).where(eq(customers.id, id));
+      await tx
+        .update(customers)
+        .set({ photoVersion: after, updatedAt: sql`now()` })
+        .where(eq(customers.id, id));
       return { before: row.version, after };
     });
     await this.customers.recordPhotoChange(actor, id, versions.before, versions.after);
@@ -55,7 +58,10 @@ export class CustomerPhotoService {
         .where(and(eq(customers.orgId, actor.orgId), eq(customers.id, id)))
         .for('update');
       await tx.delete(customerPhotos).where(and(eq(customerPhotos.orgId, actor.orgId), eq(customerPhotos.customerId, id)));
-      await tx.update(customers).set({ photoVersion: null, updatedAt: sql`now()` }).where(eq(customers.id, id));
+      await tx
+        .update(customers)
+        .set({ photoVersion: null, updatedAt: sql`now()` })
+        .where(eq(customers.id, id));
       return row?.version ?? null;
     });
     if (before !== null) await this.customers.recordPhotoChange(actor, id, before, null);

@@ -68,39 +68,43 @@ const groupBy = <T extends { customerId: string }>(rows: T[]) => {
 export async function loadCustomers(db: DbOrTx, orgId: string, ids: string[]): Promise<CustomerProfile[]> {
   if (ids.length === 0) return [];
   const [rows, emails, phones, addresses, tagMap, links, custom] = await concurrently(db, [
-    () => db.select().from(customers).where(and(eq(customers.orgId, orgId), inArray(customers.id, ids))),
     () =>
       db
-      .select({ customerId: customerEmails.customerId, address: customerEmails.address })
-      .from(customerEmails)
-      .where(and(eq(customerEmails.orgId, orgId), inArray(customerEmails.customerId, ids)))
-      .orderBy(asc(customerEmails.position)),
+        .select()
+        .from(customers)
+        .where(and(eq(customers.orgId, orgId), inArray(customers.id, ids))),
     () =>
       db
-      .select({
-        customerId: customerPhones.customerId,
-        e164: customerPhones.e164,
-        raw: customerPhones.raw,
-        position: customerPhones.position,
-        replacedAt: customerPhones.replacedAt,
-      })
-      .from(customerPhones)
-      .where(and(eq(customerPhones.orgId, orgId), inArray(customerPhones.customerId, ids)))
-      .orderBy(asc(customerPhones.position), sql`${customerPhones.replacedAt} desc`),
+        .select({ customerId: customerEmails.customerId, address: customerEmails.address })
+        .from(customerEmails)
+        .where(and(eq(customerEmails.orgId, orgId), inArray(customerEmails.customerId, ids)))
+        .orderBy(asc(customerEmails.position)),
     () =>
       db
-      .select()
-      .from(customerAddresses)
-      .where(and(eq(customerAddresses.orgId, orgId), inArray(customerAddresses.customerId, ids)))
-      .orderBy(asc(customerAddresses.position)),
+        .select({
+          customerId: customerPhones.customerId,
+          e164: customerPhones.e164,
+          raw: customerPhones.raw,
+          position: customerPhones.position,
+          replacedAt: customerPhones.replacedAt,
+        })
+        .from(customerPhones)
+        .where(and(eq(customerPhones.orgId, orgId), inArray(customerPhones.customerId, ids)))
+        .orderBy(asc(customerPhones.position), sql`${customerPhones.replacedAt} desc`),
+    () =>
+      db
+        .select()
+        .from(customerAddresses)
+        .where(and(eq(customerAddresses.orgId, orgId), inArray(customerAddresses.customerId, ids)))
+        .orderBy(asc(customerAddresses.position)),
     () => loadTagsOf(db, orgId, ids),
     () =>
       db
-      .select({ customerId: customerCompanies.customerId, id: companies.id, name: companies.name, linkedBy: customerCompanies.linkedBy })
-      .from(customerCompanies)
-      .innerJoin(companies, eq(companies.id, customerCompanies.companyId))
-      .where(and(eq(customerCompanies.orgId, orgId), inArray(customerCompanies.customerId, ids)))
-      .orderBy(asc(companies.name)),
+        .select({ customerId: customerCompanies.customerId, id: companies.id, name: companies.name, linkedBy: customerCompanies.linkedBy })
+        .from(customerCompanies)
+        .innerJoin(companies, eq(companies.id, customerCompanies.companyId))
+        .where(and(eq(customerCompanies.orgId, orgId), inArray(customerCompanies.customerId, ids)))
+        .orderBy(asc(companies.name)),
     () => loadCustomValues(db, orgId, ids),
   ]);
   const [emailMap, phoneMap, addressMap, linkMap] = [groupBy(emails), groupBy(phones), groupBy(addresses), groupBy(links)];
@@ -111,9 +115,7 @@ export async function loadCustomers(db: DbOrTx, orgId: string, ids: string[]): P
         ...r,
         emails: (emailMap.get(r.id) ?? []).map(({ address }) => ({ address })),
         phones: allPhones.filter((p) => p.position !== null).map(({ e164, raw }) => ({ e164, raw })),
-        previousPhones: allPhones
-          .filter((p) => p.position === null)
-          .map(({ e164, raw, replacedAt }) => ({ e164, raw, replacedAt: replacedAt ?? r.updatedAt })),
+        previousPhones: allPhones.filter((p) => p.position === null).map(({ e164, raw, replacedAt }) => ({ e164, raw, replacedAt: replacedAt ?? r.updatedAt })),
         addresses: (addressMap.get(r.id) ?? []).map(({ purpose, line1, line2, city, region, postalCode, country }) => ({
           purpose,
           line1,
@@ -151,8 +153,7 @@ export async function updateCustomerColumns(tx: DbOrTx, orgId: string, id: strin
 /** Replaces the emails (the first is primary) and keeps customers.primary_email in step. */
 export async function replaceEmails(tx: DbOrTx, orgId: string, customerId: string, addresses: string[]) {
   await tx.delete(customerEmails).where(and(eq(customerEmails.orgId, orgId), eq(customerEmails.customerId, customerId)));
-  if (addresses.length)
-    await tx.insert(customerEmails).values(addresses.map((address, position) => ({ orgId, customerId, address, position })));
+  if (addresses.length) await tx.insert(customerEmails).values(addresses.map((address, position) => ({ orgId, customerId, address, position })));
   await tx
     .update(customers)
     .set({ primaryEmail: addresses[0] ?? null })
@@ -171,8 +172,7 @@ export async function replacePhones(tx: DbOrTx, orgId: string, customerId: strin
     .set({ position: null, replacedAt: sql`now()` })
     .where(and(mine, isNotNull(customerPhones.position), next.length ? sql`${customerPhones.e164} <> all(${`{${next.join(',')}}`}::text[])` : undefined));
   if (next.length) await tx.delete(customerPhones).where(and(mine, inArray(customerPhones.e164, next)));
-  if (phones.length)
-    await tx.insert(customerPhones).values(phones.map((p, position) => ({ orgId, customerId, ...p, position })));
+  if (phones.length) await tx.insert(customerPhones).values(phones.map((p, position) => ({ orgId, customerId, ...p, position })));
   await tx
     .update(customers)
     .set({ primaryPhone: phones[0]?.e164 ?? null })
@@ -181,8 +181,7 @@ export async function replacePhones(tx: DbOrTx, orgId: string, customerId: strin
 
 export async function replaceAddresses(tx: DbOrTx, orgId: string, customerId: string, addresses: Address[]) {
   await tx.delete(customerAddresses).where(and(eq(customerAddresses.orgId, orgId), eq(customerAddresses.customerId, customerId)));
-  if (addresses.length)
-    await tx.insert(customerAddresses).values(addresses.map((a, position) => ({ orgId, customerId, ...a, position })));
+  if (addresses.length) await tx.insert(customerAddresses).values(addresses.map((a, position) => ({ orgId, customerId, ...a, position })));
 }
 
 /** Which of these addresses another customer already holds (case-insensitive), and who. */

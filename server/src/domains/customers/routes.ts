@@ -74,9 +74,13 @@ const startExport = createRoute({
   ...permit('customers.export'),
   method: 'post',
   path: '/exports',
-  summary: "Export a whole segment (a list query) as CSV in the background (I2): 202 with the job; GET /api/jobs/{id} or job:progress on /staff follow it, and its result's fileUrl downloads the file",
+  summary:
+    "Export a whole segment (a list query) as CSV in the background (I2): 202 with the job; GET /api/jobs/{id} or job:progress on /staff follow it, and its result's fileUrl downloads the file",
   request: body(CustomerExportRequestSchema),
-  responses: { 202: json(JobRunSchema, 'The export job (Location: /api/jobs/{id}); the same export while one runs is that job'), 400: error('Bad query or sort') },
+  responses: {
+    202: json(JobRunSchema, 'The export job (Location: /api/jobs/{id}); the same export while one runs is that job'),
+    400: error('Bad query or sort'),
+  },
 });
 
 const exportFile = createRoute({
@@ -103,7 +107,10 @@ const bulk = createRoute({
   request: body(BulkActionSchema),
   responses: {
     200: json(BulkResultSchema, 'Chosen ids: what changed'),
-    202: json(JobRunSchema, 'A list query: the job (Location: /api/jobs/{id}); its result is a BulkResult. The same action on the same query while one runs is that job'),
+    202: json(
+      JobRunSchema,
+      'A list query: the job (Location: /api/jobs/{id}); its result is a BulkResult. The same action on the same query while one runs is that job',
+    ),
     400: error('Not valid'),
     404: error('No such list'),
   },
@@ -224,11 +231,21 @@ export function customerRoutes({ customers, photos, bulk: bulkService, customerJ
         const sortCheck = parseCustomerQuery(sort ? { sort } : {});
         if (!sortCheck.ok) throw invalid('Not a valid sort', sortCheck.issues);
         if (await bulkService.tooManyToStream(actor, target))
-          throw new AppError(413, 'export_too_large', `More than ${DIRECT_EXPORT_MAX} customers match: export them with POST /api/customers/exports, which runs as a background job`);
+          throw new AppError(
+            413,
+            'export_too_large',
+            `More than ${DIRECT_EXPORT_MAX} customers match: export them with POST /api/customers/exports, which runs as a background job`,
+          );
         c.header('content-type', 'text/csv; charset=utf-8');
         c.header('content-disposition', `attachment; filename="customers-${new Date().toISOString().slice(0, 10)}.csv"`);
         return stream(c, async (out) => {
-          await bulkService.exportCsv(actor, target, sort, (chunk) => out.write(chunk).then(() => undefined), () => out.aborted);
+          await bulkService.exportCsv(
+            actor,
+            target,
+            sort,
+            (chunk) => out.write(chunk).then(() => undefined),
+            () => out.aborted,
+          );
         });
       })
       .openapi(startExport, async (c) => {
@@ -245,7 +262,12 @@ export function customerRoutes({ customers, photos, bulk: bulkService, customerJ
         c.header('content-disposition', `attachment; filename="${file.filename}"`);
         c.header('cache-control', 'private, no-store');
         return stream(c, async (out) => {
-          await customerJobs.readExport(orgId, id, (data) => out.write(data).then(() => undefined), () => out.aborted);
+          await customerJobs.readExport(
+            orgId,
+            id,
+            (data) => out.write(data).then(() => undefined),
+            () => out.aborted,
+          );
         });
       })
       .openapi(bulk, async (c) => {

@@ -71,8 +71,7 @@ export function toCustomerDto(c: repo.CustomerProfile): Customer {
   };
 }
 
-const formatAddress = (a: Address) =>
-  `${a.purpose}: ${[a.line1, a.line2, a.city, a.region, a.postalCode, a.country].filter(Boolean).join(', ')}`;
+const formatAddress = (a: Address) => `${a.purpose}: ${[a.line1, a.line2, a.city, a.region, a.postalCode, a.country].filter(Boolean).join(', ')}`;
 
 /** C10: the fields the audit log records, as comparable plain values. */
 function auditView(c: repo.CustomerProfile) {
@@ -201,7 +200,11 @@ export class CustomerService {
           if (custom) await writeCustomValues(tx, actor.orgId, row.id, custom);
           const created = (await repo.loadCustomers(tx, actor.orgId, [row.id]))[0]!;
           await this.audit(tx, actor, row.id, 'created', diff(null, auditView(created)));
-          await writeEvent(tx, { orgId: actor.orgId, name: 'customer.created', payload: { customerId: row.id, actorUserId: actor.userId, source: sourceOf(actor, created.source) } });
+          await writeEvent(tx, {
+            orgId: actor.orgId,
+            name: 'customer.created',
+            payload: { customerId: row.id, actorUserId: actor.userId, source: sourceOf(actor, created.source) },
+          });
           return toCustomerDto(created);
         });
       } catch (error) {
@@ -311,8 +314,7 @@ export class CustomerService {
       // Both rows, in a fixed order: two merges of the same pair queue instead of deadlocking.
       for (const id of [from, into].sort()) if (!(await repo.lockCustomer(tx, actor.orgId, id))) throw notFound();
       const [source, before] = await repo.loadCustomers(tx, actor.orgId, [from, into]);
-      if (source!.erasedAt || before!.erasedAt)
-        throw new AppError(409, 'erased', 'An erased customer cannot be merged; their record can no longer change');
+      if (source!.erasedAt || before!.erasedAt) throw new AppError(409, 'erased', 'An erased customer cannot be merged; their record can no longer change');
       const ctx = this.context(tx, actor);
       for (const c of this.lastToFirst) await c.merge(ctx, from, into);
       const after = (await repo.loadCustomers(tx, actor.orgId, [into]))[0]!;
@@ -369,12 +371,7 @@ export class CustomerService {
   }
 
   /** Writes the lists given (absent ones stay) and re-links companies when the emails changed (Co2). */
-  private async writeContacts(
-    tx: DbOrTx,
-    orgId: string,
-    id: string,
-    lists: { emails?: string[]; phones?: NormalizedPhone[]; addresses?: Address[] },
-  ) {
+  private async writeContacts(tx: DbOrTx, orgId: string, id: string, lists: { emails?: string[]; phones?: NormalizedPhone[]; addresses?: Address[] }) {
     if (lists.emails) {
       await repo.replaceEmails(tx, orgId, id, lists.emails);
       await syncDomainLinks(tx, orgId, { customerIds: [id] });
@@ -409,8 +406,7 @@ export class CustomerService {
    */
   private async conflictFrom(error: unknown, orgId: string, emails: string[], customerNumber?: string, exceptId?: string) {
     const constraint = uniqueViolation(error);
-    if (constraint === 'customer_emails_org_address_idx')
-      return emailConflict(emails, await repo.findEmailHolders(this.db, orgId, emails, exceptId));
+    if (constraint === 'customer_emails_org_address_idx') return emailConflict(emails, await repo.findEmailHolders(this.db, orgId, emails, exceptId));
     if (constraint === 'customers_org_number_idx') return numberConflict(customerNumber);
     return error;
   }

@@ -33,7 +33,8 @@ const describe = (c: repo.CredentialRow) => `${kindNames[c.kind]} ${c.masked}${c
 
 const LIVE_HASH_INDEX = 'credentials_org_live_hash_idx';
 // Whose it is stays unsaid: the desk must not learn other customers' cards by trying them.
-const taken = () => new AppError(409, 'credential_taken', 'This credential is already issued', [{ field: 'value', message: 'This credential is already issued' }]);
+const taken = () =>
+  new AppError(409, 'credential_taken', 'This credential is already issued', [{ field: 'value', message: 'This credential is already issued' }]);
 
 /** R2: cards, fobs, barcodes and wallet QR codes; stored only as a hash under the organization's key. */
 export class CredentialService {

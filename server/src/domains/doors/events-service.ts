@@ -100,8 +100,16 @@ export class DoorEventService {
       const visits = stored.filter((s) => s.kind === 'access' && s.result === 'granted' && s.customerId);
       // Each granted visit goes on its customer's timeline (the timeline domain's subscriber writes it).
       for (const v of visits) await writeEvent(tx, { orgId: device.orgId, name: 'door.visited', payload: { doorEventId: v.id, customerId: v.customerId! } });
-      await repo.markCustomersActive(tx, device.orgId, visits.map((v) => ({ customerId: v.customerId!, at: v.occurredAt })));
-      await repo.insertRejects(tx, device.id, refused.filter((r): r is { seq: number; reason: string } => r.seq !== null));
+      await repo.markCustomersActive(
+        tx,
+        device.orgId,
+        visits.map((v) => ({ customerId: v.customerId!, at: v.occurredAt })),
+      );
+      await repo.insertRejects(
+        tx,
+        device.id,
+        refused.filter((r): r is { seq: number; reason: string } => r.seq !== null),
+      );
       return { storedThrough: await repo.advanceWatermark(tx, device.id, watermark), storedIds: stored.map((s) => s.id) };
     });
 

@@ -40,7 +40,9 @@ const byCustomer = (entries: EdgeEntry[]) => {
 
 const isHello = (info: unknown): info is { version: number; agentVersion: string } => {
   const i = info as { version?: unknown; agentVersion?: unknown } | null;
-  return typeof i?.version === 'number' && Number.isSafeInteger(i.version) && i.version >= 0 && (i.agentVersion === undefined || typeof i.agentVersion === 'string');
+  return (
+    typeof i?.version === 'number' && Number.isSafeInteger(i.version) && i.version >= 0 && (i.agentVersion === undefined || typeof i.agentVersion === 'string')
+  );
 };
 
 /** What this node's /edge namespace does when the outbox tells it an event (edge/index.ts's local subscribers). */
@@ -93,8 +95,7 @@ export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): EdgeChan
   const current = new Map<string, string>();
   const pending = new Map<string, Pending>();
 
-  const socketsIn = (room: string) =>
-    [...(edge.adapter.rooms.get(room) ?? [])].map((id) => edge.sockets.get(id)).filter((s): s is EdgeSocket => !!s);
+  const socketsIn = (room: string) => [...(edge.adapter.rooms.get(room) ?? [])].map((id) => edge.sockets.get(id)).filter((s): s is EdgeSocket => !!s);
 
   const enqueue = (socket: EdgeSocket, task: () => Promise<void>) => {
     socket.data.queue = socket.data.queue.then(task).catch((err) => log.error({ err, deviceId: socket.data.device.id }, 'edge sync failed'));
@@ -184,7 +185,8 @@ export function attachEdge(io: Server, deps: EdgeDeps, logger: Logger): EdgeChan
     const seen = () => void deps.edgeDevices.seen(device.id).catch((err) => log.warn({ err }, 'could not record last seen'));
     seen();
     // Staff's device list follows this live instead of asking again every few seconds.
-    const status = (online: boolean) => staff.to(`org:${device.orgId}`).emit('device:status', { deviceId: device.id, online, lastSeenAt: new Date().toISOString() });
+    const status = (online: boolean) =>
+      staff.to(`org:${device.orgId}`).emit('device:status', { deviceId: device.id, online, lastSeenAt: new Date().toISOString() });
     status(true);
 
     socket.on('hello', (info: unknown, ack: unknown) => {

@@ -97,9 +97,7 @@ export async function redeemPairingCode(db: DbOrTx, pairingCodeHash: string, sec
   const [row] = await db
     .update(edgeDevices)
     .set({ secretHash, pairedAt: sql`now()`, pairingCodeHash: null, pairingExpiresAt: null })
-    .where(
-      and(eq(edgeDevices.pairingCodeHash, pairingCodeHash), gt(edgeDevices.pairingExpiresAt, sql`now()`), isNull(edgeDevices.revokedAt)),
-    )
+    .where(and(eq(edgeDevices.pairingCodeHash, pairingCodeHash), gt(edgeDevices.pairingExpiresAt, sql`now()`), isNull(edgeDevices.revokedAt)))
     .returning({ id: edgeDevices.id, orgId: edgeDevices.orgId });
   return row;
 }
@@ -122,7 +120,10 @@ export async function storedThroughOf(db: DbOrTx, id: string): Promise<number> {
 }
 
 export async function touchDevice(db: DbOrTx, id: string) {
-  await db.update(edgeDevices).set({ lastSeenAt: sql`now()` }).where(eq(edgeDevices.id, id));
+  await db
+    .update(edgeDevices)
+    .set({ lastSeenAt: sql`now()` })
+    .where(eq(edgeDevices.id, id));
 }
 
 /** The organization's credential key (R2), which the device hashes with as the server does. */

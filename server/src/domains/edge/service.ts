@@ -24,8 +24,7 @@ export const PAIRING_TTL_MS = 15 * 60_000;
 const PAIRING_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const PAIRING_LENGTH = 8;
 
-export const newPairingCode = () =>
-  Array.from(randomBytes(PAIRING_LENGTH), (b) => PAIRING_ALPHABET[b % PAIRING_ALPHABET.length]).join('');
+export const newPairingCode = () => Array.from(randomBytes(PAIRING_LENGTH), (b) => PAIRING_ALPHABET[b % PAIRING_ALPHABET.length]).join('');
 
 /** Codes are typed by people: case, spaces and dashes do not matter. */
 const normalizeCode = (code: string) => code.toUpperCase().replace(/[\s-]/g, '');

@@ -10,5 +10,13 @@ export const customerData: CustomerDataContributor = {
   delete: (ctx, id) => deleteOf(ctx, marketingListMembers, id),
   /** Both's memberships; a list both are on keeps one membership, since the earlier. */
   merge: (ctx, from, into) =>
-    moveByKey(ctx, marketingListMembers, 'list_id', ['org_id', 'list_id', 'created_at'], from, into, sql`created_at = least(excluded.created_at, marketing_list_members.created_at)`),
+    moveByKey(
+      ctx,
+      marketingListMembers,
+      'list_id',
+      ['org_id', 'list_id', 'created_at'],
+      from,
+      into,
+      sql`created_at = least(excluded.created_at, marketing_list_members.created_at)`,
+    ),
 };

@@ -35,6 +35,9 @@ export async function insertMarketingList(db: DbOrTx, orgId: string, name: strin
 
 /** Whether the organization had the list; its members go with it, the customers stay. */
 export async function deleteMarketingList(db: DbOrTx, orgId: string, id: string): Promise<boolean> {
-  const deleted = await db.delete(marketingLists).where(and(eq(marketingLists.orgId, orgId), eq(marketingLists.id, id))).returning();
+  const deleted = await db
+    .delete(marketingLists)
+    .where(and(eq(marketingLists.orgId, orgId), eq(marketingLists.id, id)))
+    .returning();
   return deleted.length > 0;
 }

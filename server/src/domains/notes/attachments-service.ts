@@ -26,7 +26,14 @@ const ALLOWED: Record<string, { label: string; magic?: number[][] }> = {
 export const ATTACHMENT_TYPES = Object.keys(ALLOWED);
 const KINDS = 'images (JPEG, PNG, GIF, WebP), PDF, plain text, CSV and office documents';
 
-export type NoteAttachment = { id: string; fileName: string; contentType: string; byteSize: number; createdAt: string; uploadedBy: { userId: string; name: string } | null };
+export type NoteAttachment = {
+  id: string;
+  fileName: string;
+  contentType: string;
+  byteSize: number;
+  createdAt: string;
+  uploadedBy: { userId: string; name: string } | null;
+};
 
 const toWire = (r: Awaited<ReturnType<typeof repo.listAttachments>>[number]): NoteAttachment => ({
   id: r.id,
@@ -72,8 +79,7 @@ export class NoteAttachmentService {
       throw new AppError(413, 'file_too_large', 'The file is over the 10 MB limit', [{ field: 'file', message: 'At most 10 MB' }]);
     const type = file.type.split(';')[0]!.trim().toLowerCase();
     const rule = ALLOWED[type];
-    if (!rule)
-      throw invalid(`Files of type ${type || 'unknown'} cannot be attached`, [{ field: 'file', message: `Attach ${KINDS}` }]);
+    if (!rule) throw invalid(`Files of type ${type || 'unknown'} cannot be attached`, [{ field: 'file', message: `Attach ${KINDS}` }]);
     const data = Buffer.from(await file.arrayBuffer());
     if (rule.magic && !rule.magic.some((m) => m.every((b, i) => data[i] === b)))
       throw invalid(`The file is not really ${rule.label}`, [{ field: 'file', message: `The file's content is not ${rule.label}` }]);
@@ -88,7 +94,11 @@ export class NoteAttachmentService {
         data,
         uploadedBy: actor.userId,
       });
-      await writeEvent(tx, { orgId: actor.orgId, name: 'note.attachment.added', payload: { customerId: customer.id, attachmentId: id, actorUserId: actor.userId } });
+      await writeEvent(tx, {
+        orgId: actor.orgId,
+        name: 'note.attachment.added',
+        payload: { customerId: customer.id, attachmentId: id, actorUserId: actor.userId },
+      });
       return id;
     });
     return toWire((await repo.listAttachments(this.db, actor.orgId, customer.id, id))[0]!);
@@ -112,4 +122,3 @@ export function contentDisposition(fileName: string) {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
-

@@ -32,14 +32,15 @@ async function appendNote(ctx: CustomerDataContext, source: Y.Doc, from: string,
     const before = Y.encodeStateVector(doc);
     const seen = Y.decodeStateVector(before);
     while (seen.has(doc.clientID)) doc.clientID = randomInt(1, 2 ** 32 - 1);
-    const { rows } = await ctx.tx.execute<{ customer_number: string }>(
-      sql`select customer_number from customers where org_id = ${ctx.orgId} and id = ${from}`,
-    );
+    const { rows } = await ctx.tx.execute<{ customer_number: string }>(sql`select customer_number from customers where org_id = ${ctx.orgId} and id = ${from}`);
     const line = new Y.XmlElement('paragraph');
     line.insert(0, [new Y.XmlText(`Merged in from customer ${rows[0]?.customer_number ?? ''} on ${new Date().toISOString().slice(0, 10)}:`)]);
     const fragment = doc.getXmlFragment(NOTE_FIELD);
     // Tiptap writes elements and text only (no hooks).
-    const copies = source.getXmlFragment(NOTE_FIELD).toArray().flatMap((node) => (node instanceof Y.XmlHook ? [] : [node.clone()]));
+    const copies = source
+      .getXmlFragment(NOTE_FIELD)
+      .toArray()
+      .flatMap((node) => (node instanceof Y.XmlHook ? [] : [node.clone()]));
     doc.transact(() => fragment.insert(fragment.length, [line, ...copies]));
     const update = Y.encodeStateAsUpdate(doc, before);
     await ctx.tx.insert(noteUpdates).values({ orgId: ctx.orgId, customerId: into, userId: ctx.userId, update: Buffer.from(update) });

@@ -35,7 +35,11 @@ describe('note documents', () => {
     const author = new Y.Doc();
     const server = new Y.Doc();
     const found: string[][] = [];
-    watchMentions(server, (o) => o === 'editor', (ids) => found.push(ids));
+    watchMentions(
+      server,
+      (o) => o === 'editor',
+      (ids) => found.push(ids),
+    );
     const updates: Uint8Array[] = [];
     author.on('update', (u: Uint8Array) => updates.push(u));
     author.getXmlFragment(NOTE_FIELD).push([paragraph('Hi ', mention('u1', 'Bea'))]);

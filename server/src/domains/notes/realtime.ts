@@ -36,8 +36,7 @@ class EditorWrite {
 const roomOf = (customerId: string) => `note:${customerId}`;
 
 /** socket.io gives Buffer in Node, ArrayBuffer from browsers: either becomes a Uint8Array; anything else null. */
-const bytesOf = (value: unknown): Uint8Array | null =>
-  value instanceof Uint8Array ? value : value instanceof ArrayBuffer ? new Uint8Array(value) : null;
+const bytesOf = (value: unknown): Uint8Array | null => (value instanceof Uint8Array ? value : value instanceof ArrayBuffer ? new Uint8Array(value) : null);
 
 /**
  * N1/P2: customers' notes as Yjs documents over the /staff socket. `note:open` admits a socket to
@@ -87,7 +86,10 @@ export function attachNotes(staff: StaffNamespace, deps: NotesDeps, logger: Logg
       encoding.writeVarUint(encoder, clock + 1);
       encoding.writeVarString(encoder, 'null');
     }
-    staff.to(roomOf(customerId)).except(socket.id).emit('note:awareness', { customerId, update: encoding.toUint8Array(encoder) });
+    staff
+      .to(roomOf(customerId))
+      .except(socket.id)
+      .emit('note:awareness', { customerId, update: encoding.toUint8Array(encoder) });
   };
 
   const leave = (socket: StaffSocket, customerId: string) => {

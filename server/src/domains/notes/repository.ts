@@ -9,7 +9,13 @@ export type StoredNote = { snapshot: Buffer | null; updates: { id: number; updat
 /** The customer's name and whether they are this organization's (and not erased): what may open a note. */
 export async function findNoteCustomer(db: DbOrTx, orgId: string, customerId: string) {
   const [row] = await db
-    .select({ id: customers.id, customerNumber: customers.customerNumber, firstName: customers.firstName, lastName: customers.lastName, erasedAt: customers.erasedAt })
+    .select({
+      id: customers.id,
+      customerNumber: customers.customerNumber,
+      firstName: customers.firstName,
+      lastName: customers.lastName,
+      erasedAt: customers.erasedAt,
+    })
     .from(customers)
     .where(and(eq(customers.orgId, orgId), eq(customers.id, customerId)));
   return row;
@@ -47,7 +53,10 @@ export async function appendUpdates(db: Db, orgId: string, customerId: string, i
 }
 
 export async function countUpdates(db: DbOrTx, customerId: string) {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(noteUpdates).where(eq(noteUpdates.customerId, customerId));
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(noteUpdates)
+    .where(eq(noteUpdates.customerId, customerId));
   return row?.n ?? 0;
 }
 
@@ -96,7 +105,12 @@ export type TextChange = { orgId: string; customerId: string; before: string; af
  * note row's lock (two nodes projecting at once compare with each other's result, not a stale
  * one); when it changed, `textChanged` runs in the same transaction.
  */
-export async function setPlainText(db: Db, customerId: string, textOf: (stored: StoredNote) => string, textChanged?: (tx: Tx, change: TextChange) => Promise<unknown>) {
+export async function setPlainText(
+  db: Db,
+  customerId: string,
+  textOf: (stored: StoredNote) => string,
+  textChanged?: (tx: Tx, change: TextChange) => Promise<unknown>,
+) {
   await db.transaction(async (tx) => {
     const [note] = await tx
       .select({ orgId: customerNotes.orgId, plainText: customerNotes.plainText })
@@ -106,7 +120,10 @@ export async function setPlainText(db: Db, customerId: string, textOf: (stored: 
     if (!note) return;
     const plainText = textOf(await loadNote(tx, customerId));
     if (plainText === note.plainText) return;
-    await tx.update(customerNotes).set({ plainText, updatedAt: sql`now()` }).where(eq(customerNotes.customerId, customerId));
+    await tx
+      .update(customerNotes)
+      .set({ plainText, updatedAt: sql`now()` })
+      .where(eq(customerNotes.customerId, customerId));
     await textChanged?.(tx, { orgId: note.orgId, customerId, before: note.plainText, after: plainText });
   });
 }
@@ -189,12 +206,7 @@ export async function markRead(db: DbOrTx, orgId: string, userId: string, ids?: 
     .update(notifications)
     .set({ readAt: sql`now()` })
     .where(
-      and(
-        eq(notifications.orgId, orgId),
-        eq(notifications.userId, userId),
-        isNull(notifications.readAt),
-        ids ? inArray(notifications.id, ids) : undefined,
-      ),
+      and(eq(notifications.orgId, orgId), eq(notifications.userId, userId), isNull(notifications.readAt), ids ? inArray(notifications.id, ids) : undefined),
     )
     .returning({ id: notifications.id });
   return rows.length;

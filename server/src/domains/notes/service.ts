@@ -18,7 +18,6 @@ const MAX_IN_FLIGHT = 3;
 type Waiting = { update: Uint8Array; userId: string; resolve: () => void; reject: (error: unknown) => void };
 type Queue = { waiting: Waiting[]; inFlight: number; orgId: string };
 
-
 /**
  * N1/P2: customers' shared notes as stored Yjs documents. Every update is committed to PostgreSQL
  * before `append` resolves; updates of one document that arrive while its commits are under way
@@ -114,7 +113,10 @@ export class NoteService {
         this.db,
         customerId,
         ({ snapshot, updates }) => {
-          const doc = docFrom(snapshot, updates.map((u) => u.update));
+          const doc = docFrom(
+            snapshot,
+            updates.map((u) => u.update),
+          );
           const result = { snapshot: Y.encodeStateAsUpdate(doc), plainText: plainTextOf(doc) };
           doc.destroy();
           return result;
@@ -142,7 +144,10 @@ export class NoteService {
   /** Rewrites the note's search text from what is stored (not from a cache another node may be ahead of). */
   async project(customerId: string) {
     const textOf = (stored: repo.StoredNote) => {
-      const doc = docFrom(stored.snapshot, stored.updates.map((u) => u.update));
+      const doc = docFrom(
+        stored.snapshot,
+        stored.updates.map((u) => u.update),
+      );
       const text = plainTextOf(doc);
       doc.destroy();
       return text;

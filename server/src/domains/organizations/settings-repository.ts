@@ -4,7 +4,11 @@ import type { DbOrTx } from '../../platform/db/connect.ts';
 
 export type Settings = { maxTagsPerCustomer: number | null; defaultCountry: string; timezone: string };
 
-const settingsColumns = { maxTagsPerCustomer: organizations.maxTagsPerCustomer, defaultCountry: organizations.defaultCountry, timezone: organizations.timezone };
+const settingsColumns = {
+  maxTagsPerCustomer: organizations.maxTagsPerCustomer,
+  defaultCountry: organizations.defaultCountry,
+  timezone: organizations.timezone,
+};
 
 export async function findSettings(db: DbOrTx, orgId: string): Promise<Settings | undefined> {
   const [row] = await db.select(settingsColumns).from(organizations).where(eq(organizations.id, orgId));

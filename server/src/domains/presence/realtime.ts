@@ -1,4 +1,3 @@
-
 import type { PresenceChange } from '@foyer/schema/realtime';
 import type { Logger } from '../../platform/logger.ts';
 import type { StaffNamespace } from '../../platform/realtime/io.ts';
@@ -129,4 +128,3 @@ export class CustomerPresence {
     await this.store.close();
   }
 }
-

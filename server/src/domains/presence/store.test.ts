@@ -45,23 +45,24 @@ function rules(name: string, make: (now: () => number) => PresenceStore | undefi
     });
 
     // Only a store shared by several nodes outlives a node: the in-memory one has no such case.
-    if (expiry) it('a lease nobody renews (its node died) runs out, and is announced by whoever sweeps', async () => {
-      const dead = store();
-      const survivor = store();
-      if (!dead || !survivor) return;
-      expect(await dead.acquire(lease('D1', 'c3'))).toBe(true);
-      t += LEASE_TTL_MS - 1000;
-      expect(await survivor.sweep()).toEqual([]);
-      t += 1001;
-      expect(await survivor.sweep()).toEqual([{ orgId: 'org-a', customerId: 'c3' }]);
-      expect(await dead.sweep()).toEqual([]);
-      // Renewing is acquiring again: a live lease pushed past its first expiry stays.
-      expect(await survivor.acquire(lease('S1', 'c4'))).toBe(true);
-      t += LEASE_TTL_MS - 1;
-      expect(await survivor.acquire(lease('S1', 'c4'))).toBe(false);
-      t += LEASE_TTL_MS - 1;
-      expect(await survivor.sweep()).toEqual([]);
-    });
+    if (expiry)
+      it('a lease nobody renews (its node died) runs out, and is announced by whoever sweeps', async () => {
+        const dead = store();
+        const survivor = store();
+        if (!dead || !survivor) return;
+        expect(await dead.acquire(lease('D1', 'c3'))).toBe(true);
+        t += LEASE_TTL_MS - 1000;
+        expect(await survivor.sweep()).toEqual([]);
+        t += 1001;
+        expect(await survivor.sweep()).toEqual([{ orgId: 'org-a', customerId: 'c3' }]);
+        expect(await dead.sweep()).toEqual([]);
+        // Renewing is acquiring again: a live lease pushed past its first expiry stays.
+        expect(await survivor.acquire(lease('S1', 'c4'))).toBe(true);
+        t += LEASE_TTL_MS - 1;
+        expect(await survivor.acquire(lease('S1', 'c4'))).toBe(false);
+        t += LEASE_TTL_MS - 1;
+        expect(await survivor.sweep()).toEqual([]);
+      });
   });
 }
 
@@ -82,4 +83,6 @@ afterAll(async () => {
   }
   redis.disconnect();
 });
-describe.skipIf(!reachable)('with Redis', () => rules('RedisPresenceStore', (now) => (reachable ? new RedisPresenceStore(redis, prefix, now) : undefined), true));
+describe.skipIf(!reachable)('with Redis', () =>
+  rules('RedisPresenceStore', (now) => (reachable ? new RedisPresenceStore(redis, prefix, now) : undefined), true),
+);

@@ -13,5 +13,13 @@ export const customerData: CustomerDataContributor = {
   delete: (ctx, id) => deleteOf(ctx, customerTags, id),
   /** Both's tags; a tag on both stays once, tagged since the earlier. (Insert and delete keep customers.tag_ids in step.) */
   merge: (ctx, from, into) =>
-    moveByKey(ctx, customerTags, 'tag_id', ['org_id', 'tag_id', 'created_at'], from, into, sql`created_at = least(excluded.created_at, customer_tags.created_at)`),
+    moveByKey(
+      ctx,
+      customerTags,
+      'tag_id',
+      ['org_id', 'tag_id', 'created_at'],
+      from,
+      into,
+      sql`created_at = least(excluded.created_at, customer_tags.created_at)`,
+    ),
 };

@@ -50,9 +50,7 @@ export async function setCustomerTags(tx: DbOrTx, orgId: string, customerId: str
   const have = (await loadTagsOf(tx, orgId, [customerId])).get(customerId)?.map((t) => t.id) ?? [];
   const adds = wanted.some((id) => !have.includes(id));
   if (wanted.length > cap && adds)
-    throw new AppError(400, 'tag_cap', `A customer can have at most ${tagsWord(cap)}`, [
-      { field: 'tags', message: `At most ${tagsWord(cap)} per customer` },
-    ]);
+    throw new AppError(400, 'tag_cap', `A customer can have at most ${tagsWord(cap)}`, [{ field: 'tags', message: `At most ${tagsWord(cap)} per customer` }]);
   const mine = and(eq(customerTags.orgId, orgId), eq(customerTags.customerId, customerId));
   await tx.delete(customerTags).where(wanted.length ? and(mine, sql`${customerTags.tagId} <> all(${`{${wanted.join(',')}}`}::uuid[])`) : mine);
   if (wanted.length)

@@ -47,11 +47,7 @@ function selectTags(db: DbOrTx, orgId: string, id?: string) {
 /** Built-in tags first, in the order T1 names them, then the organization's own by name. */
 export async function listTags(db: DbOrTx, orgId: string): Promise<TagRow[]> {
   const builtinOrder = `{${BUILTIN_TAGS.map((t) => `"${t.name}"`).join(',')}}`;
-  return selectTags(db, orgId).orderBy(
-    sql`${tags.builtin} desc`,
-    sql`array_position(${builtinOrder}::text[], ${tags.name})`,
-    sql`lower(${tags.name})`,
-  );
+  return selectTags(db, orgId).orderBy(sql`${tags.builtin} desc`, sql`array_position(${builtinOrder}::text[], ${tags.name})`, sql`lower(${tags.name})`);
 }
 
 export async function findTag(db: DbOrTx, orgId: string, id: string): Promise<TagRow | undefined> {

@@ -33,9 +33,7 @@ export class TagService {
       return await this.db.transaction(async (tx) => {
         const before = await found(repo.findTag(tx, actor.orgId, id), 'Tag');
         if (before.builtin && patch.name !== undefined && patch.name !== before.name)
-          throw invalid(`"${before.name}" is a built-in tag: its name cannot change`, [
-            { field: 'name', message: 'A built-in tag keeps its name' },
-          ]);
+          throw invalid(`"${before.name}" is a built-in tag: its name cannot change`, [{ field: 'name', message: 'A built-in tag keeps its name' }]);
         if (Object.keys(patch).length) await repo.updateTag(tx, actor.orgId, id, patch);
         const after = await found(repo.findTag(tx, actor.orgId, id), 'Tag');
         await recordChange(tx, actor, { type: 'tag', id }, auditView(before), auditView(after));

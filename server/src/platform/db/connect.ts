@@ -28,10 +28,7 @@ export function connect(url: string, max = 10): Database {
  * Runs independent queries at once on the pool, or one after another inside a transaction:
  * a transaction is a single connection, and pg does not multiplex queries on one.
  */
-export async function concurrently<T extends readonly unknown[]>(
-  db: DbOrTx,
-  tasks: { [K in keyof T]: () => Promise<T[K]> },
-): Promise<T> {
+export async function concurrently<T extends readonly unknown[]>(db: DbOrTx, tasks: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
   if (!(db instanceof PgTransaction)) return (await Promise.all(tasks.map((task) => task()))) as unknown as T;
   const results: unknown[] = [];
   for (const task of tasks) results.push(await task());

@@ -53,13 +53,7 @@ const PING_TIMEOUT_MS = 10_000;
  * paired devices (see edge.ts). Customer presence and profile viewers: presence.ts,
  * profile-viewers.ts.
  */
-export function attachRealtime(
-  http: HttpServer,
-  domains: readonly Domain[],
-  services: Services,
-  logger: Logger,
-  options: RealtimeOptions,
-): Realtime {
+export function attachRealtime(http: HttpServer, domains: readonly Domain[], services: Services, logger: Logger, options: RealtimeOptions): Realtime {
   const authService = services.auth;
   const io = new Server(http, {
     transports: ['websocket'],
@@ -99,7 +93,7 @@ export function attachRealtime(
   staff.on('connection', (socket) => {
     const undeclared = undeclaredSocketHandlers(socket);
     if (!undeclared.length) return;
-    logger.error({ events: undeclared }, "/staff handlers that declare no permission (use onPermitted): the socket is refused");
+    logger.error({ events: undeclared }, '/staff handlers that declare no permission (use onPermitted): the socket is refused');
     socket.disconnect(true);
   });
   // io.close() closes the HTTP server first: handlers must stop calling into a stopped server.

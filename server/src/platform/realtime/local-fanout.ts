@@ -20,8 +20,8 @@ export function websocketTextFrame(text: string): Buffer {
   const frame = Buffer.allocUnsafe(head + n);
   frame[0] = 0x81;
   if (n < 126) frame[1] = n;
-  else if (n < 65_536) (frame[1] = 126), frame.writeUInt16BE(n, 2);
-  else (frame[1] = 127), frame.writeBigUInt64BE(BigInt(n), 2);
+  else if (n < 65_536) ((frame[1] = 126), frame.writeUInt16BE(n, 2));
+  else ((frame[1] = 127), frame.writeBigUInt64BE(BigInt(n), 2));
   payload.copy(frame, head);
   return frame;
 }

@@ -16,7 +16,15 @@ export function mentionSuggestion(staff: () => StaffMember[]): MentionOptions['s
     items: ({ query }) => {
       const q = query.toLowerCase();
       return staff()
-        .filter((s) => !q || s.name.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)) || s.name.toLowerCase().startsWith(q))
+        .filter(
+          (s) =>
+            !q ||
+            s.name
+              .toLowerCase()
+              .split(/\s+/)
+              .some((w) => w.startsWith(q)) ||
+            s.name.toLowerCase().startsWith(q),
+        )
         .slice(0, 8);
     },
     render: () => {

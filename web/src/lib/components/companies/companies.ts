@@ -13,7 +13,10 @@ export function splitDomains(text: string): string[] {
  * Checks the New company form with the shared CompanyCreateSchema. A bad domain's message names
  * it, since they share one input: `“acme”: Not a domain: write it like acme.com`.
  */
-export function validateCompany(name: string, domainsText: string): { ok: true; body: { name: string; domains: string[] } } | { ok: false; errors: FieldErrors } {
+export function validateCompany(
+  name: string,
+  domainsText: string,
+): { ok: true; body: { name: string; domains: string[] } } | { ok: false; errors: FieldErrors } {
   const domains = splitDomains(domainsText);
   const parsed = CompanyCreateSchema.safeParse({ name, domains });
   if (parsed.success) return { ok: true, body: { name: parsed.data.name, domains: parsed.data.domains ?? [] } };
@@ -44,7 +47,10 @@ export function matchingDomain(emails: { address: string }[], domains: string[])
  * How a person on a company's list is linked. The list rows do not say; a primary email at one of
  * the company's domains is a domain link (a link by a secondary email shows as manual).
  */
-export function linkedVia(person: Pick<CustomerListItem, 'primaryEmail'> & { linkedBy?: 'domain' | 'manual' }, domains: string[]): { by: 'domain' | 'manual'; domain: string | null } {
+export function linkedVia(
+  person: Pick<CustomerListItem, 'primaryEmail'> & { linkedBy?: 'domain' | 'manual' },
+  domains: string[],
+): { by: 'domain' | 'manual'; domain: string | null } {
   const at = person.primaryEmail ? emailDomain(person.primaryEmail) : null;
   const domain = at && domains.includes(at) ? at : null;
   if (person.linkedBy) return { by: person.linkedBy, domain: person.linkedBy === 'domain' ? domain : null };

@@ -9,7 +9,22 @@ export const fieldTypeLabels: Record<CustomField['type'], string> = {
 };
 
 /** The colors offered when creating a tag: those of the built-in tags and a few more. */
-export const tagPalette = ['#b45309', '#0891b2', '#15803d', '#7c3aed', '#1d4ed8', '#64748b', '#db2777', '#0f766e', '#c026d3', '#65a30d', '#dc2626', '#991b1b', '#ea580c', '#4f46e5'];
+export const tagPalette = [
+  '#b45309',
+  '#0891b2',
+  '#15803d',
+  '#7c3aed',
+  '#1d4ed8',
+  '#64748b',
+  '#db2777',
+  '#0f766e',
+  '#c026d3',
+  '#65a30d',
+  '#dc2626',
+  '#991b1b',
+  '#ea580c',
+  '#4f46e5',
+];
 
 /** The options textarea as a list: one per line, trimmed, blanks and repeats dropped. */
 export function optionLines(text: string): string[] {

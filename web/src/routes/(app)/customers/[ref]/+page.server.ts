@@ -4,7 +4,11 @@ import { apiGet } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
 
 /** A side panel's data: the profile still works when it cannot be read (null). */
-const optional = <T>(promise: Promise<T>): Promise<T | null> => promise.then((v) => v, () => null);
+const optional = <T>(promise: Promise<T>): Promise<T | null> =>
+  promise.then(
+    (v) => v,
+    () => null,
+  );
 
 export const load: PageServerLoad = async (event) => {
   const { fetch, params } = event;
