@@ -5,7 +5,7 @@ import { ApiClient } from '../support/client.ts';
 import { parseCsv } from '../support/csv.ts';
 import { createTestDatabase } from '../support/db.ts';
 import { OWNER } from '../support/foyer.ts';
-import { spawnFoyer, type FoyerProcess } from '../support/process.ts';
+import { kill9, spawnFoyer, type FoyerProcess } from '../support/process.ts';
 import { until } from '../support/sockets.ts';
 
 /**
@@ -27,10 +27,6 @@ async function start() {
   const p = await spawnFoyer({ DATABASE_URL: databaseUrl });
   processes.push(p);
   return p;
-}
-async function kill9(p: FoyerProcess) {
-  p.child.kill('SIGKILL');
-  if (p.child.exitCode === null && p.child.signalCode === null) await new Promise((r) => p.child.once('exit', r));
 }
 async function owner(p: FoyerProcess) {
   const client = new ApiClient(p.url);

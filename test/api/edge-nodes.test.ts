@@ -8,7 +8,7 @@ import { ApiClient } from '../support/client.ts';
 import { createTestDatabase } from '../support/db.ts';
 import { OWNER } from '../support/foyer.ts';
 import { createProbeTable } from '../support/platform-probe.ts';
-import { spawnFoyer, type FoyerProcess } from '../support/process.ts';
+import { kill9, spawnFoyer, type FoyerProcess } from '../support/process.ts';
 import { dropRedisPrefix, redisReachable, REDIS_URL } from '../support/redis.ts';
 import { sleep, until, waitFor } from '../support/sockets.ts';
 
@@ -34,12 +34,6 @@ async function start(databaseUrl: string, env: Record<string, string> = {}, entr
   const p = await spawnFoyer({ DATABASE_URL: databaseUrl, ...env }, entry);
   processes.push(p);
   return p;
-}
-async function kill9(p: FoyerProcess) {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
-  const exited = new Promise((r) => p.child.once('exit', r));
-  p.child.kill('SIGKILL');
-  await exited;
 }
 const query = async <T extends object>(text: string, params: unknown[] = []) => (await database!.pool.query<T>(text, params)).rows;
 const edgeVersion = async (orgId: string) => (await query<{ v: number }>('select edge_version::int as v from organizations where id = $1', [orgId]))[0]!.v;

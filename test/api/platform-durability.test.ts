@@ -6,7 +6,7 @@ import { ApiClient } from '../support/client.ts';
 import { createTestDatabase } from '../support/db.ts';
 import { OWNER } from '../support/foyer.ts';
 import { createProbeTable } from '../support/platform-probe.ts';
-import { spawnFoyer, type FoyerProcess } from '../support/process.ts';
+import { kill9, spawnFoyer, type FoyerProcess } from '../support/process.ts';
 import { dropRedisPrefix, redisReachable, REDIS_URL } from '../support/redis.ts';
 import { connectStaff, until, type StaffClient } from '../support/sockets.ts';
 
@@ -36,10 +36,6 @@ async function start(node: string, env: Record<string, string> = {}) {
   const p = await spawnFoyer({ DATABASE_URL: databaseUrl, PROBE_NODE: node, ...env }, PROBE_ENTRY);
   processes.push(p);
   return p;
-}
-async function kill9(p: FoyerProcess) {
-  p.child.kill('SIGKILL');
-  if (p.child.exitCode === null && p.child.signalCode === null) await new Promise((r) => p.child.once('exit', r));
 }
 async function owner(p: FoyerProcess) {
   const client = new ApiClient(p.url);

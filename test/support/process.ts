@@ -2,6 +2,8 @@ import { createTestDatabase } from './db.ts';
 import { OWNER } from './foyer.ts';
 import { startFoyerProcess, type FoyerProcess } from './server-process.ts';
 
+export { kill9 } from './server-process.ts';
+
 export type { FoyerProcess };
 
 /** The server in its own process (see startFoyerProcess), with a fresh test database and the demo owner's login fixed to OWNER. */

@@ -67,3 +67,11 @@ export async function startFoyerProcess(
       }),
   };
 }
+
+/** Kills the process as a crash or a power cut would (no shutdown of its own), and waits until it is gone. */
+export async function kill9(p: FoyerProcess): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+  const exited = new Promise((r) => p.child.once('exit', r));
+  p.child.kill('SIGKILL');
+  await exited;
+}
