@@ -120,6 +120,7 @@ async function serve(
     redisUrl: config.redisUrl,
     redisPrefix: config.redisPrefix,
     flowDoneLingerMs: config.flowDoneLingerMs,
+    allowedOrigins: config.allowedOrigins,
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -8,11 +8,11 @@ beforeAll(async () => {
 });
 afterAll(() => foyer?.close());
 
-function connectStaff(cookie?: string): Promise<{ socket: Socket; welcome?: { orgId: string }; error?: Error }> {
+function connectStaff(cookie?: string, origin?: string): Promise<{ socket: Socket; welcome?: { orgId: string }; error?: Error }> {
   const socket = io(`${foyer.url}/staff`, {
     transports: ['websocket'],
     reconnection: false,
-    extraHeaders: cookie ? { cookie } : {},
+    extraHeaders: { ...(cookie ? { cookie } : {}), ...(origin ? { origin } : {}) },
   });
   return new Promise((resolve) => {
     socket.on('welcome', (welcome) => resolve({ socket, welcome }));
@@ -42,5 +42,17 @@ describe('socket.io /staff', () => {
     const { socket, error } = await connectStaff(cookie);
     expect(error?.message).toBe('unauthenticated');
     socket.close();
+  });
+
+  it('refuses a socket from another site even with a valid session cookie, and admits the same-origin one', async () => {
+    const staff = await foyer.signIn();
+    const foreign = await connectStaff(staff.cookie, 'https://evil.example');
+    expect(foreign.error?.message).toBe('foreign_origin');
+    expect(foreign.welcome).toBeUndefined();
+    foreign.socket.close();
+    const same = await connectStaff(staff.cookie, new URL(foyer.url).origin);
+    expect(same.error).toBeUndefined();
+    expect(same.welcome?.orgId).toBe(staff.orgId);
+    same.socket.close();
   });
 });

@@ -75,19 +75,29 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Refuses state-changing requests that a browser sent from another site. SameSite=Lax already keeps
  * the cookie off most of them; this closes the rest (same-site subdomains, old browsers).
  */
+/**
+ * Whether a browser sent this from another site: an Origin that is neither this host nor one of the
+ * allowed origins (config.allowedOrigins, from PUBLIC_URL), or Sec-Fetch-Site: cross-site. Shared by
+ * the API (sameOriginOnly) and the /staff socket handshake (platform/realtime/io.ts).
+ */
+export function isForeignOrigin(headers: { origin?: string; host?: string; fetchSite?: string }, allowedOrigins: readonly string[]): boolean {
+  const { origin, host, fetchSite } = headers;
+  let sameHost = false;
+  try {
+    sameHost = !!origin && new URL(origin).host === host;
+  } catch {
+    /* an unparsable Origin is foreign */
+  }
+  return (origin !== undefined && !sameHost && !allowedOrigins.includes(origin)) || fetchSite === 'cross-site';
+}
+
 export function sameOriginOnly(allowedOrigins: string[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (!SAFE_METHODS.has(c.req.method)) {
-      const origin = c.req.header('origin');
-      const host = c.req.header('host');
-      const fetchSite = c.req.header('sec-fetch-site');
-      let sameHost = false;
-      try {
-        sameHost = !!origin && new URL(origin).host === host;
-      } catch {
-        /* an unparsable Origin is foreign */
-      }
-      const foreign = (origin !== undefined && !sameHost && !allowedOrigins.includes(origin)) || fetchSite === 'cross-site';
+      const foreign = isForeignOrigin(
+        { origin: c.req.header('origin'), host: c.req.header('host'), fetchSite: c.req.header('sec-fetch-site') },
+        allowedOrigins,
+      );
       if (foreign) throw new AppError(403, 'foreign_origin', 'Requests from another site are refused');
     }
     await next();

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import type { StaffClientToServer, StaffServerToClient } from '@foyer/schema/realtime';
 import { SESSION_COOKIE } from '../http/context.ts';
+import { isForeignOrigin } from '../http/middleware.ts';
 import type { Logger } from '../logger.ts';
 import type { Auth } from '../../domains/auth/service.ts';
 import type { NoteApplied } from '../../domains/notes/realtime.ts';
@@ -34,6 +35,8 @@ export type RealtimeOptions = {
   redisPrefix?: string;
   /** After `flow:done` the customer stays online this long (flow.ts's FLOW_DONE_LINGER_MS when unset). */
   flowDoneLingerMs?: number;
+  /** Origins besides this host that may open /staff sockets (config.allowedOrigins, as the API's sameOriginOnly). */
+  allowedOrigins?: readonly string[];
 };
 
 export type Realtime = { io: Server; close: () => Promise<void> };
@@ -71,6 +74,12 @@ export function attachRealtime(http: HttpServer, domains: readonly Domain[], ser
   if (redis) io.adapter(createAdapter(redis, { streamName: `${prefix}socket.io` }));
   const staff = staffNamespace(io);
   staff.use(async (socket, next) => {
+    // A page on another site must not ride the session cookie into /staff (it could edit notes):
+    // the same Origin check as the API's sameOriginOnly. Browsers always send Origin on a WebSocket.
+    const { origin, host } = socket.handshake.headers;
+    const fetchSite = socket.handshake.headers['sec-fetch-site'];
+    if (isForeignOrigin({ origin, host, fetchSite: typeof fetchSite === 'string' ? fetchSite : undefined }, options.allowedOrigins ?? []))
+      return next(new Error('foreign_origin'));
     try {
       const token = parseCookie(socket.handshake.headers.cookie ?? '', SESSION_COOKIE)[SESSION_COOKIE];
       const session = await authService.authenticate(token);
