@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { authEvents } from '../auth/events.ts';
 import { bookingEvents } from '../bookings/events.ts';
 import { customerEvents } from '../customers/events.ts';
 import { doorEvents } from '../doors/events.ts';
@@ -24,6 +25,7 @@ import { timelineEvents } from '../timeline/events.ts';
 
 /** Every event the outbox carries, by name. */
 export const eventSchemas = {
+  ...authEvents,
   ...customerEvents,
   ...edgeEvents,
   ...doorEvents,

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Me } from '@foyer/schema/validation';
 import type { Db } from '../../platform/db/connect.ts';
 import { AppError } from '../../platform/errors.ts';
+import { writeEvent } from '../../platform/outbox.ts';
 import { verifyPassword } from './passwords.ts';
 import { FailureLimiter } from '../../platform/rate-limit.ts';
 import * as sessionsRepo from './sessions-repository.ts';
@@ -61,7 +62,16 @@ export class AuthService {
     return { user: row.user, organization: row.organization, renewed };
   }
 
+  /**
+   * Ends the session. The outbox event in the same transaction tells every node to drop the /staff
+   * sockets admitted with it (auth/index.ts), so a socket opened before sign-out stops editing.
+   */
   async logout(token: string | undefined): Promise<void> {
-    if (token) await sessionsRepo.deleteSession(this.db, hashToken(token));
+    if (!token || token.length > 100) return;
+    const sessionHash = hashToken(token);
+    await this.db.transaction(async (tx) => {
+      const ended = await sessionsRepo.deleteSession(tx, sessionHash);
+      if (ended) await writeEvent(tx, { orgId: ended.orgId, name: 'auth.session.ended', payload: { sessionHash, userId: ended.userId } });
+    });
   }
 }

@@ -30,8 +30,10 @@ export async function extendSession(db: DbOrTx, tokenHash: string, expiresAt: Da
   await db.update(sessions).set({ expiresAt }).where(eq(sessions.tokenHash, tokenHash));
 }
 
+/** Deletes a session; returns whose it was (undefined when there was none). */
 export async function deleteSession(db: DbOrTx, tokenHash: string) {
-  await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+  const [row] = await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).returning({ userId: sessions.userId, orgId: sessions.orgId });
+  return row;
 }
 
 export async function deleteExpiredSessions(db: DbOrTx) {

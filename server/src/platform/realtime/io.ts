@@ -7,14 +7,15 @@ import type { StaffClientToServer, StaffServerToClient } from '@foyer/schema/rea
 import { SESSION_COOKIE } from '../http/context.ts';
 import { isForeignOrigin } from '../http/middleware.ts';
 import type { Logger } from '../logger.ts';
-import type { Auth } from '../../domains/auth/service.ts';
+import { hashToken, type Auth } from '../../domains/auth/service.ts';
 import type { NoteApplied } from '../../domains/notes/realtime.ts';
 import type { PresenceBatch } from '../../domains/presence/realtime.ts';
 import type { DbOrTx } from '../db/connect.ts';
 import type { Domain, Services } from '../domain.ts';
 import { undeclaredSocketHandlers } from '../permissions.ts';
 
-export type StaffSocketData = { auth: Auth };
+/** `sessionHash`: the session the socket was admitted with (its token hash), so sign-out can end it. */
+export type StaffSocketData = { auth: Auth; sessionHash: string };
 
 /** What the nodes tell each other on /staff (through the adapter, when several share Redis). */
 export type StaffNodeEvents = {
@@ -85,6 +86,7 @@ export function attachRealtime(http: HttpServer, domains: readonly Domain[], ser
       const session = await authService.authenticate(token);
       if (!session) return next(new Error('unauthenticated'));
       socket.data.auth = { user: session.user, organization: session.organization };
+      socket.data.sessionHash = hashToken(token!);
       next();
     } catch (err) {
       logger.error({ err }, 'staff socket authentication failed');

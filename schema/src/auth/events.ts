@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+/** What the auth domain tells every node (see ../platform/events.ts and server/src/domains/auth/index.ts). */
+export const authEvents = {
+  /**
+   * A staff session ended (sign-out): the /staff sockets admitted with it must go at once, on
+   * whichever node they are. `sessionHash` is the session's token hash (sessions.token_hash), not
+   * the cookie token: it cannot be used to sign in.
+   */
+  'auth.session.ended': z.object({ sessionHash: z.string().min(1), userId: z.uuid() }),
+} as const;
