@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { ApiClient } from '../support/client.ts';
 import { startTestFoyer, type TestFoyer } from '../support/foyer.ts';
-import { NoteEditor, eventually } from '../support/notes.ts';
+import { NoteEditor, connectStaff, eventually } from '../support/notes.ts';
 
 let foyer: TestFoyer;
 beforeAll(async () => {
@@ -41,5 +42,26 @@ describe('staff sessions', () => {
     expect(reader.text).toContain('Before sign-out.');
     expect(reader.text).not.toContain('After sign-out.');
     [editor, watcher, reader].forEach((e) => e.close());
+  });
+
+  it('ends a session 30 days after sign-in even while it is in use, and the renewal never slides past that', async () => {
+    const staff = await foyer.signIn();
+    const db = foyer.database.db;
+    const age = (days: number) =>
+      db.execute(sql`update sessions set created_at = now() - make_interval(days => ${days}), expires_at = now() + interval '1 day'
+                     where user_id = (select id from users where email = ${staff.email})`);
+    // 29 days old and active: still admitted; renewed (under half the idle lifetime left), but only to day 30.
+    await age(29);
+    expect((await staff.get('/api/auth/me')).status).toBe(200);
+    const { rows } = await db.execute<{ left: number }>(
+      sql`select extract(epoch from (created_at + interval '30 days' - expires_at))::int as left from sessions
+          where user_id = (select id from users where email = ${staff.email})`,
+    );
+    expect(Math.abs(rows[0]!.left)).toBeLessThan(60);
+    // 31 days old, though its idle expiry is still ahead: refused, over HTTP and on the socket.
+    await age(31);
+    const me = await staff.get('/api/auth/me');
+    expect(me.status).toBe(401);
+    await expect(connectStaff(foyer.url, staff.cookie)).rejects.toThrow('unauthenticated');
   });
 });

@@ -8,7 +8,13 @@ import { FailureLimiter } from '../../platform/rate-limit.ts';
 import * as sessionsRepo from './sessions-repository.ts';
 import { findUserByEmail } from './users-repository.ts';
 
+/** Idle lifetime: a session unused this long ends (it slides forward while used, see authenticate). */
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
+/**
+ * Absolute lifetime: however actively used, a session ends this long after sign-in, so a stolen or
+ * forgotten cookie on a shared venue device does not live forever; staff sign in again monthly.
+ */
+export const SESSION_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -55,10 +61,12 @@ export class AuthService {
   async authenticate(token: string | undefined): Promise<(Auth & { renewed: boolean }) | undefined> {
     if (!token || token.length > 100) return undefined;
     const tokenHash = hashToken(token);
-    const row = await sessionsRepo.findSession(this.db, tokenHash);
+    const row = await sessionsRepo.findSession(this.db, tokenHash, new Date(Date.now() - SESSION_MAX_AGE_MS));
     if (!row) return undefined;
     const renewed = row.session.expiresAt.getTime() - Date.now() < SESSION_TTL_MS / 2;
-    if (renewed) await sessionsRepo.extendSession(this.db, tokenHash, new Date(Date.now() + SESSION_TTL_MS));
+    // Never past the absolute lifetime: the expiry slides at most to sign-in + SESSION_MAX_AGE_MS.
+    const until = Math.min(Date.now() + SESSION_TTL_MS, row.session.createdAt.getTime() + SESSION_MAX_AGE_MS);
+    if (renewed) await sessionsRepo.extendSession(this.db, tokenHash, new Date(until));
     return { user: row.user, organization: row.organization, renewed };
   }
 

@@ -6,11 +6,14 @@ export async function insertSession(db: DbOrTx, values: { tokenHash: string; use
   await db.insert(sessions).values(values);
 }
 
-/** The signed-in user and organization behind a live session, or undefined. */
-export async function findSession(db: DbOrTx, tokenHash: string) {
+/**
+ * The signed-in user and organization behind a live session, or undefined. Live: not past its
+ * (sliding) expiry, and opened after `openedAfter` (the absolute lifetime, auth/service.ts).
+ */
+export async function findSession(db: DbOrTx, tokenHash: string, openedAfter: Date) {
   const [row] = await db
     .select({
-      session: { expiresAt: sessions.expiresAt },
+      session: { expiresAt: sessions.expiresAt, createdAt: sessions.createdAt },
       user: { id: users.id, email: users.email, name: users.name, role: users.role },
       organization: {
         id: organizations.id,
@@ -22,7 +25,7 @@ export async function findSession(db: DbOrTx, tokenHash: string) {
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(organizations, eq(organizations.id, sessions.orgId))
-    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, new Date())));
+    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, new Date()), gt(sessions.createdAt, openedAfter)));
   return row;
 }
 
