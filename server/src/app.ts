@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/connect.ts';
 import { validationHook, type AppEnv } from './platform/http/context.ts';
-import { limitBody, readSession, requestId, requestLog, sameOriginOnly } from './platform/http/middleware.ts';
+import { limitBody, readSession, requestId, requestLog, sameOriginOnly, securityHeaders } from './platform/http/middleware.ts';
 import { documentAccess, publicHandler, undeclaredRoutes } from './platform/permissions.ts';
 import { AppError } from './platform/errors.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
@@ -36,6 +36,7 @@ export function createApp({ db, logger, config }: AppDeps, services: Services, d
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', requestId(logger));
   app.use('*', requestLog(logger));
+  app.use('*', securityHeaders);
   app.use('/api/*', limitBody, sameOriginOnly(config.allowedOrigins));
   // Who may call a route is declared on the route (platform/permissions.ts), not by its path.
   app.use('/api/*', readSession(services.auth, config.secureCookies));

@@ -10,6 +10,7 @@ import { connect, type Database } from './platform/db/connect.ts';
 import { startEmbeddedPostgres, type EmbeddedCluster } from './platform/db/embedded.ts';
 import { migrate } from './platform/db/migrate.ts';
 import type { AppEnv } from './platform/http/context.ts';
+import { FRAME_HEADERS } from './platform/http/middleware.ts';
 import type { Logger } from './platform/logger.ts';
 import { JobQueue, type JobKind } from './platform/jobs.ts';
 import { NodeSession } from './platform/node-session.ts';
@@ -108,6 +109,8 @@ async function serve(
   const ui = await loadUi(logger);
   const http = createServer((req, res) => {
     if (req.url === '/api' || req.url?.startsWith('/api/')) return void api(req, res);
+    // The API sets its own (securityHeaders); the UI's pages and files must not be framed either.
+    for (const [name, value] of Object.entries(FRAME_HEADERS)) res.setHeader(name, value);
     ui(req, res, () => res.writeHead(404).end('Not found'));
   });
   // Node closes an idle keep-alive connection after 5 s, and a client that sends on it at that

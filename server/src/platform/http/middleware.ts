@@ -69,6 +69,24 @@ export const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
       ? attachmentLimit(c, next)
       : jsonLimit(c, next);
 
+/** No page may frame Foyer (clickjacking): the old header for old browsers, CSP for the rest. */
+export const FRAME_HEADERS = { 'x-frame-options': 'DENY', 'content-security-policy': "frame-ancestors 'none'" } as const;
+
+/**
+ * Security headers on every API response: no framing (a response's own CSP, e.g. an attachment's
+ * sandbox, gets frame-ancestors added) and `Cache-Control: no-store` on JSON, since it carries
+ * customer data that must not sit in a shared cache. The UI gets the frame headers in server.ts.
+ */
+export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  c.header('x-frame-options', FRAME_HEADERS['x-frame-options']);
+  const csp = c.res.headers.get('content-security-policy');
+  if (!csp) c.header('content-security-policy', FRAME_HEADERS['content-security-policy']);
+  else if (!/frame-ancestors/i.test(csp)) c.header('content-security-policy', `${csp}; ${FRAME_HEADERS['content-security-policy']}`);
+  const json = /json/i.test(c.res.headers.get('content-type') ?? '');
+  if (json && !/no-store/i.test(c.res.headers.get('cache-control') ?? '')) c.header('cache-control', 'no-store');
+};
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
