@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
 import { OWNER, startTestFoyer, type TestFoyer } from '../support/foyer.ts';
 
 let foyer: TestFoyer;
@@ -6,6 +7,23 @@ beforeAll(async () => {
   foyer = await startTestFoyer();
 });
 afterAll(() => foyer?.close());
+
+/** A login sent from `localAddress` (127.0.0.2, 127.0.0.3…: a different client address each). */
+function loginFrom(
+  baseUrl: string,
+  localAddress: string,
+  body: { email: string; password: string },
+  headers: Record<string, string> = {},
+): Promise<{ status: number; retryAfter: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${baseUrl}/api/auth/login`, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'] as string | undefined }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
 
 describe('staff sign-in', () => {
   it('signs the demo owner in with an HttpOnly, SameSite=Lax session cookie', async () => {
@@ -50,6 +68,26 @@ describe('staff sign-in', () => {
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(blocked.body.error.message).toMatch(/Too many sign-in attempts/);
+  });
+
+  it('an attacker guessing from one address cannot lock the owner out of their own', async () => {
+    const { email } = await foyer.signIn();
+    const attacker = '127.0.0.2';
+    for (let i = 0; i < 10; i++) expect((await loginFrom(foyer.url, attacker, { email, password: `guess ${i}` })).status).toBe(401);
+    const refused = await loginFrom(foyer.url, attacker, { email, password: `guess 10` });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+    expect((await loginFrom(foyer.url, '127.0.0.3', { email, password: 'a long enough password' })).status).toBe(200);
+    // The attacker's address stays refused, even with the right password.
+    expect((await loginFrom(foyer.url, attacker, { email, password: 'a long enough password' })).status).toBe(429);
+  });
+
+  it('limits one address guessing across many accounts (credential stuffing)', async () => {
+    const stuffer = '127.0.0.4';
+    for (let i = 0; i < 50; i++) expect((await loginFrom(foyer.url, stuffer, { email: `victim${i}@x.test`, password: 'password1' })).status).toBe(401);
+    const refused = await loginFrom(foyer.url, stuffer, { email: 'victim50@x.test', password: 'password1' });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.retryAfter)).toBeGreaterThan(0);
   });
 
   it('ends the session on logout: the old cookie no longer works', async () => {
