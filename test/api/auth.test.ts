@@ -128,3 +128,36 @@ describe('staff sign-in', () => {
     expect(res.body.components.schemas.CustomerCreate).toBeDefined();
   });
 });
+
+describe('client address behind a load balancer (TRUST_PROXY)', () => {
+  it('without TRUST_PROXY ignores X-Forwarded-For: a new header each try does not escape the limit', async () => {
+    const { email } = await foyer.signIn();
+    for (let i = 0; i < 10; i++) {
+      const res = await loginFrom(foyer.url, '127.0.0.5', { email, password: `guess ${i}` }, { 'x-forwarded-for': `203.0.113.${i}` });
+      expect(res.status).toBe(401);
+    }
+    const refused = await loginFrom(foyer.url, '127.0.0.5', { email, password: 'guess' }, { 'x-forwarded-for': '203.0.113.99' });
+    expect(refused.status).toBe(429);
+  });
+
+  it('with TRUST_PROXY limits the client the proxy names, not the proxy', async () => {
+    const behind = await startTestFoyer({ env: { TRUST_PROXY: '1' } });
+    try {
+      const { email } = await behind.signIn();
+      const lb = '127.0.0.6'; // every request comes through the one load balancer
+      const attacker = { 'x-forwarded-for': '203.0.113.7' };
+      for (let i = 0; i < 10; i++) expect((await loginFrom(behind.url, lb, { email, password: `guess ${i}` }, attacker)).status).toBe(401);
+      const refused = await loginFrom(behind.url, lb, { email, password: 'guess' }, attacker);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+      // The owner through the same load balancer, from their own address, signs in.
+      const owner = await loginFrom(behind.url, lb, { email, password: 'a long enough password' }, { 'x-forwarded-for': '198.51.100.9' });
+      expect(owner.status).toBe(200);
+      // Forging an entry to the left does not help the attacker: the balancer's own entry is read.
+      const forged = await loginFrom(behind.url, lb, { email, password: 'guess' }, { 'x-forwarded-for': '198.51.100.9, 203.0.113.7' });
+      expect(forged.status).toBe(429);
+    } finally {
+      await behind.close();
+    }
+  });
+});
