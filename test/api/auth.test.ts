@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
+import { addUser } from '@foyer/server/domains/organizations/service.ts';
 import { OWNER, startTestFoyer, type TestFoyer } from '../support/foyer.ts';
 
 let foyer: TestFoyer;
@@ -159,5 +160,17 @@ describe('client address behind a load balancer (TRUST_PROXY)', () => {
     } finally {
       await behind.close();
     }
+  });
+});
+
+describe('setting a password', () => {
+  it('refuses a common one and one containing the email, naming the rule (CLI users add / orgs add go through addUser)', async () => {
+    const { orgId } = await foyer.signIn();
+    const db = foyer.database.db;
+    await expect(addUser(db, orgId, { email: 'weak@venue.test', password: 'Password123!', role: 'staff' })).rejects.toThrow(/most common passwords/);
+    await expect(addUser(db, orgId, { email: 'grace.hopper@venue.test', password: 'grace.hopper rocks', role: 'staff' })).rejects.toThrow(
+      /must not contain your email address or its name part/,
+    );
+    expect((await addUser(db, orgId, { email: 'grace@venue.test', password: 'violet piano harbour', role: 'staff' })).email).toBe('grace@venue.test');
   });
 });
