@@ -83,6 +83,16 @@ describe('staff sign-in', () => {
     expect((await loginFrom(foyer.url, attacker, { email, password: 'a long enough password' })).status).toBe(429);
   });
 
+  it('still stops guessing spread over many addresses: a per-account backstop of 100 failures', async () => {
+    const { email } = await foyer.signIn();
+    for (let a = 1; a <= 10; a++) {
+      for (let i = 0; i < 10; i++) expect((await loginFrom(foyer.url, `127.0.1.${a}`, { email, password: `guess ${a}.${i}` })).status).toBe(401);
+    }
+    const refused = await loginFrom(foyer.url, '127.0.1.11', { email, password: 'a long enough password' });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+  });
+
   it('limits one address guessing across many accounts (credential stuffing)', async () => {
     const stuffer = '127.0.0.4';
     for (let i = 0; i < 50; i++) expect((await loginFrom(foyer.url, stuffer, { email: `victim${i}@x.test`, password: 'password1' })).status).toBe(401);
