@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
-import { addUser } from '@foyer/server/domains/organizations/service.ts';
+import { addUser, bootstrapDemo } from '@foyer/server/domains/organizations/service.ts';
+import { connect } from '@foyer/server/platform/db/connect.ts';
+import { createTestDatabase } from '../support/db.ts';
 import { OWNER, startTestFoyer, type TestFoyer } from '../support/foyer.ts';
 
 let foyer: TestFoyer;
@@ -182,5 +184,16 @@ describe('setting a password', () => {
       /must not contain your email address or its name part/,
     );
     expect((await addUser(db, orgId, { email: 'grace@venue.test', password: 'violet piano harbour', role: 'staff' })).email).toBe('grace@venue.test');
+  });
+
+  it('refuses a common FOYER_ADMIN_PASSWORD on first start, naming the setting', async () => {
+    const database = connect(await createTestDatabase(), 1);
+    try {
+      await expect(bootstrapDemo(database.db, { email: 'boss@venue.test', password: 'qwerty12345' })).rejects.toThrow(
+        /^FOYER_ADMIN_PASSWORD: .*most common passwords/,
+      );
+    } finally {
+      await database.close();
+    }
   });
 });
