@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/connect.ts';
 import { validationHook, type AppEnv } from './platform/http/context.ts';
+import { readClientAddress } from './platform/http/client-address.ts';
 import { limitBody, readSession, requestId, requestLog, sameOriginOnly, securityHeaders } from './platform/http/middleware.ts';
 import { documentAccess, publicHandler, undeclaredRoutes } from './platform/permissions.ts';
 import { AppError } from './platform/errors.ts';
@@ -17,7 +18,7 @@ export type { Services } from './platform/domain.ts';
 export type AppDeps = {
   db: Db;
   logger: Logger;
-  config: Pick<Config, 'secureCookies' | 'allowedOrigins'>;
+  config: Pick<Config, 'secureCookies' | 'allowedOrigins'> & Partial<Pick<Config, 'trustProxy'>>;
 };
 
 /** Builds every domain's services, in the order of the domain list. */
@@ -37,6 +38,7 @@ export function createApp({ db, logger, config }: AppDeps, services: Services, d
   app.use('*', requestId(logger));
   app.use('*', requestLog(logger));
   app.use('*', securityHeaders);
+  app.use('*', readClientAddress(config.trustProxy));
   app.use('/api/*', limitBody, sameOriginOnly(config.allowedOrigins));
   // Who may call a route is declared on the route (platform/permissions.ts), not by its path.
   app.use('/api/*', readSession(services.auth, config.secureCookies));

@@ -21,10 +21,12 @@ let n = 0;
  * several nodes on one database), with extra outbox subscribers, job kinds and routes if given, and
  * a silent logger unless given one.
  */
-export async function startTestFoyer(extensions: FoyerExtensions & { databaseUrl?: string; logger?: Logger } = {}): Promise<TestFoyer> {
+export async function startTestFoyer(
+  extensions: FoyerExtensions & { databaseUrl?: string; logger?: Logger; env?: Record<string, string> } = {},
+): Promise<TestFoyer> {
   const databaseUrl = extensions.databaseUrl ?? (await createTestDatabase());
   const config = {
-    ...readConfig({ PORT: '0', HOST: '127.0.0.1' }),
+    ...readConfig({ PORT: '0', HOST: '127.0.0.1', ...extensions.env }),
     databaseUrl,
     admin: { email: OWNER.email, password: OWNER.password },
   };

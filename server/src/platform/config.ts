@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseTrustProxy, type TrustProxy } from './http/client-address.ts';
 
 /** Everything the server reads from its environment, read once at start. */
 export type Config = {
@@ -19,6 +20,8 @@ export type Config = {
   redisPrefix: string;
   /** How long a customer stays online after confirming a booking (see realtime/flow.ts); unset: the default. */
   flowDoneLingerMs: number | undefined;
+  /** Proxies whose X-Forwarded-For tells the client's address (TRUST_PROXY); unset: the header is ignored. */
+  trustProxy: TrustProxy | undefined;
 };
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -42,5 +45,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.REDIS_PREFIX || 'foyer:',
     flowDoneLingerMs,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }

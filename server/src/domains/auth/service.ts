@@ -22,8 +22,13 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 export type Auth = Me;
 
 export class AuthService {
-  // Ten wrong passwords per account and fifty per address in fifteen minutes.
-  private readonly perEmail = new FailureLimiter(10, 15 * 60_000);
+  // Wrong passwords in fifteen minutes. Per account from one address: ten, so guessing from an
+  // address stops there without touching the owner's sign-in from theirs. Per account from
+  // everywhere: a hundred, a backstop against guessing spread over many addresses, which one
+  // address (or a few: each stops at ten) cannot reach. Per address across accounts: fifty, against
+  // credential stuffing.
+  private readonly perAccountAddress = new FailureLimiter(10, 15 * 60_000);
+  private readonly perAccount = new FailureLimiter(100, 15 * 60_000);
   private readonly perAddress = new FailureLimiter(50, 15 * 60_000);
 
   constructor(private readonly db: Db) {}
@@ -31,18 +36,20 @@ export class AuthService {
   /** Checks the credentials and opens a session; returns the cookie token and who signed in. */
   async login(email: string, password: string, address: string): Promise<{ token: string; me: Me }> {
     const emailKey = email.toLowerCase();
-    const wait = Math.max(this.perEmail.retryAfter(emailKey), this.perAddress.retryAfter(address));
+    const pairKey = `${emailKey} ${address}`;
+    const wait = Math.max(this.perAccountAddress.retryAfter(pairKey), this.perAccount.retryAfter(emailKey), this.perAddress.retryAfter(address));
     if (wait > 0)
       throw new AppError(429, 'too_many_attempts', `Too many sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`, undefined, {
         'retry-after': String(wait),
       });
     const user = await findUserByEmail(this.db, email);
     if (!(await verifyPassword(user?.passwordHash, password)) || !user) {
-      this.perEmail.fail(emailKey);
+      this.perAccountAddress.fail(pairKey);
+      this.perAccount.fail(emailKey);
       this.perAddress.fail(address);
       throw new AppError(401, 'invalid_credentials', 'Email or password is incorrect');
     }
-    this.perEmail.reset(emailKey);
+    this.perAccountAddress.reset(pairKey);
     const token = randomBytes(32).toString('base64url');
     await sessionsRepo.insertSession(this.db, {
       tokenHash: hashToken(token),

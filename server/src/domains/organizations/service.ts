@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../platform/db/connect.ts';
 import { invalid, uniqueViolation } from '../../platform/errors.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import { passwordProblem } from '../auth/password-policy.ts';
 import { insertDoor } from '../doors/repository.ts';
 import { countOrganizations, insertOrganization, findOrganizationBySlug } from './repository.ts';
 import { ensureBuiltinTags } from '../tags/repository.ts';
@@ -29,6 +30,9 @@ const StaffSchema = z.object({
 export async function addUser(db: DbOrTx, orgId: string, input: { email: string; password: string; name?: string; role: Role }) {
   const parsed = StaffSchema.safeParse({ ...input, name: input.name ?? input.email.split('@')[0] });
   if (!parsed.success) throw invalid(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  // Every way a password is set (CLI users add / orgs add, FOYER_ADMIN_PASSWORD) comes through here.
+  const problem = passwordProblem(parsed.data.password, parsed.data.email);
+  if (problem) throw invalid(`password: ${problem}`);
   try {
     return await insertUser(db, { orgId, ...parsed.data, passwordHash: await hashPassword(parsed.data.password), role: input.role });
   } catch (error) {
@@ -63,6 +67,8 @@ export async function bootstrapDemo(db: Db, admin: { email?: string; password?: 
     if ((await countOrganizations(tx)) > 0) return undefined;
     const email = admin.email ?? 'owner@demo.foyer.local';
     const password = admin.password ?? randomBytes(12).toString('base64url');
+    const problem = admin.password && passwordProblem(admin.password, email);
+    if (problem) throw new Error(`FOYER_ADMIN_PASSWORD: ${problem}`);
     const { org } = await createOrganization(tx, { name: 'Demo Venue', ownerEmail: email, password });
     await insertDoor(tx, org.id, { name: 'Front door', location: 'Main entrance' });
     return { org, email, password, generated: !admin.password };

@@ -10,7 +10,7 @@ import type { Auth } from '../../domains/auth/service.ts';
  * What middleware puts on the request context for the routes: the request's id and a logger whose
  * every line carries it (middleware.ts requestId), and the signed-in staff member.
  */
-export type AppEnv = HonoEnv & { Variables: { auth: Auth; requestId: string; log: Logger } };
+export type AppEnv = HonoEnv & { Variables: { auth: Auth; requestId: string; log: Logger; clientAddress: string } };
 
 export const SESSION_COOKIE = 'foyer_session';
 
@@ -21,8 +21,16 @@ export function auth(c: Context<AppEnv>): Auth {
   return value;
 }
 
-/** The peer's address; requests made in-process by the UI's server rendering have none. */
+/**
+ * The client's address, as the rate limits see it: the peer's, or behind trusted proxies the one
+ * they forward (client-address.ts, TRUST_PROXY).
+ */
 export function clientAddress(c: Context): string {
+  return (c.get('clientAddress') as string | undefined) ?? peerAddress(c);
+}
+
+/** The peer's address; requests made in-process by the UI's server rendering have none. */
+export function peerAddress(c: Context): string {
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {
