@@ -18,7 +18,7 @@ export type Config = {
   redisUrl: string | undefined;
   /** Prefix of every Redis key and stream this installation uses. */
   redisPrefix: string;
-  /** How long a customer stays online after confirming a booking (see realtime/flow.ts); unset: the default. */
+  /** How long a customer stays online after confirming a booking (see domains/presence/flow-realtime.ts); unset: the default. */
   flowDoneLingerMs: number | undefined;
   /** Proxies whose X-Forwarded-For tells the client's address (TRUST_PROXY); unset: the header is ignored. */
   trustProxy: TrustProxy | undefined;

@@ -108,7 +108,7 @@ const remove = createRoute({
 
 type NoteServices = { notes: NoteService; notifications: NotificationService; attachments: NoteAttachmentService };
 
-/** N1: the REST side of notes (the document itself travels on the staff socket, see realtime/notes.ts). */
+/** N1: the REST side of notes (the document itself travels on the staff socket, see realtime.ts beside this file). */
 export function noteRoutes(services: NoteServices) {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .openapi(staff, async (c) => c.json({ items: await services.notes.staff(orgOf(c)) }, 200))

@@ -50,7 +50,7 @@ export class CustomerPresence {
           (customerIds) => reply({ customerIds }),
           (err) => log.error({ err }, 'could not read who is online'),
         );
-      // After joining the org room (io.ts), so a change from now on is heard either here or as a delta.
+      // After joining the org room (platform/realtime/io.ts), so a change from now on is heard either here or as a delta.
       void send((info) => socket.emit('presence:online', info));
       onPermitted(socket, 'presence:sync', 'customers.view', (ack: unknown) => {
         if (typeof ack === 'function') void send(ack as (info: { customerIds: string[] }) => void);

@@ -34,7 +34,7 @@ export type RealtimeOptions = {
   redisUrl?: string;
   /** Prefixes every Redis key and stream, so installations (or test runs) can share one Redis. */
   redisPrefix?: string;
-  /** After `flow:done` the customer stays online this long (flow.ts's FLOW_DONE_LINGER_MS when unset). */
+  /** After `flow:done` the customer stays online this long (domains/presence/flow-realtime.ts's FLOW_DONE_LINGER_MS when unset). */
   flowDoneLingerMs?: number;
   /** Origins besides this host that may open /staff sockets (config.allowedOrigins, as the API's sameOriginOnly). */
   allowedOrigins?: readonly string[];
@@ -52,10 +52,9 @@ const PING_TIMEOUT_MS = 10_000;
 
 /**
  * socket.io on the HTTP server that serves the API and the UI. The /staff namespace admits a
- * socket only with a live session cookie, and puts it in its organization's room; /flow is the
- * public booking flow's (anonymous until it presents a flow token, see flow.ts); /edge admits
- * paired devices (see edge.ts). Customer presence and profile viewers: presence.ts,
- * profile-viewers.ts.
+ * socket only with a live session cookie, and puts it in its organization's room. The rest is the
+ * domains' own `realtime` part: the public booking flow (/flow) and customer presence in
+ * domains/presence, paired devices (/edge) in domains/edge, notes in domains/notes.
  */
 export function attachRealtime(http: HttpServer, domains: readonly Domain[], services: Services, logger: Logger, options: RealtimeOptions): Realtime {
   const authService = services.auth;
