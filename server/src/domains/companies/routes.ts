@@ -17,7 +17,7 @@ import {
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { CompanyService } from './service.ts';
 import { permit } from '../../platform/permissions.ts';
-import { actorOf, body, error, itemsOf, json, orgOf, resourceRoutes, routeDefaults, signedIn } from '../../platform/http/openapi.ts';
+import { actorOf, body, error, itemsOf, json, orgOf, resourceRoutes, routeDefaults } from '../../platform/http/openapi.ts';
 
 const route = resourceRoutes('companies', 'company');
 const common = routeDefaults('companies');
@@ -31,7 +31,7 @@ const list = createRoute({
   path: '/',
   summary: 'The companies, by name; q matches part of a name or a domain',
   request: { query: CompanyListQuerySchema },
-  responses: { 200: json(itemsOf(CompanySchema), 'Companies'), ...signedIn },
+  responses: { 200: json(itemsOf(CompanySchema), 'Companies') },
 });
 
 const create = route.create({
@@ -49,7 +49,7 @@ const get = createRoute({
   path: '/{id}',
   summary: 'One company',
   request: { params: IdParams },
-  responses: { 200: json(CompanySchema, 'The company'), ...signedIn, ...missing },
+  responses: { 200: json(CompanySchema, 'The company'), ...missing },
 });
 
 const rename = route.patch({
@@ -72,7 +72,6 @@ const addDomain = createRoute({
   responses: {
     200: json(CompanyDomainAddedSchema, 'The company, and how many customers were linked'),
     400: error('Not a domain'),
-    ...signedIn,
     ...missing,
     409: error('Another company has this domain'),
   },
@@ -88,7 +87,6 @@ const removeDomain = createRoute({
   responses: {
     200: json(CompanyDomainRemovedSchema, 'The company, and how many customers were unlinked'),
     400: error('Not a domain'),
-    ...signedIn,
     404: error('No such company, or it has no such domain'),
   },
 });
@@ -100,7 +98,7 @@ const customers = createRoute({
   path: '/{id}/customers',
   summary: "The company's customers as list rows, newest first, in pages of 50",
   request: { params: IdParams, query: PageQuerySchema },
-  responses: { 200: json(CompanyMemberPageSchema, 'A page of its people, each with how it is linked'), 400: error('Bad paging'), ...signedIn, ...missing },
+  responses: { 200: json(CompanyMemberPageSchema, 'A page of its people, each with how it is linked'), 400: error('Bad paging'), ...missing },
 });
 
 const link = createRoute({
@@ -110,7 +108,7 @@ const link = createRoute({
   path: '/{id}/customers',
   summary: 'Link a customer by hand (a domain link becomes manual); a manual link stays until removed',
   request: { params: IdParams, ...body(CompanyCustomerLinkSchema) },
-  responses: { 204: { description: 'Linked' }, 400: error('Not valid'), ...signedIn, 404: error('No such company or customer') },
+  responses: { 204: { description: 'Linked' }, 400: error('Not valid'), 404: error('No such company or customer') },
 });
 
 const unlink = createRoute({
@@ -120,7 +118,7 @@ const unlink = createRoute({
   path: '/{id}/customers/{ref}',
   summary: 'Remove a customer from a company, however they were linked',
   request: { params: CompanyCustomerParamsSchema },
-  responses: { 204: { description: 'Unlinked' }, ...signedIn, 404: error('No such company or customer, or no link between them') },
+  responses: { 204: { description: 'Unlinked' }, 404: error('No such company or customer, or no link between them') },
 });
 
 export function companyRoutes(companies: CompanyService) {

@@ -14,7 +14,7 @@ import { auth, validationHook, type AppEnv } from '../../platform/http/context.t
 import { contentDisposition, type NoteAttachmentService } from './attachments-service.ts';
 import type { NoteService } from './service.ts';
 import type { NotificationService } from './notifications-service.ts';
-import { body, error, itemsOf, json, orgOf, routeDefaults, signedIn } from '../../platform/http/openapi.ts';
+import { body, error, itemsOf, json, orgOf, routeDefaults } from '../../platform/http/openapi.ts';
 import { permit } from '../../platform/permissions.ts';
 
 const notes = routeDefaults('notes');
@@ -28,7 +28,7 @@ const staff = createRoute({
   method: 'get',
   path: '/staff',
   summary: 'The organization’s staff, by name (for @-mentions)',
-  responses: { 200: json(itemsOf(StaffMemberSchema), 'Staff'), ...signedIn },
+  responses: { 200: json(itemsOf(StaffMemberSchema), 'Staff') },
 });
 
 const search = createRoute({
@@ -38,7 +38,7 @@ const search = createRoute({
   path: '/notes/search',
   summary: 'Customers whose notes contain the text (case-insensitive), with the text around it',
   request: { query: NoteSearchQuerySchema },
-  responses: { 200: json(itemsOf(NoteSearchHitSchema), 'Matches, most recently edited first'), 400: error('No or too short a query'), ...signedIn },
+  responses: { 200: json(itemsOf(NoteSearchHitSchema), 'Matches, most recently edited first'), 400: error('No or too short a query') },
 });
 
 const notifications = createRoute({
@@ -47,7 +47,7 @@ const notifications = createRoute({
   method: 'get',
   path: '/notifications',
   summary: 'My latest notifications and how many are unread',
-  responses: { 200: json(StaffNotificationsSchema, 'Notifications'), ...signedIn },
+  responses: { 200: json(StaffNotificationsSchema, 'Notifications') },
 });
 
 const markRead = createRoute({
@@ -57,7 +57,7 @@ const markRead = createRoute({
   path: '/notifications/read',
   summary: 'Mark some (or all) of my notifications read',
   request: body(MarkReadSchema),
-  responses: { 200: json(UnreadCountSchema, 'How many are still unread'), 400: error('Not valid'), ...signedIn },
+  responses: { 200: json(UnreadCountSchema, 'How many are still unread'), 400: error('Not valid') },
 });
 
 const listAttachments = createRoute({
@@ -67,7 +67,7 @@ const listAttachments = createRoute({
   path: '/customers/{ref}/notes/attachments',
   summary: 'Files attached to the customer’s notes, newest first',
   request: { params: RefParams },
-  responses: { 200: json(itemsOf(NoteAttachmentSchema), 'Attachments'), ...signedIn, ...missing },
+  responses: { 200: json(itemsOf(NoteAttachmentSchema), 'Attachments'), ...missing },
 });
 
 const upload = createRoute({
@@ -81,7 +81,6 @@ const upload = createRoute({
     201: json(NoteAttachmentSchema, 'The attachment'),
     400: error('No file, an empty one, or a type that is not allowed'),
     413: error('Over 10 MB'),
-    ...signedIn,
     ...missing,
   },
 });
@@ -93,7 +92,7 @@ const download = createRoute({
   path: '/customers/{ref}/notes/attachments/{id}',
   summary: 'The file, as a download',
   request: { params: AttachmentParams },
-  responses: { 200: { content: { 'application/octet-stream': { schema: z.string() } }, description: 'The file' }, ...signedIn, ...missing },
+  responses: { 200: { content: { 'application/octet-stream': { schema: z.string() } }, description: 'The file' }, ...missing },
 });
 
 const remove = createRoute({
@@ -103,7 +102,7 @@ const remove = createRoute({
   path: '/customers/{ref}/notes/attachments/{id}',
   summary: 'Delete an attachment',
   request: { params: AttachmentParams },
-  responses: { 204: { description: 'Deleted' }, ...signedIn, ...missing },
+  responses: { 204: { description: 'Deleted' }, ...missing },
 });
 
 type NoteServices = { notes: NoteService; notifications: NotificationService; attachments: NoteAttachmentService };

@@ -3,7 +3,7 @@ import { CustomerRefParamsSchema, PageQuerySchema, TimelinePageSchema } from '@f
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { ActivityService } from './service.ts';
 import { permit } from '../../platform/permissions.ts';
-import { error, json, orgOf, routeDefaults, signedIn } from '../../platform/http/openapi.ts';
+import { error, json, orgOf, routeDefaults } from '../../platform/http/openapi.ts';
 
 const timeline = createRoute({
   ...routeDefaults('customers'),
@@ -15,7 +15,6 @@ const timeline = createRoute({
   responses: {
     200: json(TimelinePageSchema, 'A page of the timeline'),
     400: error('Bad paging'),
-    ...signedIn,
     404: error('No such customer'),
   },
 });

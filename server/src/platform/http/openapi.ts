@@ -22,8 +22,6 @@ export { itemsOf, pathParam, uuidParams };
 /** What every route of one OpenAPI tag shares: the tag and the session cookie. */
 export const routeDefaults = (tag: string) => ({ tags: [tag], security: [{ cookieAuth: [] }] });
 
-export const signedIn = { 401: error('Not signed in') };
-
 export const orgOf = (c: Context<AppEnv>) => auth(c).organization.id;
 
 /** Who acts: the signed-in staff member, their organization and its phone country. */
@@ -53,7 +51,7 @@ export function resourceRoutes(tag: string, what: string) {
         method: 'get',
         path: '/',
         summary,
-        responses: { 200: json(itemsOf(item), summary), ...signedIn },
+        responses: { 200: json(itemsOf(item), summary) },
       }),
 
     /** `POST /`: 201 with the new record; 409 when its name (or key) is taken. */
@@ -65,7 +63,7 @@ export function resourceRoutes(tag: string, what: string) {
         path: '/',
         summary,
         request: body(input),
-        responses: { 201: json(output, 'Created'), 400: error('Not valid'), ...signedIn, 409: error('Its name is taken'), ...responses },
+        responses: { 201: json(output, 'Created'), 400: error('Not valid'), 409: error('Its name is taken'), ...responses },
       }),
 
     /** `PATCH /{id}`: some fields of a record; 200 with the record as it is now. */
@@ -77,7 +75,7 @@ export function resourceRoutes(tag: string, what: string) {
         path: '/{id}',
         summary,
         request: { params, ...body(input) },
-        responses: { 200: json(output, `The ${what}`), 400: error('Not valid'), ...signedIn, ...missing, ...responses },
+        responses: { 200: json(output, `The ${what}`), 400: error('Not valid'), ...missing, ...responses },
       }),
 
     /** `DELETE /{id}`: 204; 404 for an id that is not the organization's, whoever else has it. */
@@ -89,7 +87,7 @@ export function resourceRoutes(tag: string, what: string) {
         path: '/{id}',
         summary,
         request: { params },
-        responses: { 204: { description: 'Deleted' }, ...signedIn, ...missing, ...responses },
+        responses: { 204: { description: 'Deleted' }, ...missing, ...responses },
       }),
   };
 }
