@@ -278,7 +278,14 @@ describe('door log and timeline', () => {
     expect(issueFields((await owner.get('/api/door-events?before=x')).body)).toEqual(['before']);
     expect(issueFields((await owner.get('/api/door-events?pageSize=201')).body)).toEqual(['pageSize']);
     const c = await customer(owner);
-    expect((await owner.get(`/api/customers/${c.id}/activities?pageSize=10`)).body).toEqual({ items: [], page: 1, pageSize: 10, hasMore: false });
+    // The creation entry is written by the timeline's outbox subscriber, right after the commit.
+    await foyer.outbox.settle();
+    expect((await owner.get(`/api/customers/${c.id}/activities?pageSize=10`)).body).toMatchObject({
+      items: [{ type: 'profile_created' }],
+      page: 1,
+      pageSize: 10,
+      hasMore: false,
+    });
     expect(issueFields((await owner.get(`/api/customers/${c.id}/activities?pageSize=500`)).body)).toEqual(['pageSize']);
     expect((await other.get(`/api/customers/${c.id}/activities`)).status).toBe(404);
   });
