@@ -18,12 +18,13 @@ export function bgnbdLogLikelihood([r, alpha, a, b]: BgNbdParams, data: GroupedS
     common[x] = base + lnGamma(r + x) + lnGamma(b + x) - lnGamma(a + b + x);
     dropout[x] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : -Infinity;
   }
+  const lnAlphaPlus = data.times.map((t) => Math.log(alpha + t));
   let total = 0;
   for (let g = 0; g < data.groups; g++) {
     const x = data.x[g]!;
     const rx = r + x;
-    const stillActive = -rx * Math.log(alpha + data.T[g]!);
-    const droppedAfterLast = x > 0 ? dropout[x]! - rx * Math.log(alpha + data.tx[g]!) : -Infinity;
+    const stillActive = -rx * lnAlphaPlus[data.TIndex[g]!]!;
+    const droppedAfterLast = x > 0 ? dropout[x]! - rx * lnAlphaPlus[data.txIndex[g]!]! : -Infinity;
     total += data.weight[g]! * (common[x]! + logAddExp(stillActive, droppedAfterLast));
   }
   return total;

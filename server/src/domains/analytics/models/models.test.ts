@@ -16,19 +16,10 @@ import {
 } from './bgnbd.ts';
 import { gammaGammaExpectedSpend } from './gammagamma.ts';
 import { paretoNbdExpectedPurchases, paretoNbdLogLikelihood, paretoNbdNextPurchaseQuantiles, paretoNbdPAlive, type ParetoNbdParams } from './paretonbd.ts';
-import { groupSummaries, type GroupedSummaries } from './summary.ts';
+import { groupedFromRows, groupSummaries } from './summary.ts';
 
 /** One customer as grouped data, for the individual log-likelihood. */
-const one = (x: number, tx: number, T: number): GroupedSummaries => ({
-  x: Float64Array.of(x),
-  tx: Float64Array.of(tx),
-  T: Float64Array.of(T),
-  weight: Float64Array.of(1),
-  groups: 1,
-  customers: 1,
-  maxX: x,
-  groupOf: Uint32Array.of(0),
-});
+const one = (x: number, tx: number, T: number) => groupedFromRows([{ x, tx, T }]);
 
 const publishedBgNbd: BgNbdParams = [0.243, 4.414, 0.793, 2.426];
 /** lifetimes' full-precision fit on the same data (docs/Quickstart.md). */

@@ -71,11 +71,11 @@ export function nelderMead(f: (x: number[]) => number, start: number[], { step =
 }
 
 /** Nelder–Mead restarted from its best point (smaller simplex each time) until it stops improving. */
-export function minimize(f: (x: number[]) => number, start: number[], maxEvaluations = 40_000): Minimum {
-  let result = nelderMead(f, start, { maxEvaluations });
+export function minimize(f: (x: number[]) => number, start: number[], { maxEvaluations = 40_000, ftol = 1e-12, xtol = 1e-9 } = {}): Minimum {
+  let result = nelderMead(f, start, { maxEvaluations, ftol, xtol });
   let evaluations = result.evaluations;
   for (let restart = 0, step = 0.1; restart < 8 && evaluations < maxEvaluations; restart++, step /= 2) {
-    const again = nelderMead(f, result.x, { step, maxEvaluations: maxEvaluations - evaluations });
+    const again = nelderMead(f, result.x, { step, ftol, xtol, maxEvaluations: maxEvaluations - evaluations });
     evaluations += again.evaluations;
     const improved = result.value - again.value;
     if (again.value < result.value) result = again;
@@ -84,10 +84,10 @@ export function minimize(f: (x: number[]) => number, start: number[], maxEvaluat
   return { ...result, evaluations };
 }
 
-/** Central-difference Hessian of `f` at `x`, steps relative to each coordinate. */
-export function hessian(f: (x: number[]) => number, x: number[], relativeStep = 1e-4): number[][] {
+/** Central-difference Hessian of `f` at `x`, steps relative to each coordinate (or absolute ones, for log-parameters). */
+export function hessian(f: (x: number[]) => number, x: number[], relativeStep = 1e-4, absolute = false): number[][] {
   const n = x.length;
-  const h = x.map((v) => relativeStep * Math.max(Math.abs(v), 1e-3));
+  const h = x.map((v) => (absolute ? relativeStep : relativeStep * Math.max(Math.abs(v), 1e-3)));
   const at = (di: number, si: number, dj: number, sj: number) => {
     const p = x.slice();
     p[di] = p[di]! + si * h[di]!;
@@ -143,4 +143,83 @@ export function standardErrors(logLikelihood: (params: number[]) => number, esti
   if (!covariance) return null;
   const se = covariance.map((row, i) => Math.sqrt(row[i]!));
   return se.every((v) => Number.isFinite(v) && v > 0) ? se : null;
+}
+
+/** Cholesky solve of H·d = g; null when H is not positive definite. */
+function solvePositiveDefinite(H: number[][], g: number[]): number[] | null {
+  const n = g.length;
+  const L = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      let sum = H[i]![j]!;
+      for (let k = 0; k < j; k++) sum -= L[i]![k]! * L[j]![k]!;
+      if (i === j) {
+        if (!(sum > 0)) return null;
+        L[i]![i] = Math.sqrt(sum);
+      } else L[i]![j] = sum / L[j]![j]!;
+    }
+  const y = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) {
+    let sum = g[i]!;
+    for (let k = 0; k < i; k++) sum -= L[i]![k]! * y[k]!;
+    y[i] = sum / L[i]![i]!;
+  }
+  const d = new Array<number>(n).fill(0);
+  for (let i = n - 1; i >= 0; i--) {
+    let sum = y[i]!;
+    for (let k = i + 1; k < n; k++) sum -= L[k]![i]! * d[k]!;
+    d[i] = sum / L[i]![i]!;
+  }
+  return d;
+}
+
+/** Central-difference gradient (small steps: it must resolve a nearly flat maximum). */
+function gradient(f: (x: number[]) => number, x: number[], h = 1e-5): number[] {
+  return x.map((_, i) => {
+    const p = x.slice();
+    p[i] = x[i]! + h;
+    const fp = f(p);
+    p[i] = x[i]! - h;
+    return (fp - f(p)) / (2 * h);
+  });
+}
+
+/**
+ * Newton's method with numerical derivatives and step halving, from a point near the minimum (a
+ * Nelder–Mead result, possibly of a subsample): converges in a few iterations, each about
+ * 1 + 4n + 2n² evaluations, which is what a fit of a million customers can afford. Returns the
+ * Hessian at the end too (the observed information, for standard errors); null `hessian` when it
+ * is not positive definite there.
+ */
+export function newtonPolish(
+  f: (x: number[]) => number,
+  start: number[],
+  { maxIterations = 25, tolerance = 1e-13 } = {},
+): Minimum & { hessian: number[][] | null } {
+  let x = start.slice();
+  let value = f(x);
+  let evaluations = 1;
+  const counted = (p: number[]) => (evaluations++, f(p));
+  for (let iteration = 0; iteration < maxIterations; iteration++) {
+    const g = gradient(counted, x);
+    const H = hessian(counted, x, 1e-3, true);
+    const step = solvePositiveDefinite(H, g);
+    if (!step) return { x, value, evaluations, hessian: null };
+    let t = 1;
+    let moved = false;
+    for (let halving = 0; halving < 30; halving++, t /= 2) {
+      const candidate = x.map((v, i) => v - t * step[i]!);
+      const v = counted(candidate);
+      if (v <= value) {
+        ((x = candidate), (value = v), (moved = true));
+        break;
+      }
+    }
+    // The Newton decrement g·H⁻¹g is twice the decrease still to be had: below the tolerance the
+    // rest is noise in the numerical gradient.
+    const decrement = g.reduce((sum, gi, i) => sum + gi * step[i]!, 0);
+    // The Hessian of this iteration stands for the final one: the step was below the tolerance.
+    if (!moved || decrement < tolerance) return { x, value, evaluations, hessian: H };
+  }
+  return { x, value, evaluations, hessian: hessian(counted, x, 1e-3, true) };
 }

@@ -93,11 +93,14 @@ function simulate(options: Options, purchasesOf: (random: () => number, T: numbe
   };
   for (let i = 0; i < n; i++) {
     const TDays = TDaysRange[0] + Math.floor(random() * (TDaysRange[1] - TDaysRange[0] + 1));
-    const times = purchasesOf(random, TDays / unitDays);
+    // The first purchase falls at a uniform moment of day 0, so a later purchase's day is
+    // floor(offset + t): day counts then measure time without bias, as a real calendar does.
+    const offset = random();
+    const times = purchasesOf(random, (TDays + 1 - offset) / unitDays);
     let x = 0;
     let lastDay = 0;
     for (const t of times) {
-      const d = Math.floor(t * unitDays);
+      const d = Math.floor(offset + t * unitDays);
       if (d > lastDay && d <= TDays) (x++, (lastDay = d));
     }
     out.x[i] = x;

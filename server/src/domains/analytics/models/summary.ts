@@ -63,13 +63,17 @@ export function summarizePurchases(purchases: Iterable<Purchase>, calibrationEnd
 
 /**
  * Customers with equal (x, t_x, T) contribute equal likelihood terms: the models evaluate each
- * distinct triple once, weighted by how many customers share it. `groupOf[i]` is customer i's
- * group, to spread per-group predictions back to customers.
+ * distinct triple once, weighted by how many customers share it. Times are also indexes into
+ * `times`, the distinct time values, so a likelihood takes ln(α + t) once per distinct time rather
+ * than once per group. `groupOf[i]` is customer i's group, to spread per-group predictions back.
  */
 export type GroupedSummaries = {
   x: Float64Array;
   tx: Float64Array;
   T: Float64Array;
+  txIndex: Uint32Array;
+  TIndex: Uint32Array;
+  times: Float64Array;
   weight: Float64Array;
   /** Number of distinct (x, t_x, T). */
   groups: number;
@@ -86,8 +90,8 @@ export function groupSummaries(s: Pick<CustomerSummaries, 'x' | 'txDays' | 'TDay
   const index = new Map<number, number>();
   const groupOf = new Uint32Array(n);
   const xs: number[] = [];
-  const txs: number[] = [];
-  const Ts: number[] = [];
+  const txDays: number[] = [];
+  const TDays: number[] = [];
   const weights: number[] = [];
   let maxT = 0;
   for (let i = 0; i < n; i++) maxT = Math.max(maxT, s.TDays[i]! + 1);
@@ -103,21 +107,74 @@ export function groupSummaries(s: Pick<CustomerSummaries, 'x' | 'txDays' | 'TDay
       g = xs.length;
       index.set(key, g);
       xs.push(x);
-      txs.push(tx / unitDays);
-      Ts.push(T / unitDays);
+      txDays.push(tx);
+      TDays.push(T);
       weights.push(0);
     }
     weights[g]!++;
     groupOf[i] = g;
   }
+  // Whole days: the distinct times are the day grid 0..max, and a day count is its own index.
   return {
     x: Float64Array.from(xs),
-    tx: Float64Array.from(txs),
-    T: Float64Array.from(Ts),
+    tx: Float64Array.from(txDays, (d) => d / unitDays),
+    T: Float64Array.from(TDays, (d) => d / unitDays),
+    txIndex: Uint32Array.from(txDays),
+    TIndex: Uint32Array.from(TDays),
+    times: Float64Array.from({ length: maxT }, (_, d) => d / unitDays),
     weight: Float64Array.from(weights),
     groups: xs.length,
     customers: n,
     maxX: xs.reduce((m, v) => Math.max(m, v), 0),
     groupOf,
+  };
+}
+
+/** Summaries already in the models' unit (e.g. weeks with decimals), one row per customer or weighted group. */
+export function groupedFromRows(rows: readonly { x: number; tx: number; T: number; weight?: number }[]): GroupedSummaries {
+  const times = [...new Set(rows.flatMap((r) => [r.tx, r.T]))];
+  const at = new Map(times.map((t, i) => [t, i]));
+  const weight = Float64Array.from(rows, (r) => r.weight ?? 1);
+  return {
+    x: Float64Array.from(rows, (r) => r.x),
+    tx: Float64Array.from(rows, (r) => r.tx),
+    T: Float64Array.from(rows, (r) => r.T),
+    txIndex: Uint32Array.from(rows, (r) => at.get(r.tx)!),
+    TIndex: Uint32Array.from(rows, (r) => at.get(r.T)!),
+    times: Float64Array.from(times),
+    weight,
+    groups: rows.length,
+    customers: weight.reduce((a, b) => a + b, 0),
+    maxX: rows.reduce((m, r) => Math.max(m, r.x), 0),
+    groupOf: Uint32Array.from(rows, (_, i) => i),
+  };
+}
+
+/**
+ * A random share of the customers (each group's weight thinned), seeded: a cheap stand-in for the
+ * whole data while the optimiser is still far from the maximum.
+ */
+export function thinGroups(data: GroupedSummaries, keep: number, random: () => number): GroupedSummaries {
+  const picked: number[] = [];
+  const weights: number[] = [];
+  for (let g = 0; g < data.groups; g++) {
+    const expected = data.weight[g]! * keep;
+    const w = Math.floor(expected) + (random() < expected - Math.floor(expected) ? 1 : 0);
+    if (w > 0) (picked.push(g), weights.push(w));
+  }
+  const take = <A extends Float64Array | Uint32Array>(column: A) =>
+    column.constructor === Float64Array ? (Float64Array.from(picked, (g) => column[g]!) as A) : (Uint32Array.from(picked, (g) => column[g]!) as A);
+  return {
+    x: take(data.x),
+    tx: take(data.tx),
+    T: take(data.T),
+    txIndex: take(data.txIndex),
+    TIndex: take(data.TIndex),
+    times: data.times,
+    weight: Float64Array.from(weights),
+    groups: picked.length,
+    customers: weights.reduce((a, b) => a + b, 0),
+    maxX: picked.reduce((m, g) => Math.max(m, data.x[g]!), 0),
+    groupOf: new Uint32Array(0),
   };
 }
