@@ -4,48 +4,17 @@
  * estimates to their published decimals. The data are read from ../shared/cdnow (never copied into
  * the repository); without them this test fails, it does not skip.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bgnbdExpectedPurchases, bgnbdExpectedPurchasesNew } from './bgnbd.ts';
+import { CDNOW_CALIBRATION_END, cdnowDirectory, dayNumber, readCdnowSample } from './cdnow-data.ts';
 import { fitGammaGamma, fitPurchaseModels, type BgNbdFit, type ParetoNbdFit } from './fit.ts';
 import { DAYS_PER_WEEK, groupSummaries, summarizePurchases } from './summary.ts';
 
-function repositoryRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the repository root (pnpm-workspace.yaml) above this test');
-    dir = up;
-  }
-  return dir;
-}
-
-/** FOYER_CDNOW_DIR, then ../shared/cdnow beside the repository, then /work/shared/cdnow (a fresh clone elsewhere, as CI's). */
-function cdnowDirectory(): string {
-  const candidates = [process.env.FOYER_CDNOW_DIR, resolve(repositoryRoot(), '../shared/cdnow'), '/work/shared/cdnow'].filter((d): d is string => !!d);
-  const found = candidates.find((d) => existsSync(join(d, 'CDNOW_sample.txt')));
-  if (!found)
-    throw new Error(
-      `The CDNOW reference data are missing: no CDNOW_sample.txt in ${candidates.join(', ')}. ` +
-        'Set FOYER_CDNOW_DIR to the folder holding the CDNOW files (see ../shared/cdnow/README.txt).',
-    );
-  return found;
-}
-
-const dayNumber = (yyyymmdd: string) => Date.UTC(+yyyymmdd.slice(0, 4), +yyyymmdd.slice(4, 6) - 1, +yyyymmdd.slice(6, 8)) / 86_400_000;
-const CALIBRATION_END = dayNumber('19970930');
-
+const CALIBRATION_END = dayNumber(CDNOW_CALIBRATION_END);
 const dir = cdnowDirectory();
-// Columns: master id, sample id, date YYYYMMDD, number of CDs, dollar value; CRLF, no header.
-const transactions = readFileSync(join(dir, 'CDNOW_sample.txt'), 'utf8')
-  .split(/\r?\n/)
-  .filter((line) => line.trim())
-  .map((line) => {
-    const [, id, date, , value] = line.trim().split(/\s+/);
-    return { customer: Number(id), day: dayNumber(date!), value: Number(value) };
-  });
+const transactions = readCdnowSample(dir);
 const summaries = summarizePurchases(transactions, CALIBRATION_END);
 // Weeks, as the published estimates: t_x and T are exact days / 7.
 const grouped = groupSummaries(summaries, DAYS_PER_WEEK);
