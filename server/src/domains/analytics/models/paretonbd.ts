@@ -134,7 +134,7 @@ export function paretoNbdNextPurchaseQuantiles(
   x: number,
   T: number,
   probabilities: readonly number[],
-  panels = 256,
+  panels = 128,
 ): (number | null)[] {
   const k = r + x;
   const wMax = Math.min(700, 40 / k);
