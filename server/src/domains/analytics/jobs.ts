@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineJob } from '../../platform/jobs.ts';
-import { fitGammaGamma, fitPurchaseModels, type CannotFit, type GammaGammaFit, type PurchaseFit } from './models/fit.ts';
-import { groupSummaries } from './models/summary.ts';
+import { fitInWorker } from './fit-in-worker.ts';
+import type { CannotFit, GammaGammaFit, PurchaseFit } from './models/fit.ts';
 import { insertFits, readPurchaseSummaries, type StoredFit } from './repository.ts';
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
@@ -10,8 +10,8 @@ const todayUtc = () => new Date().toISOString().slice(0, 10);
  * `clv.fit`: fits BG/NBD, Pareto/NBD and Gamma-Gamma to one organization's purchases up to
  * `calibrationEnd` (today by default) and stores the parameters, the log-likelihoods and the
  * model chosen; a model that cannot be fitted is stored with its reason. One at a time per
- * organization. The fit is CPU work on this node's thread (about 12 s of CPU at a million
- * customers): the nightly schedule and a worker thread come with the dashboard.
+ * organization. The fit (about 12 s of CPU at a million customers) runs on a worker thread, so
+ * the node keeps answering meanwhile. The nightly schedule comes with the dashboard.
  */
 export const clvFitJob = defineJob({
   kind: 'clv.fit',
@@ -23,15 +23,14 @@ export const clvFitJob = defineJob({
     // A retry after the rows were stored finds them by the checkpoint and does not fit again.
     if (job.checkpoint) return { fitId: job.checkpoint.fitId };
     const calibrationEnd = job.payload.calibrationEnd ?? todayUtc();
-    const total = 4;
+    const total = 3;
     job.progress({ done: 0, total, message: 'Reading purchase summaries' });
     const summaries = await readPurchaseSummaries(job.db, job.orgId, calibrationEnd);
-    job.progress({ done: 1, total, message: `Fitting BG/NBD and Pareto/NBD to ${summaries.x.length} customers` });
-    const purchase = fitPurchaseModels(groupSummaries(summaries));
-    job.progress({ done: 2, total, message: 'Fitting Gamma-Gamma to repeat buyers' });
-    const spend = fitGammaGamma(summaries.x, summaries.meanRepeatValue);
+    const customers = summaries.x.length;
+    job.progress({ done: 1, total, message: `Fitting BG/NBD, Pareto/NBD and Gamma-Gamma to ${customers} customers` });
+    const { bgnbd, paretoNbd, chosen: best, spend, repeatBuyers } = await fitInWorker(summaries, job.signal);
     const fitId = job.runId;
-    const chosen = purchase.chosen.ok ? purchase.chosen.model : null;
+    const chosen = best.ok ? best.model : null;
     const row = (model: StoredFit['model'], fit: PurchaseFit | GammaGammaFit | CannotFit, seen: number): StoredFit => ({
       orgId: job.orgId,
       fitId,
@@ -53,15 +52,10 @@ export const clvFitJob = defineJob({
           }
         : { customers: seen, cannotFit: fit.message }),
     });
-    const repeatBuyers = summaries.x.reduce((n, x, i) => n + (x > 0 && summaries.meanRepeatValue[i]! > 0 ? 1 : 0), 0);
     await job.step(async (tx) => {
-      await insertFits(tx, [
-        row('bgnbd', purchase.bgnbd, summaries.x.length),
-        row('pareto-nbd', purchase.paretoNbd, summaries.x.length),
-        row('gamma-gamma', spend, repeatBuyers),
-      ]);
+      await insertFits(tx, [row('bgnbd', bgnbd, customers), row('pareto-nbd', paretoNbd, customers), row('gamma-gamma', spend, repeatBuyers)]);
       return { checkpoint: { fitId }, progress: { done: total, total, message: 'Stored' } };
     });
-    return { fitId, chosen, customers: summaries.x.length };
+    return { fitId, chosen, customers };
   },
 });
