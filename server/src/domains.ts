@@ -1,4 +1,5 @@
 import type { Domain } from './platform/domain.ts';
+import { analytics } from './domains/analytics/index.ts';
 import { auth } from './domains/auth/index.ts';
 import { bookings } from './domains/bookings/index.ts';
 import { companies } from './domains/companies/index.ts';
@@ -34,4 +35,5 @@ export const domains: readonly Domain[] = [
   bookings,
   notes,
   presence,
+  analytics,
 ];

@@ -36,6 +36,7 @@ export const permissionDescriptions = {
   'services.manage': 'Offer, change and delete bookable services and their opening hours',
   'notes.view': 'Read and search notes and download their attachments',
   'notes.write': 'Edit notes, mention colleagues, attach and delete files',
+  'analytics.view': "See the customer-value models fitted to the organization's purchases (parameters, fit, the model chosen)",
   'settings.manage': "Change the organization's settings (time zone, country, tag limit)",
 } as const satisfies Record<`${string}.${string}`, string>;
 

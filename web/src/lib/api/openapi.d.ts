@@ -5290,6 +5290,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's last customer-value fit: each model's parameters, standard errors and log-likelihood, the one chosen, or why it could not be fitted */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The last fit, or null before the first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClvModel"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks analytics.view: See the customer-value models fitted to the organization's purchases (parameters, fit, the model chosen) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs/{id}": {
         parameters: {
             query?: never;
@@ -6386,6 +6440,32 @@ export interface components {
                 userId: string;
                 name: string;
             } | null;
+        };
+        ClvModel: {
+            fit: {
+                fittedAt: string;
+                calibrationEnd: string;
+                /** @enum {string} */
+                timeUnit: "week";
+                models: components["schemas"]["ClvModelFit"][];
+            } | null;
+        };
+        ClvModelFit: {
+            /** @enum {string} */
+            model: "bgnbd" | "pareto-nbd" | "gamma-gamma";
+            chosen: boolean;
+            params: {
+                [key: string]: number;
+            } | null;
+            standardErrors: {
+                [key: string]: number;
+            } | null;
+            logLikelihood: number | null;
+            customers: number;
+            cannotFit: string | null;
+            details: {
+                [key: string]: number;
+            };
         };
     };
     responses: never;
