@@ -36,7 +36,12 @@ export const permissionDescriptions = {
   'services.manage': 'Offer, change and delete bookable services and their opening hours',
   'notes.view': 'Read and search notes and download their attachments',
   'notes.write': 'Edit notes, mention colleagues, attach and delete files',
-  'settings.manage': "Change the organization's settings (time zone, country, tag limit)",
+  'orders.view': "See orders, payments and refunds, and customers' figures",
+  'orders.create': 'Record orders, and take payments for orders and bookings',
+  'orders.cancel': 'Cancel orders that have no payment left on them',
+  'payments.refund': 'Refund payments of orders and bookings',
+  'settings.manage': "Change the organization's settings (time zone, country, currency, lifecycle, tag limit)",
+  'apikeys.manage': 'Create and revoke API keys for integrations (a till, the website)',
 } as const satisfies Record<`${string}.${string}`, string>;
 
 export type Permission = keyof typeof permissionDescriptions;
@@ -52,7 +57,8 @@ export const PermissionNameSchema = z.enum(permissions as [Permission, ...Permis
  */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: permissions,
-  manager: permissions,
+  // API keys act with their maker's permissions: owners alone make them.
+  manager: permissions.filter((p) => p !== 'apikeys.manage'),
   staff: [
     'customers.view',
     'customers.edit',
@@ -73,5 +79,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'bookings.cancel',
     'notes.view',
     'notes.write',
+    'orders.view',
+    'orders.create',
   ],
 };
