@@ -165,7 +165,7 @@ export const OrderSchema = z
     totalCents: z.number().int(),
     paidCents: z.number().int(),
     refundedCents: z.number().int(),
-    /** total − (paid − refunded), never below 0. */
+    /** total − paid (refunds give money back; they are not owed again), never below 0; 0 once cancelled. */
     outstandingCents: z.number().int(),
     note: z.string().nullable(),
     placedAt: z.string(),

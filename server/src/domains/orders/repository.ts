@@ -97,7 +97,6 @@ export async function loadOrders(db: DbOrTx, orgId: string, ids: string[]): Prom
     const o = byId.get(id);
     if (!o) return [];
     const total = Number(o.total_cents);
-    const net = Number(o.paid_cents) - Number(o.refunded_cents);
     const name = [o.first_name, o.last_name].filter(Boolean).join(' ') || o.primary_email || o.customer_number;
     return [
       {
@@ -112,7 +111,8 @@ export async function loadOrders(db: DbOrTx, orgId: string, ids: string[]): Prom
         totalCents: total,
         paidCents: Number(o.paid_cents),
         refundedCents: Number(o.refunded_cents),
-        outstandingCents: o.status === 'cancelled' ? 0 : Math.max(0, total - net),
+        // A refund gives money back; it does not make the customer owe it again.
+        outstandingCents: o.status === 'cancelled' ? 0 : Math.max(0, total - Number(o.paid_cents)),
         note: o.note,
         placedAt: iso(o.placed_at),
         createdAt: iso(o.created_at),

@@ -189,7 +189,8 @@ export class OrderService {
       const target = await this.lockTarget(tx, actor.orgId, input);
       if (target.status === 'cancelled') throw new AppError(409, 'cancelled', `This ${target.what} is cancelled: it takes no payments`);
       this.sameCurrency(input.currency, target.currency);
-      const outstanding = Math.max(0, target.total - (target.paid - target.refunded));
+      // What was refunded is not owed again: outstanding is the total less every payment taken.
+      const outstanding = Math.max(0, target.total - target.paid);
       if (input.amountCents > outstanding)
         throw badField('amountCents', `The amount is more than what is outstanding on the ${target.what} (${money(outstanding, target.currency)})`);
       const [row] = await tx
