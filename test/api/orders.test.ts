@@ -363,6 +363,13 @@ describe('lifecycle (A1): thresholds, re-activation and the nightly recompute', 
     expect(await recomputeFigures(foyer.database.db, staff.orgId, null)).toEqual([]);
     await sql(`update customers set total_spent_cents = 0 where id = $1`, [fromSystemId(c.id)]);
     expect(await recomputeFigures(foyer.database.db, staff.orgId, null)).toEqual([fromSystemId(c.id)]);
+    // A visit the timeline does not show yet (as figures.visits passes it) moves last contact, and only forward.
+    const visit = new Date(Date.now() + 60_000);
+    await recomputeFigures(foyer.database.db, staff.orgId, [fromSystemId(c.id)], new Date(), visit);
+    expect((await figures(staff, c.id)).figures.lastContactAt).toBe(visit.toISOString());
+    const lead = await customer(staff);
+    await recomputeFigures(foyer.database.db, staff.orgId, [fromSystemId(lead.id)], new Date(), visit);
+    expect((await figures(staff, lead.id)).figures).toMatchObject({ lifecycleStage: 'lead', lastContactAt: visit.toISOString(), totalOrders: 0 });
   });
 });
 

@@ -22,7 +22,14 @@ import type { DbOrTx } from '../../platform/db/connect.ts';
  * last_order_at, last_active_at) are written only where they changed; the ids of the customers
  * whose figures changed are returned (the subscriber tells open profiles).
  */
-export async function recomputeFigures(db: DbOrTx, orgId: string, customerIds: string[] | null, now = new Date()): Promise<string[]> {
+export async function recomputeFigures(
+  db: DbOrTx,
+  orgId: string,
+  customerIds: string[] | null,
+  now = new Date(),
+  /** A contact the timeline may not show yet (a visit whose entry another subscriber is still writing). */
+  contactAt: Date | null = null,
+): Promise<string[]> {
   if (customerIds?.length === 0) return [];
   // One array parameter (drizzle would spread a JS array into a list of parameters).
   const ids = customerIds && `{${customerIds.join(',')}}`;
@@ -79,7 +86,7 @@ export async function recomputeFigures(db: DbOrTx, orgId: string, customerIds: s
              case when o.n > 0 then round(o.net::numeric / o.n)::bigint end as average_order,
              case when o.n > 1 then round((extract(epoch from o.last_at - o.first_at) / 86400 / (o.n - 1))::numeric, 2) end as frequency,
              o.first_at, pur2.last_at as last_purchase_at,
-             nullif(greatest(pur2.last_at, pay.last_at, contact.last_at, '-infinity'::timestamptz), '-infinity'::timestamptz) as last_contact_at,
+             nullif(greatest(pur2.last_at, pay.last_at, contact.last_at, ${contactAt}::timestamptz, '-infinity'::timestamptz), '-infinity'::timestamptz) as last_contact_at,
              (case
                when pur2.last_at is null then 'lead'
                when pur2.last_at < ${now}::timestamptz - make_interval(days => s.y) then 'churned'

@@ -7,8 +7,6 @@ import { recomputeOrgJob } from './jobs.ts';
 
 /** Settings whose change alters every customer's figures. */
 const FIGURE_SETTINGS = new Set(['defaultCurrency', 'lifecycleAtRiskDays', 'lifecycleChurnedDays', 'lifecycleReactivationOrders']);
-/** Timeline categories that are a contact with the customer (a visit, an enquiry) but no purchase. */
-const CONTACT_ONLY = new Set(['visit', 'enquiry']);
 
 /**
  * A2: keeps each customer's figures current within a second of a change. Every event that moves
@@ -27,14 +25,17 @@ export function orderSubscribers(services: Services): Subscriber[] {
         if (customerId) await refresh(tx, event.orgId, customerId);
       },
     }),
+    // A visit at the door is a contact, not a purchase: last contact moves.
     subscriber({
-      id: 'figures.contacts',
-      on: ['timeline.recorded'],
+      id: 'figures.visits',
+      on: ['door.visited'],
       handle: async (event, tx) => {
-        const { rows } = await tx.execute<{ category: string }>(
-          sql`select category from activities where id = ${event.payload.entryId} and org_id = ${event.orgId}`,
+        const { rows } = await tx.execute<{ customer_id: string | null; occurred_at: string }>(
+          sql`select customer_id, occurred_at from door_events where id = ${event.payload.doorEventId} and org_id = ${event.orgId}
+               and kind = 'access' and result = 'granted'`,
         );
-        if (rows[0] && CONTACT_ONLY.has(rows[0].category)) await refresh(tx, event.orgId, event.payload.customerId);
+        const visit = rows[0];
+        if (visit?.customer_id) await refresh(tx, event.orgId, visit.customer_id, new Date(visit.occurred_at));
       },
     }),
     subscriber({
@@ -53,9 +54,9 @@ export function orderSubscribers(services: Services): Subscriber[] {
   ];
 }
 
-async function refresh(tx: Tx, orgId: string, customerId: string) {
+async function refresh(tx: Tx, orgId: string, customerId: string, contactAt: Date | null = null) {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`figures:${customerId}`}, 0))`);
-  const changed = await recomputeFigures(tx, orgId, [customerId]);
+  const changed = await recomputeFigures(tx, orgId, [customerId], new Date(), contactAt);
   // Figures that did not change the list's columns may still have changed (a count, a date): tell the profile anyway.
   await writeEvent(tx, { orgId, name: 'figures.changed', payload: { customerId: changed[0] ?? customerId } });
 }
@@ -68,7 +69,10 @@ async function customerOf(tx: Tx, event: OutboxEvent): Promise<string | undefine
       return one(sql`select customer_id from orders where id = ${event.payload.orderId}`);
     case 'payment.received':
     case 'refund.issued':
-      return one(sql`select customer_id from payments where id = ${event.payload.paymentId}`);
+      // A payment taken with its order (the same transaction: the same now()) was counted by order.placed's recompute.
+      return one(sql`
+        select p.customer_id from payments p left join orders o on o.id = p.order_id
+         where p.id = ${event.payload.paymentId} and (o.id is null or p.created_at <> o.created_at)`);
     case 'booking.confirmed':
     case 'booking.cancelled':
       return one(sql`select customer_id from bookings where id = ${event.payload.bookingId}`);
