@@ -4,6 +4,7 @@ import type { DoorLogEntry, EdgeDoor, EdgeEntry, EdgeEvent } from './edge/wire.t
 import type { StaffNotificationSchema } from './notes/wire.ts';
 import type { JobProgressEvent } from './platform/jobs.ts';
 import type { TimelineLiveEntry } from './timeline/wire.ts';
+import type { CustomerFigures } from './orders/wire.ts';
 
 export type { DoorLogEntry };
 
@@ -30,6 +31,8 @@ export interface StaffServerToClient extends PresenceServerToClient, NotesServer
    * (`profile:open`), or an entry changed (a note's editing session went on: the same id again).
    */
   'timeline:entry': (info: TimelineLiveEntry) => void;
+  /** A2: the figures (lifecycle, total spent …) of a customer whose profile the receiver has open changed. */
+  'figures:changed': (info: { customerId: string; figures: CustomerFigures }) => void;
 }
 export interface StaffClientToServer extends PresenceClientToServer, NotesClientToServer {}
 

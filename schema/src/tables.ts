@@ -13,3 +13,4 @@ export * from './timeline/table.ts';
 export * from './bookings/table.ts';
 export * from './notes/table.ts';
 export * from './analytics/table.ts';
+export * from './orders/table.ts';

@@ -17,5 +17,7 @@ export * from './edge/wire.ts';
 export * from './bookings/wire.ts';
 export * from './notes/wire.ts';
 export * from './timeline/wire.ts';
+export * from './orders/wire.ts';
+export * from './orders/money.ts';
 export { NOTE_SESSION_MINUTES } from './notes/events.ts';
 export * from './analytics/wire.ts';

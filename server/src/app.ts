@@ -41,13 +41,15 @@ export function createApp({ db, logger, config }: AppDeps, services: Services, d
   app.use('*', readClientAddress(config.trustProxy));
   app.use('/api/*', limitBody, sameOriginOnly(config.allowedOrigins));
   // Who may call a route is declared on the route (platform/permissions.ts), not by its path.
-  app.use('/api/*', readSession(services.auth, config.secureCookies));
+  app.use('/api/*', readSession(services.auth, config.secureCookies, services.apiKeys));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
     type: 'apiKey',
     in: 'cookie',
     name: 'foyer_session',
   });
+  // Integrators: an API key made by an owner in Settings (orders domain, api-keys.ts).
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
 
   for (const domain of domains) if (domain.routes) app.route('/api', domain.routes(services, { secureCookies: config.secureCookies }));
   app.route('/api/jobs', jobRoutes(db));

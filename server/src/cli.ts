@@ -161,7 +161,13 @@ async function run(argv: string[]): Promise<string> {
       onProgress: ({ done, total }) => process.stderr.write(`\r  seeded ${done.toLocaleString('en')} / ${total.toLocaleString('en')}`),
     });
     process.stderr.write('\n');
-    return `Seeded ${count.toLocaleString('en')} customers into "${org.name}" in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+    // Order histories for them (and any customer without orders), then every customer's figures.
+    const { seedOrders } = await import('./domains/orders/seed.ts');
+    const history = await seedOrders(database.pool, org.id);
+    return (
+      `Seeded ${count.toLocaleString('en')} customers into "${org.name}" with ${history.orders.toLocaleString('en')} orders ` +
+      `from ${history.customers.toLocaleString('en')} of them in ${((performance.now() - started) / 1000).toFixed(1)} s`
+    );
   } finally {
     await database.close();
     await cluster?.stop();

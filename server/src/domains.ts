@@ -9,6 +9,7 @@ import { doors } from './domains/doors/index.ts';
 import { edge } from './domains/edge/index.ts';
 import { lists } from './domains/lists/index.ts';
 import { notes } from './domains/notes/index.ts';
+import { orders } from './domains/orders/index.ts';
 import { organizations } from './domains/organizations/index.ts';
 import { presence } from './domains/presence/index.ts';
 import { segments } from './domains/segments/index.ts';
@@ -34,6 +35,7 @@ export const domains: readonly Domain[] = [
   edge,
   bookings,
   notes,
+  orders,
   presence,
   analytics,
 ];

@@ -137,7 +137,7 @@ async function serve(
   const subscribers = [...domains.flatMap((d) => d.subscribers?.(services) ?? []), ...(extensions.subscribers ?? [])];
   const outbox = new Outbox(database.db, session, logger.child({ module: 'outbox' })).subscribe(...subscribers);
   const jobKinds = [...domains.flatMap((d) => d.jobs?.(services) ?? []), ...(extensions.jobs ?? [])];
-  const jobs = new JobQueue(database.db, session, logger).define(...jobKinds);
+  const jobs = new JobQueue(database.db, session, logger).define(...jobKinds).schedule(...domains.flatMap((d) => d.cron?.(services) ?? []));
   // Through the socket.io adapter: with several nodes, staff on every node hear it.
   const staff = staffNamespace(realtime.io);
   jobs.onProgress((orgId, event) => staff.to(`org:${orgId}`).emit('job:progress', event));

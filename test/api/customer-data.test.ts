@@ -118,7 +118,7 @@ describe('the customer-data contract covers every table about a customer', () =>
 
   it('registers one for every domain with rows about a customer', () => {
     expect(contributors.map((c) => c.domain).sort()).toEqual(
-      ['bookings', 'companies', 'custom-fields', 'customers', 'doors', 'lists', 'notes', 'tags', 'timeline'].sort(),
+      ['bookings', 'companies', 'custom-fields', 'customers', 'doors', 'lists', 'notes', 'orders', 'tags', 'timeline'].sort(),
     );
   });
 });
@@ -210,6 +210,22 @@ async function loaded(label: string, custom: Record<string, string> = {}): Promi
        values ($1, $2, $3, date_trunc('hour', now()) + interval '${offset}', date_trunc('hour', now()) + interval '${offset}' + interval '1 hour', $4)`,
       [owner.orgId, shared.serviceId, uuid, status],
     );
+  // An order with a payment, and the figures they make (written directly: the timeline's counts above stay as they are).
+  const order = await q(
+    `insert into orders (org_id, customer_id, channel, currency, subtotal_cents, tax_cents, total_cents, paid_cents, status)
+     values ($1, $2, 'desk', 'GBP', 5600, 0, 5600, 5600, 'paid') returning id`,
+    [owner.orgId, uuid],
+  );
+  await q(
+    `insert into order_lines (org_id, order_id, position, name, quantity, unit_price_cents, tax_cents, total_cents) values ($1, $2, 0, 'Tea', 2, 2800, 0, 5600)`,
+    [owner.orgId, order.rows[0]!.id],
+  );
+  await q(`insert into payments (org_id, customer_id, order_id, kind, method, amount_cents, currency) values ($1, $2, $3, 'payment', 'card', 5600, 'GBP')`, [
+    owner.orgId,
+    uuid,
+    order.rows[0]!.id,
+  ]);
+  await q(`insert into customer_figures (org_id, customer_id, currency, total_orders, total_spent_cents) values ($1, $2, 'GBP', 1, 5600)`, [owner.orgId, uuid]);
   const doc = noteDoc(`${label} likes the window seat.`);
   const before = Y.encodeStateVector(doc);
   const snapshot = Y.encodeStateAsUpdate(doc);
@@ -301,6 +317,13 @@ const expected: Record<string, { impact: Record<string, number>; erased: string[
     erased: [],
     keptByErase: ['bookings'],
     clashes: { bookings: 0 },
+  },
+  // Orders and payments are transactions: erasure keeps them; a merge keeps one figures row (into's, computed again).
+  orders: {
+    impact: { orders: 1, 'payments and refunds': 1 },
+    erased: [],
+    keptByErase: ['orders', 'payments', 'customer_figures'],
+    clashes: { orders: 0, payments: 0, customer_figures: 1 },
   },
   notes: {
     impact: { notes: 1, 'files attached to the notes': 1, 'notifications of mentions in the notes': 1 },
@@ -474,11 +497,11 @@ describe('the customer service runs every contributor in one transaction', () =>
     expect((await q(`select count(*)::int as n from audit_log where entity_id = $1`, [ada.uuid])).rows[0]!.n).toBeGreaterThan(1);
   });
 
-  it('erase keeps bookings, visits and tags on the anonymous record, and blanks the history’s personal values', async () => {
+  it('erase keeps bookings, orders, payments, visits and tags on the anonymous record, and blanks the history’s personal values', async () => {
     const ada = await loaded('Ada', { allergy: 'shellfish' });
     expect((await owner.post(`/api/customers/${ada.id}/erase`)).status).toBe(200);
     const after = await rowsAbout(ada.uuid);
-    const kept = ['bookings', 'activities', 'door_events', 'customer_tags'];
+    const kept = ['bookings', 'activities', 'door_events', 'customer_tags', 'orders', 'payments', 'customer_figures'];
     for (const [table, count] of Object.entries(after)) expect(count > 0, table).toBe(kept.includes(table));
     const history = await historyText(ada.id);
     for (const personal of ['shellfish', "Ada's card", ada.email, 'Acme Way']) expect(history).not.toContain(personal);

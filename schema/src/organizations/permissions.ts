@@ -37,7 +37,12 @@ export const permissionDescriptions = {
   'notes.view': 'Read and search notes and download their attachments',
   'notes.write': 'Edit notes, mention colleagues, attach and delete files',
   'analytics.view': "See the customer-value models fitted to the organization's purchases (parameters, fit, the model chosen)",
-  'settings.manage': "Change the organization's settings (time zone, country, tag limit)",
+  'orders.view': "See orders, payments and refunds, and customers' figures",
+  'orders.create': 'Record orders, and take payments for orders and bookings',
+  'orders.cancel': 'Cancel orders that have no payment left on them',
+  'payments.refund': 'Refund payments of orders and bookings',
+  'settings.manage': "Change the organization's settings (time zone, country, currency, lifecycle, tag limit)",
+  'apikeys.manage': 'Create and revoke API keys for integrations (a till, the website)',
 } as const satisfies Record<`${string}.${string}`, string>;
 
 export type Permission = keyof typeof permissionDescriptions;
@@ -53,7 +58,8 @@ export const PermissionNameSchema = z.enum(permissions as [Permission, ...Permis
  */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: permissions,
-  manager: permissions,
+  // API keys act with their maker's permissions: owners alone make them.
+  manager: permissions.filter((p) => p !== 'apikeys.manage'),
   staff: [
     'customers.view',
     'customers.edit',
@@ -74,5 +80,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'bookings.cancel',
     'notes.view',
     'notes.write',
+    'orders.view',
+    'orders.create',
   ],
 };

@@ -14,6 +14,19 @@ export const organizations = pgTable('organizations', {
   maxTagsPerCustomer: integer('max_tags_per_customer'),
   /** IANA time zone the venue's opening hours and booking slots are read in. */
   timezone: text('timezone').notNull().default('Europe/London'),
+  /** ISO 4217: the currency money is kept and totalled in (figures, CLV); set from the country when the organization is made. */
+  defaultCurrency: text('default_currency').notNull().default('GBP'),
+  /** Other ISO 4217 currencies orders and payments may be in (the default one always is). */
+  acceptedCurrencies: text('accepted_currencies')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
+  /** A1: no order for this many days makes an active customer At-Risk … */
+  lifecycleAtRiskDays: integer('lifecycle_at_risk_days').notNull().default(90),
+  /** … and this many, Churned. */
+  lifecycleChurnedDays: integer('lifecycle_churned_days').notNull().default(365),
+  /** A1's re-activation rule: after a gap longer than the churn days, this many new orders make a customer Active again. */
+  lifecycleReactivationOrders: integer('lifecycle_reactivation_orders').notNull().default(1),
   /**
    * The key credentials are HMAC'd under (R2), shared with the organization's edge devices. The
    * default draws from gen_random_uuid(), which PostgreSQL feeds from its strong random source

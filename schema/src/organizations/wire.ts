@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TimeZoneSchema } from '../bookings/wire.ts';
 import { MAX_TAGS_PER_CUSTOMER } from '../customers/wire.ts';
+import { CurrencySchema } from '../orders/money.ts';
 
 export const roles = ['owner', 'manager', 'staff'] as const;
 export const RoleSchema = z.enum(roles);
@@ -20,7 +21,7 @@ export const NewPasswordSchema = z.string().min(10, 'A password needs at least 1
 export const MeSchema = z
   .object({
     user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: RoleSchema }),
-    organization: z.object({ id: z.string(), name: z.string(), slug: z.string(), defaultCountry: z.string() }),
+    organization: z.object({ id: z.string(), name: z.string(), slug: z.string(), defaultCountry: z.string(), defaultCurrency: z.string() }),
   })
   .meta({ id: 'Me' });
 export type Me = z.infer<typeof MeSchema>;
@@ -31,6 +32,16 @@ export const SettingsSchema = z
     defaultCountry: z.string().regex(/^[A-Z]{2}$/),
     /** IANA time zone of the venue: opening hours and booking times are read in it (C8). */
     timezone: TimeZoneSchema,
+    /** ISO 4217: what figures and CLV are totalled in, and what an order is in when it names none. */
+    defaultCurrency: CurrencySchema,
+    /** Other currencies orders and payments may be in (the default one always is). */
+    acceptedCurrencies: z.array(CurrencySchema).max(20, 'At most 20 currencies'),
+    /** A1: an active customer with no order for this many days is At-Risk … */
+    lifecycleAtRiskDays: z.number({ error: 'A number of days' }).int('A whole number of days').min(1, 'At least 1 day').max(3650, 'At most 3650 days'),
+    /** … and Churned after this many (more than the At-Risk days). */
+    lifecycleChurnedDays: z.number({ error: 'A number of days' }).int('A whole number of days').min(2, 'At least 2 days').max(7300, 'At most 7300 days'),
+    /** A1's re-activation rule: a churned customer is Active again after this many new orders (At-Risk until then). */
+    lifecycleReactivationOrders: z.number({ error: 'A number of orders' }).int('A whole number of orders').min(1, 'At least 1').max(10, 'At most 10'),
   })
   .meta({ id: 'Settings' });
 export const SettingsPatchSchema = SettingsSchema.partial().strict().meta({ id: 'SettingsPatch' });

@@ -5,6 +5,8 @@ import { customerEvents } from '../customers/events.ts';
 import { doorEvents } from '../doors/events.ts';
 import { edgeEvents } from '../edge/events.ts';
 import { noteEvents } from '../notes/events.ts';
+import { orderEvents } from '../orders/events.ts';
+import { organizationEvents } from '../organizations/events.ts';
 import { timelineEvents } from '../timeline/events.ts';
 
 /**
@@ -31,6 +33,8 @@ export const eventSchemas = {
   ...doorEvents,
   ...bookingEvents,
   ...noteEvents,
+  ...orderEvents,
+  ...organizationEvents,
   ...timelineEvents,
 } as const;
 

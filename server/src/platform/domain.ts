@@ -3,7 +3,7 @@ import type { Server } from 'socket.io';
 import type { CustomerDataContributor, NamedContributor } from './customer-data.ts';
 import type { Db, DbOrTx } from './db/connect.ts';
 import type { AppEnv } from './http/context.ts';
-import type { JobKind } from './jobs.ts';
+import type { CronTask, JobKind } from './jobs.ts';
 import type { Subscriber } from './outbox.ts';
 import type { Logger } from './logger.ts';
 import type { StaffNamespace } from './realtime/io.ts';
@@ -65,6 +65,8 @@ export type Domain = {
   subscribers?: (services: Services) => Subscriber[];
   /** Background job kinds (platform/jobs.ts) the domain runs. */
   jobs?: (services: Services) => JobKind[];
+  /** Recurring tasks (platform/jobs.ts `schedule`): short, they enqueue job runs. */
+  cron?: (services: Services) => CronTask[];
 };
 
 export type RouteOptions = { secureCookies: boolean };

@@ -70,6 +70,7 @@ import { EventEmitter } from 'node:events';
 import {
   Logger as GraphileLogger,
   makeWorkerUtils,
+  parseCronItems,
   run,
   runMigrations,
   type JobHelpers,
@@ -88,6 +89,9 @@ import type { Db, DbOrTx } from './db/connect.ts';
 import type { Logger } from './logger.ts';
 import { isNodeAliveSql, type NodeSession } from './node-session.ts';
 import type { Tx } from './outbox.ts';
+
+/** A recurring task: `match` is a crontab time in UTC ("0 * * * *": every hour on the hour). */
+export type CronTask = { id: string; match: string; run: (db: Db) => Promise<void> };
 
 /** What a handler says about how far it is; missing fields keep their last value. */
 export type ProgressReport = { done?: number; total?: number; message?: string; percent?: number; etaSeconds?: number };
@@ -317,6 +321,22 @@ export class JobQueue {
     return this;
   }
 
+  /**
+   * Registers recurring tasks (graphile's cron: each fires once across the nodes, at-least-once);
+   * before start(). A task should be short: it enqueues the real work as job runs (with an
+   * idempotency key for its period), which then get retries, progress and crash recovery.
+   */
+  schedule(...tasks: CronTask[]): this {
+    if (this.runner) throw new Error('Schedule recurring tasks before the queue starts');
+    for (const task of tasks) {
+      if (this.kinds.has(task.id) || this.crons.some((c) => c.id === task.id)) throw new Error(`Two job kinds or tasks are called ${task.id}`);
+      this.crons.push(task);
+    }
+    return this;
+  }
+
+  private readonly crons: CronTask[] = [];
+
   /** Hears every status and progress change of runs on this node (and of runs it reaps). */
   onProgress(listener: ProgressListener): () => void {
     this.listeners.add(listener);
@@ -342,16 +362,17 @@ export class JobQueue {
     events.on('worker:getJob:empty', () => this.fetching--);
     events.on('worker:getJob:error', () => this.fetching--);
     for (const kind of this.kinds.values()) taskList[kind.kind] = (payload, helpers) => this.runTask(kind, payload as { runId: string }, helpers);
+    for (const task of this.crons) taskList[task.id] = () => task.run(this.db);
     // graphile shares the node's pool (it holds one connection for LISTEN); it never ends a pool it was given.
     this.utils = await makeWorkerUtils({ pgPool: this.db.$client, logger: graphileLogger });
-    if (this.kinds.size) {
+    if (this.kinds.size || this.crons.length) {
       this.runner = await run({
         pgPool: this.db.$client,
         concurrency: this.opts.concurrency,
         noHandleSignals: true,
         pollInterval: this.opts.pollMs,
         taskList,
-        parsedCronItems: [],
+        parsedCronItems: parseCronItems(this.crons.map((t) => ({ task: t.id, match: t.match, identifier: t.id }))),
         logger: graphileLogger,
         forbiddenFlags: () => this.atLimit(),
         events,

@@ -35,7 +35,11 @@ const forbidden = (permission: Permission) =>
  */
 export function permit(permission: Permission): { middleware: MiddlewareHandler<AppEnv>; 'x-permission': Permission } {
   const middleware = mark(async (c, next) => {
-    if (!can(auth(c).user, permission)) throw forbidden(permission);
+    const who = auth(c);
+    if (!can(who.user, permission)) throw forbidden(permission);
+    // An API key may do only what it was given, within what its maker's role allows.
+    if (who.apiKey && !who.apiKey.permissions.includes(permission))
+      throw new AppError(403, 'forbidden', `This API key may not do this: it needs the permission ${permission} (${permissionDescriptions[permission]})`);
     await next();
   });
   return { middleware, 'x-permission': permission };

@@ -51,8 +51,11 @@ describe('safeNext', () => {
 });
 
 describe('formatMoney', () => {
-  it('writes two decimals with grouping', () => {
-    expect(formatMoney(0)).toBe('0.00');
-    expect(formatMoney(1234.5)).toBe('1,234.50');
+  it('writes minor units with the currency symbol and grouping', () => {
+    expect(formatMoney(0, 'GBP')).toBe('£0.00');
+    expect(formatMoney(123450, 'GBP')).toBe('£1,234.50');
+    expect(formatMoney(5600, 'EUR')).toBe('€56.00');
+    expect(formatMoney(500, 'JPY')).toBe('JP¥500');
+    expect(formatMoney(null, 'GBP')).toBe('—');
   });
 });

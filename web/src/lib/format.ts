@@ -52,9 +52,35 @@ export function formatDay(day: string): string {
 const integer = new Intl.NumberFormat('en-GB');
 export const formatCount = (n: number): string => integer.format(n);
 
-/** Money in the organization's currency as a plain decimal (12.5 → `12.50`, 1234 → `1,234.00`); `—` for none. */
-const money = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-export const formatMoney = (n: number | null | undefined): string => (typeof n === 'number' && Number.isFinite(n) ? money.format(n) : '—');
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+function moneyFormat(currency: string): Intl.NumberFormat {
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    try {
+      format = new Intl.NumberFormat('en-GB', { style: 'currency', currency });
+    } catch {
+      // A code this browser does not know: the number with the code beside it.
+      format = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'XXX', currencyDisplay: 'code' });
+    }
+    moneyFormats.set(currency, format);
+  }
+  return format;
+}
+
+/**
+ * THE way the UI writes money: minor units (pence, cents; what the API sends) and an ISO currency,
+ * with its symbol — `formatMoney(123450, 'GBP')` → `£1,234.50`, `formatMoney(500, 'JPY')` → `JP¥500`;
+ * `—` for none.
+ */
+export function formatMoney(minor: number | null | undefined, currency: string): string {
+  if (typeof minor !== 'number' || !Number.isFinite(minor)) return '—';
+  const format = moneyFormat(currency);
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(minor / 10 ** digits);
+}
+
+/** The customer list's amounts (CLV, total spent) come as decimals of the default currency: its minor units. */
+export const minorOf = (decimal: number): number => Math.round(decimal * 100);
 
 /** `1 customer`, `2,310 customers`. */
 export function plural(n: number, one: string, many = `${one}s`): string {

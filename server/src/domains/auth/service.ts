@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Me } from '@foyer/schema/validation';
+import type { Me, Permission } from '@foyer/schema/validation';
 import type { Db } from '../../platform/db/connect.ts';
 import { AppError } from '../../platform/errors.ts';
 import { writeEvent } from '../../platform/outbox.ts';
@@ -19,7 +19,11 @@ export const SESSION_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Who is asking: the signed-in staff member and their organization. */
-export type Auth = Me;
+/**
+ * Who makes a request: a staff member with their organization, or an integrator's API key, which
+ * acts as the owner who made it, narrowed to the key's `permissions` (permit checks both).
+ */
+export type Auth = Me & { apiKey?: { id: string; permissions: readonly Permission[] } };
 
 export class AuthService {
   // Wrong passwords in fifteen minutes. Per account from one address: ten, so guessing from an

@@ -20,6 +20,7 @@ export async function findSession(db: DbOrTx, tokenHash: string, openedAfter: Da
         name: organizations.name,
         slug: organizations.slug,
         defaultCountry: organizations.defaultCountry,
+        defaultCurrency: organizations.defaultCurrency,
       },
     })
     .from(sessions)

@@ -1,11 +1,16 @@
 import { eq, sql } from 'drizzle-orm';
 import { organizations } from '@foyer/schema/tables';
+import { currencyOfCountry } from '@foyer/schema/validation';
 import type { DbOrTx } from '../../platform/db/connect.ts';
 
 export type Organization = typeof organizations.$inferSelect;
 
 export async function insertOrganization(db: DbOrTx, values: { name: string; slug: string; defaultCountry?: string }) {
-  const [org] = await db.insert(organizations).values(values).returning();
+  // The currency follows the country (GB → GBP, FR → EUR); staff can change it in Settings.
+  const [org] = await db
+    .insert(organizations)
+    .values({ ...values, defaultCurrency: currencyOfCountry(values.defaultCountry ?? 'GB') })
+    .returning();
   return org!;
 }
 

@@ -2,12 +2,26 @@ import { eq } from 'drizzle-orm';
 import { organizations } from '@foyer/schema/tables';
 import type { DbOrTx } from '../../platform/db/connect.ts';
 
-export type Settings = { maxTagsPerCustomer: number | null; defaultCountry: string; timezone: string };
+export type Settings = {
+  maxTagsPerCustomer: number | null;
+  defaultCountry: string;
+  timezone: string;
+  defaultCurrency: string;
+  acceptedCurrencies: string[];
+  lifecycleAtRiskDays: number;
+  lifecycleChurnedDays: number;
+  lifecycleReactivationOrders: number;
+};
 
 const settingsColumns = {
   maxTagsPerCustomer: organizations.maxTagsPerCustomer,
   defaultCountry: organizations.defaultCountry,
   timezone: organizations.timezone,
+  defaultCurrency: organizations.defaultCurrency,
+  acceptedCurrencies: organizations.acceptedCurrencies,
+  lifecycleAtRiskDays: organizations.lifecycleAtRiskDays,
+  lifecycleChurnedDays: organizations.lifecycleChurnedDays,
+  lifecycleReactivationOrders: organizations.lifecycleReactivationOrders,
 };
 
 export async function findSettings(db: DbOrTx, orgId: string): Promise<Settings | undefined> {

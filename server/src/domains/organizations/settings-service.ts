@@ -1,6 +1,8 @@
 import type { Db } from '../../platform/db/connect.ts';
 import * as repo from './settings-repository.ts';
 import { found } from '../customers/directory-audit.ts';
+import { invalid } from '../../platform/errors.ts';
+import { writeEvent } from '../../platform/outbox.ts';
 
 /** An organization's settings for its customer directory (T1's tag cap, the phone country). */
 export class SettingsService {
@@ -15,8 +17,24 @@ export class SettingsService {
    * (taking them away would lose information nobody asked to lose); only new additions past the
    * cap are refused, so those customers drift down to it as staff edit them.
    */
-  update(orgId: string, patch: Partial<repo.Settings>): Promise<repo.Settings> {
+  async update(orgId: string, patch: Partial<repo.Settings>): Promise<repo.Settings> {
     if (Object.keys(patch).length === 0) return this.get(orgId);
-    return found(repo.updateSettings(this.db, orgId, patch), 'Organization');
+    const now = await this.get(orgId);
+    const next = { ...now, ...patch };
+    if (next.lifecycleChurnedDays <= next.lifecycleAtRiskDays) {
+      const field = patch.lifecycleChurnedDays !== undefined ? 'lifecycleChurnedDays' : 'lifecycleAtRiskDays';
+      const message = `Churned comes after At-Risk: the churn days (${next.lifecycleChurnedDays}) must be more than the At-Risk days (${next.lifecycleAtRiskDays})`;
+      throw invalid(message, [{ field, message }]);
+    }
+    // The default currency is accepted by definition: the list keeps the others, once each.
+    if (patch.acceptedCurrencies || patch.defaultCurrency)
+      patch = { ...patch, acceptedCurrencies: [...new Set(next.acceptedCurrencies)].filter((c) => c !== next.defaultCurrency) };
+    const fields = Object.keys(patch);
+    return this.db.transaction(async (tx) => {
+      const saved = await found(repo.updateSettings(tx, orgId, patch), 'Organization');
+      // The lifecycle thresholds and the currency decide every customer's figures: the orders domain recomputes them.
+      await writeEvent(tx, { orgId, name: 'settings.changed', payload: { fields } });
+      return saved;
+    });
   }
 }

@@ -1,10 +1,20 @@
-import { NOTE_SESSION_MINUTES, TIMELINE_SOURCES, TimelineEntrySchema, type StaffRef, type TimelineEntry, type TimelineSource } from '@foyer/schema/validation';
+import { sql } from 'drizzle-orm';
+import {
+  fromSystemId as fromSystemIdOf,
+  NOTE_SESSION_MINUTES,
+  TIMELINE_SOURCES,
+  TimelineEntrySchema,
+  type StaffRef,
+  type TimelineEntry,
+  type TimelineSource,
+} from '@foyer/schema/validation';
 import type { Services } from '../../platform/domain.ts';
 import { localSubscriber, subscriber, writeEvent, type OutboxEvent, type Subscriber, type Tx } from '../../platform/outbox.ts';
 import { findBooking, type BookingWithService } from '../bookings/repository.ts';
 import { logRowsByIds } from '../doors/events-repository.ts';
 import { findAttachment } from '../notes/repository.ts';
 import { findSettings } from '../organizations/settings-repository.ts';
+import { loadOrders, paymentsByIds } from '../orders/repository.ts';
 import { customerState, insertEntry, lockFor, openSession, setEntryData, staffRefs, toRow, type NewEntry } from './repository.ts';
 
 /**
@@ -25,6 +35,7 @@ export function timelineSubscribers(services: Services): Subscriber[] {
     subscriber({ id: 'timeline.bookings', on: ['booking.confirmed', 'booking.cancelled'], handle: bookingChanged }),
     subscriber({ id: 'timeline.profile', on: ['customer.created', 'customer.updated', 'customer.erased', 'customer.merged'], handle: profileChanged }),
     subscriber({ id: 'timeline.notes', on: ['note.edited', 'note.attachment.added'], handle: noteChanged }),
+    subscriber({ id: 'timeline.orders', on: ['order.placed', 'order.cancelled', 'payment.received', 'refund.issued'], handle: moneyChanged }),
     // On every node: staff here with the profile open see the entry at once.
     localSubscriber({
       id: 'timeline.live',
@@ -172,4 +183,57 @@ async function noteEdited(event: OutboxEvent<'note.edited'>, tx: Tx) {
   if (joined.length === data.editors.length && last.getTime() === Date.parse(data.lastEditedAt)) return;
   await setEntryData(tx, open.id, { ...data, editors: joined, lastEditedAt: iso(last) });
   await writeEvent(tx, { orgId: event.orgId, name: 'timeline.recorded', payload: { customerId, entryId: open.id } });
+}
+
+/** How an order's channel shows as an entry's source: the desk is staff in the app; tills and integrators are the system. */
+const sourceOfChannel = (channel: string): TimelineSource =>
+  channel === 'desk' ? 'dashboard' : channel === 'online' ? 'online' : channel === 'import' ? 'import' : 'system';
+
+async function moneyChanged(event: OutboxEvent<'order.placed' | 'order.cancelled' | 'payment.received' | 'refund.issued'>, tx: Tx) {
+  const actor = await actorOf(tx, event.orgId, event.payload.userId);
+  if (event.name === 'order.placed' || event.name === 'order.cancelled') {
+    const [order] = await loadOrders(tx, event.orgId, [event.payload.orderId]);
+    if (!order) return; // deleted with its customer since
+    const summary = order.lines
+      .slice(0, 3)
+      .map((l) => (l.quantity > 1 ? `${l.name} ×${l.quantity}` : l.name))
+      .join(', ');
+    const base = {
+      category: 'order',
+      source: sourceOfChannel(order.channel),
+      actor,
+      order: {
+        id: order.id,
+        channel: order.channel,
+        totalCents: order.totalCents,
+        currency: order.currency,
+        summary: order.lines.length > 3 ? `${summary} and ${order.lines.length - 3} more` : summary,
+        lineCount: order.lines.length,
+      },
+    } as const;
+    const customerId = fromSystemIdOf(order.customer.id);
+    if (event.name === 'order.placed') return record(tx, event, customerId, { ...base, type: 'order_placed', occurredAt: order.placedAt });
+    return record(tx, event, customerId, { ...base, type: 'order_cancelled', occurredAt: order.cancelledAt ?? iso(event.createdAt) });
+  }
+  const [payment] = await paymentsByIds(tx, event.orgId, [event.payload.paymentId]);
+  if (!payment) return;
+  const { rows } = await tx.execute<{ customer_id: string }>(sql`select customer_id from payments where id = ${payment.id}`);
+  const customerId = rows[0]?.customer_id;
+  if (!customerId) return;
+  const base = {
+    category: 'payment',
+    source: actor ? 'dashboard' : 'system',
+    occurredAt: payment.createdAt,
+    actor,
+    payment: {
+      id: payment.id,
+      method: payment.method,
+      amountCents: payment.amountCents,
+      currency: payment.currency,
+      orderId: payment.orderId,
+      bookingId: payment.bookingId,
+    },
+  } as const;
+  if (event.name === 'payment.received') return record(tx, event, customerId, { ...base, type: 'payment_received' });
+  return record(tx, event, customerId, { ...base, type: 'refund_issued', reason: payment.reason });
 }

@@ -4,7 +4,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { Logger } from '../logger.ts';
 import { AppError } from '../errors.ts';
-import { SESSION_TTL_MS, type AuthService } from '../../domains/auth/service.ts';
+import { SESSION_TTL_MS, type Auth, type AuthService } from '../../domains/auth/service.ts';
+
+/** Turns an API key's secret into the request's principal, or throws a 401. */
+export type BearerAuthenticator = { authenticate(secret: string): Promise<Auth> };
 import { SESSION_COOKIE, type AppEnv } from './context.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -137,8 +140,14 @@ export function setSessionCookie(c: Parameters<MiddlewareHandler>[0], token: str
  * refuses nothing: each route's declaration (`permit`, platform/permissions.ts) says whether it
  * needs a session, and a request without one is refused there.
  */
-export function readSession(authService: AuthService, secureCookies: boolean): MiddlewareHandler<AppEnv> {
+export function readSession(authService: AuthService, secureCookies: boolean, apiKeys?: BearerAuthenticator): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    // An integrator's API key (`Authorization: Bearer fy_…`) stands instead of a session.
+    const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
+    if (bearer && apiKeys) {
+      c.set('auth', await apiKeys.authenticate(bearer));
+      return next();
+    }
     const token = getCookie(c, SESSION_COOKIE);
     const session = await authService.authenticate(token);
     if (session) {

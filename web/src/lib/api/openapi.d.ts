@@ -2405,7 +2405,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The role lacks settings.manage: Change the organization's settings (time zone, country, tag limit) */
+                /** @description The role lacks settings.manage: Change the organization's settings (time zone, country, currency, lifecycle, tag limit) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5290,6 +5290,766 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's orders, newest first, a page at a time */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "paid" | "part_refunded" | "refunded" | "cancelled";
+                    channel?: "pos" | "online" | "desk" | "import" | "api";
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of orders */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrderPage"];
+                    };
+                };
+                /** @description Not a valid query */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks orders.view: See orders, payments and refunds, and customers' figures */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record an order (its customer found by ref, email or phone, else created); an external id already recorded for the channel answers that order (200) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe writes: the same key and body answer the first response again; another body with the key is a 422 */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrderCreate"];
+                };
+            };
+            responses: {
+                /** @description The order recorded before with this external id */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Order"];
+                    };
+                };
+                /** @description The order, recorded */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Order"];
+                    };
+                };
+                /** @description Not valid: the issues name the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks orders.create: Record orders, and take payments for orders and bookings */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A request with this Idempotency-Key is still running */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description This Idempotency-Key was used for a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order with its lines, payments and refunds */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Order"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks orders.view: See orders, payments and refunds, and customers' figures */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such order in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an order with nothing paid on it (refund first); cancelling twice is once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The order, cancelled */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Order"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks orders.cancel: Cancel orders that have no payment left on them */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such order */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Money is paid on it */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{ref}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer's latest orders (50) and figures: totals, average order, frequency, lifecycle (A2) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The 32-hex system id or the customer number */
+                    ref: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Their orders and figures */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustomerOrders"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks orders.view: See orders, payments and refunds, and customers' figures */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such customer */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a payment for an order or a booking (at most what is outstanding) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe writes: the same key and body answer the first response again; another body with the key is a 422 */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PaymentCreate"];
+                };
+            };
+            responses: {
+                /** @description The payment */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payment"];
+                    };
+                };
+                /** @description Not valid: the issues name the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks orders.create: Record orders, and take payments for orders and bookings */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cancelled, or the Idempotency-Key is in use */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description This Idempotency-Key was used for a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refund money paid on an order or a booking (at most what was paid and not yet refunded) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe writes: the same key and body answer the first response again; another body with the key is a 422 */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RefundCreate"];
+                };
+            };
+            responses: {
+                /** @description The refund */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payment"];
+                    };
+                };
+                /** @description Not valid: the issues name the fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks payments.refund: Refund payments of orders and bookings */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A request with this Idempotency-Key is still running */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description This Idempotency-Key was used for a different request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bookings/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A booking's payments and refunds */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Payments and refunds, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Payment"][];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks orders.view: See orders, payments and refunds, and customers' figures */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's API keys (never their secrets), revoked ones too */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description API keys, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ApiKey"][];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks apikeys.manage: Create and revoke API keys for integrations (a till, the website) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Make an API key with some of your permissions; its secret is in this answer only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreate"];
+                };
+            };
+            responses: {
+                /** @description The key and its secret (shown once) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKeyCreated"];
+                    };
+                };
+                /** @description Not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks apikeys.manage: Create and revoke API keys for integrations (a till, the website) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-keys/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke an API key: requests with it are refused (401) from now on */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The key, revoked */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKey"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks apikeys.manage: Create and revoke API keys for integrations (a till, the website) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such key */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/analytics/model": {
         parameters: {
             query?: never;
@@ -5426,6 +6186,7 @@ export interface components {
                 name: string;
                 slug: string;
                 defaultCountry: string;
+                defaultCurrency: string;
             };
         };
         Error: {
@@ -5782,11 +6543,23 @@ export interface components {
             maxTagsPerCustomer: number | null;
             defaultCountry: string;
             timezone: string;
+            defaultCurrency: components["schemas"]["Currency"];
+            acceptedCurrencies: components["schemas"]["Currency"][];
+            lifecycleAtRiskDays: number;
+            lifecycleChurnedDays: number;
+            lifecycleReactivationOrders: number;
         };
+        /** @description ISO 4217 code */
+        Currency: string;
         SettingsPatch: {
             maxTagsPerCustomer?: number | null;
             defaultCountry?: string;
             timezone?: string;
+            defaultCurrency?: components["schemas"]["Currency"];
+            acceptedCurrencies?: components["schemas"]["Currency"][];
+            lifecycleAtRiskDays?: number;
+            lifecycleChurnedDays?: number;
+            lifecycleReactivationOrders?: number;
         };
         Segment: {
             id: string;
@@ -5925,7 +6698,7 @@ export interface components {
             pageSize: number;
             hasMore: boolean;
         };
-        TimelineEntry: components["schemas"]["Timeline_door_entry"] | components["schemas"]["Timeline_booking_confirmed"] | components["schemas"]["Timeline_booking_cancelled"] | components["schemas"]["Timeline_profile_created"] | components["schemas"]["Timeline_profile_updated"] | components["schemas"]["Timeline_profile_erased"] | components["schemas"]["Timeline_profile_merged"] | components["schemas"]["Timeline_note_added"] | components["schemas"]["Timeline_note_edited"] | components["schemas"]["Timeline_attachment_added"];
+        TimelineEntry: components["schemas"]["Timeline_door_entry"] | components["schemas"]["Timeline_booking_confirmed"] | components["schemas"]["Timeline_booking_cancelled"] | components["schemas"]["Timeline_profile_created"] | components["schemas"]["Timeline_profile_updated"] | components["schemas"]["Timeline_profile_erased"] | components["schemas"]["Timeline_profile_merged"] | components["schemas"]["Timeline_note_added"] | components["schemas"]["Timeline_note_edited"] | components["schemas"]["Timeline_attachment_added"] | components["schemas"]["Timeline_order_placed"] | components["schemas"]["Timeline_order_cancelled"] | components["schemas"]["Timeline_payment_received"] | components["schemas"]["Timeline_refund_issued"];
         /** @description A visit: a card, fob or pass opened a door (from door.visited) */
         Timeline_door_entry: {
             /** @description The entry's id; an entry sent again live (a note's editing session goes on) has the same id */
@@ -6226,6 +6999,125 @@ export interface components {
                 byteSize: number;
             };
         };
+        /** @description An order was placed (from order.placed) */
+        Timeline_order_placed: {
+            /** @description The entry's id; an entry sent again live (a note's editing session goes on) has the same id */
+            id: number;
+            source: components["schemas"]["TimelineSource"];
+            /**
+             * Format: date-time
+             * @description When it happened (ISO 8601)
+             */
+            occurredAt: string;
+            /** @description The staff member who did it; null when the customer, a device or the system did */
+            actor: {
+                /** Format: uuid */
+                userId: string;
+                name: string;
+            } | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "order_placed";
+            /** @enum {string} */
+            category: "order";
+            order: components["schemas"]["TimelineOrder"];
+        };
+        TimelineOrder: {
+            id: string;
+            /** @enum {string} */
+            channel: "pos" | "online" | "desk" | "import" | "api";
+            totalCents: number;
+            currency: string;
+            summary: string;
+            lineCount: number;
+        };
+        /** @description An order was cancelled (from order.cancelled) */
+        Timeline_order_cancelled: {
+            /** @description The entry's id; an entry sent again live (a note's editing session goes on) has the same id */
+            id: number;
+            source: components["schemas"]["TimelineSource"];
+            /**
+             * Format: date-time
+             * @description When it happened (ISO 8601)
+             */
+            occurredAt: string;
+            /** @description The staff member who did it; null when the customer, a device or the system did */
+            actor: {
+                /** Format: uuid */
+                userId: string;
+                name: string;
+            } | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "order_cancelled";
+            /** @enum {string} */
+            category: "order";
+            order: components["schemas"]["TimelineOrder"];
+        };
+        /** @description A payment was taken (from payment.received) */
+        Timeline_payment_received: {
+            /** @description The entry's id; an entry sent again live (a note's editing session goes on) has the same id */
+            id: number;
+            source: components["schemas"]["TimelineSource"];
+            /**
+             * Format: date-time
+             * @description When it happened (ISO 8601)
+             */
+            occurredAt: string;
+            /** @description The staff member who did it; null when the customer, a device or the system did */
+            actor: {
+                /** Format: uuid */
+                userId: string;
+                name: string;
+            } | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "payment_received";
+            /** @enum {string} */
+            category: "payment";
+            payment: components["schemas"]["TimelinePayment"];
+        };
+        TimelinePayment: {
+            id: string;
+            /** @enum {string} */
+            method: "card" | "cash" | "bank_transfer" | "voucher" | "online" | "other";
+            amountCents: number;
+            currency: string;
+            orderId: string | null;
+            bookingId: string | null;
+        };
+        /** @description Money was refunded (from refund.issued) */
+        Timeline_refund_issued: {
+            /** @description The entry's id; an entry sent again live (a note's editing session goes on) has the same id */
+            id: number;
+            source: components["schemas"]["TimelineSource"];
+            /**
+             * Format: date-time
+             * @description When it happened (ISO 8601)
+             */
+            occurredAt: string;
+            /** @description The staff member who did it; null when the customer, a device or the system did */
+            actor: {
+                /** Format: uuid */
+                userId: string;
+                name: string;
+            } | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "refund_issued";
+            /** @enum {string} */
+            category: "payment";
+            payment: components["schemas"]["TimelinePayment"];
+            reason: string | null;
+        };
         EdgeDevice: {
             /** Format: uuid */
             id: string;
@@ -6440,6 +7332,165 @@ export interface components {
                 userId: string;
                 name: string;
             } | null;
+        };
+        Order: {
+            id: string;
+            customer: {
+                id: string;
+                customerNumber: string;
+                name: string;
+            };
+            /** @enum {string} */
+            channel: "pos" | "online" | "desk" | "import" | "api";
+            externalId: string | null;
+            /** @enum {string} */
+            status: "open" | "paid" | "part_refunded" | "refunded" | "cancelled";
+            currency: string;
+            subtotalCents: number;
+            taxCents: number;
+            totalCents: number;
+            paidCents: number;
+            refundedCents: number;
+            outstandingCents: number;
+            note: string | null;
+            placedAt: string;
+            createdAt: string;
+            cancelledAt: string | null;
+            lines: components["schemas"]["OrderLine"][];
+            payments: components["schemas"]["Payment"][];
+        };
+        OrderLine: {
+            serviceId: string | null;
+            name: string;
+            quantity: number;
+            unitPriceCents: number;
+            taxRateBp: number;
+            taxCents: number;
+            totalCents: number;
+        };
+        Payment: {
+            id: string;
+            /** @enum {string} */
+            kind: "payment" | "refund";
+            /** @enum {string} */
+            method: "card" | "cash" | "bank_transfer" | "voucher" | "online" | "other";
+            /** @enum {string} */
+            status: "succeeded" | "pending" | "failed";
+            amountCents: number;
+            currency: string;
+            orderId: string | null;
+            bookingId: string | null;
+            reason: string | null;
+            createdBy: components["schemas"]["StaffRef"] & (Record<string, never> | null);
+            createdAt: string;
+        };
+        OrderCreate: {
+            customer: {
+                ref?: string;
+                /** Format: email */
+                email?: string;
+                phone?: string;
+                firstName?: string;
+                lastName?: string;
+            };
+            /**
+             * @default desk
+             * @enum {string}
+             */
+            channel: "pos" | "online" | "desk" | "import" | "api";
+            externalId?: string;
+            currency?: components["schemas"]["Currency"];
+            /** Format: date-time */
+            placedAt?: string;
+            lines: {
+                /** Format: uuid */
+                serviceId?: string;
+                name?: string;
+                /** @default 1 */
+                quantity: number;
+                unitPriceCents?: number;
+                /** @default 0 */
+                taxRateBp: number;
+            }[];
+            payment?: components["schemas"]["OrderPaymentInput"];
+            note?: string;
+        };
+        OrderPaymentInput: {
+            /** @enum {string} */
+            method: "card" | "cash" | "bank_transfer" | "voucher" | "online" | "other";
+            amountCents: number;
+        };
+        OrderPage: {
+            items: components["schemas"]["Order"][];
+            nextCursor: string | null;
+        };
+        CustomerOrders: {
+            items: components["schemas"]["Order"][];
+            figures: components["schemas"]["CustomerFigures"];
+        };
+        CustomerFigures: {
+            currency: string;
+            totalOrders: number;
+            totalBookings: number;
+            totalSpentCents: number;
+            averageOrderCents: number | null;
+            orderFrequencyDays: number | null;
+            firstOrderAt: string | null;
+            lastOrderAt: string | null;
+            lastContactAt: string | null;
+            historicalClvCents: number;
+            /** @enum {string} */
+            lifecycleStage: "lead" | "active" | "at_risk" | "churned";
+            computedAt: string | null;
+        };
+        PaymentCreate: {
+            /** Format: uuid */
+            orderId?: string;
+            /** Format: uuid */
+            bookingId?: string;
+            /** @enum {string} */
+            method: "card" | "cash" | "bank_transfer" | "voucher" | "online" | "other";
+            amountCents: number;
+            currency?: components["schemas"]["Currency"];
+        };
+        RefundCreate: {
+            /** Format: uuid */
+            orderId?: string;
+            /** Format: uuid */
+            bookingId?: string;
+            /**
+             * @default other
+             * @enum {string}
+             */
+            method: "card" | "cash" | "bank_transfer" | "voucher" | "online" | "other";
+            amountCents: number;
+            currency?: components["schemas"]["Currency"];
+            reason?: string;
+        };
+        ApiKey: {
+            id: string;
+            name: string;
+            prefix: string;
+            permissions: string[];
+            createdBy: components["schemas"]["StaffRef"] & (Record<string, never> | null);
+            createdAt: string;
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+        };
+        ApiKeyCreated: {
+            id: string;
+            name: string;
+            prefix: string;
+            permissions: string[];
+            createdBy: components["schemas"]["StaffRef"] & (Record<string, never> | null);
+            createdAt: string;
+            lastUsedAt: string | null;
+            revokedAt: string | null;
+            secret: string;
+        };
+        ApiKeyCreate: {
+            name: string;
+            permissions: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.bulk" | "customers.export" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "services.manage" | "notes.view" | "notes.write" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "settings.manage" | "apikeys.manage")[];
         };
         ClvModel: {
             fit: {

@@ -1,3 +1,4 @@
+import { formatMoney } from '$lib/format';
 import { addDays, localDateOf, type BookingConfirmation } from '@foyer/schema/validation';
 import { api, type BodyOf } from '$lib/api';
 
@@ -66,12 +67,7 @@ export function newIdempotencyKey(): string {
 }
 
 export function formatPrice(cents: number, currency: string): string {
-  if (cents === 0) return 'Free';
-  try {
-    return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(cents / 100);
-  } catch {
-    return `${(cents / 100).toFixed(2)} ${currency}`;
-  }
+  return cents === 0 ? 'Free' : formatMoney(cents, currency);
 }
 
 export function formatDuration(minutes: number): string {

@@ -5,6 +5,8 @@ import BookingCancelled from './BookingCancelled.svelte';
 import BookingConfirmed from './BookingConfirmed.svelte';
 import DoorEntry from './DoorEntry.svelte';
 import NoteSession from './NoteSession.svelte';
+import OrderPlaced from './OrderPlaced.svelte';
+import PaymentReceived from './PaymentReceived.svelte';
 import ProfileCreated from './ProfileCreated.svelte';
 import ProfileErased from './ProfileErased.svelte';
 import ProfileMerged from './ProfileMerged.svelte';
@@ -25,6 +27,10 @@ export const timelineComponents: { [T in TimelineType]: Component<{ entry: Timel
   note_added: NoteSession,
   note_edited: NoteSession,
   attachment_added: AttachmentAdded,
+  order_placed: OrderPlaced,
+  order_cancelled: OrderPlaced,
+  payment_received: PaymentReceived,
+  refund_issued: PaymentReceived,
 };
 
 /** The component of an entry's kind. */

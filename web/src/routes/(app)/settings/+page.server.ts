@@ -9,5 +9,7 @@ export const load: PageServerLoad = async (event) => {
     apiGet(event, '/api/settings'),
     apiGet(event, '/api/services'),
   ]);
-  return { tags: tags.items, fields: fields.items, settings, services: services.items };
+  // Owners alone manage API keys: others get no list (and no section).
+  const apiKeys = event.locals.me?.user.role === 'owner' ? (await apiGet(event, '/api/api-keys')).items : null;
+  return { tags: tags.items, fields: fields.items, settings, services: services.items, apiKeys };
 };
