@@ -30,6 +30,10 @@ export interface StaffServerToClient extends PresenceServerToClient, NotesServer
    * (`profile:open`), or an entry changed (a note's editing session went on: the same id again).
    */
   'timeline:entry': (info: TimelineLiveEntry) => void;
+  /** C8: a booking of the organization was made, moved, cancelled, checked in or marked a no-show, or a guest came through a door (the day view reloads). */
+  'bookings:changed': (info: { bookingId: string | null }) => void;
+  /** C8: an enquiry arrived or was assigned or moved on (the inbox reloads). */
+  'enquiries:changed': (info: { enquiryId: string }) => void;
 }
 export interface StaffClientToServer extends PresenceClientToServer, NotesClientToServer {}
 

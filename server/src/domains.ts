@@ -6,6 +6,7 @@ import { customFields } from './domains/custom-fields/index.ts';
 import { customers } from './domains/customers/index.ts';
 import { doors } from './domains/doors/index.ts';
 import { edge } from './domains/edge/index.ts';
+import { enquiries } from './domains/enquiries/index.ts';
 import { lists } from './domains/lists/index.ts';
 import { notes } from './domains/notes/index.ts';
 import { organizations } from './domains/organizations/index.ts';
@@ -32,6 +33,7 @@ export const domains: readonly Domain[] = [
   timeline,
   edge,
   bookings,
+  enquiries,
   notes,
   presence,
 ];

@@ -33,9 +33,12 @@ export const permissionDescriptions = {
   'credentials.revoke': 'Revoke credentials',
   'bookings.view': "See customers' bookings and the services offered",
   'bookings.cancel': 'Cancel bookings',
+  'bookings.manage': 'Take bookings at the desk or by phone, move them, check guests in and mark no-shows',
   'services.manage': 'Offer, change and delete bookable services and their opening hours',
   'notes.view': 'Read and search notes and download their attachments',
   'notes.write': 'Edit notes, mention colleagues, attach and delete files',
+  'enquiries.view': 'See the enquiries inbox and what each enquiry asked',
+  'enquiries.manage': 'Assign enquiries and move them on (in progress, won, lost)',
   'settings.manage': "Change the organization's settings (time zone, country, tag limit)",
 } as const satisfies Record<`${string}.${string}`, string>;
 
@@ -71,7 +74,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'credentials.revoke',
     'bookings.view',
     'bookings.cancel',
+    'bookings.manage',
     'notes.view',
     'notes.write',
+    'enquiries.view',
+    'enquiries.manage',
   ],
 };

@@ -4,6 +4,7 @@ import { bookingEvents } from '../bookings/events.ts';
 import { customerEvents } from '../customers/events.ts';
 import { doorEvents } from '../doors/events.ts';
 import { edgeEvents } from '../edge/events.ts';
+import { enquiryEvents } from '../enquiries/events.ts';
 import { noteEvents } from '../notes/events.ts';
 import { timelineEvents } from '../timeline/events.ts';
 
@@ -30,6 +31,7 @@ export const eventSchemas = {
   ...edgeEvents,
   ...doorEvents,
   ...bookingEvents,
+  ...enquiryEvents,
   ...noteEvents,
   ...timelineEvents,
 } as const;
