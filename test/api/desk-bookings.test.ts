@@ -84,7 +84,9 @@ describe('staff bookings', () => {
       expect(res.status, `${fieldName}: ${res.text}`).toBe(400);
       expect(issueFields(res.body)).toContain(fieldName);
     }
-    expect((await sql('select 1 from bookings where customer_id::text = $1', [ada.id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')])).length).toBe(0);
+    expect(
+      (await sql('select 1 from bookings where customer_id::text = $1', [ada.id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')])).length,
+    ).toBe(0);
   });
 
   it('never overbooks a slot when staff on two sessions and the public flow take its places at once', async () => {
@@ -122,12 +124,15 @@ describe('staff bookings', () => {
     expect(moved.status).toBe(409);
     expect(issueFields(moved.body)).toEqual(['partySize']);
 
-    const both = await Promise.all([desk.post(`/api/bookings/${ba.id}/move`, { startsAt: at14 }), owner.post(`/api/bookings/${bb.id}/move`, { startsAt: at14 })]);
-    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
-    const [rows] = await sql<{ people: number }>(`select sum(party_size)::int as people from bookings where service_id = $1 and starts_at = $2 and status = 'confirmed'`, [
-      tea.id,
-      at14,
+    const both = await Promise.all([
+      desk.post(`/api/bookings/${ba.id}/move`, { startsAt: at14 }),
+      owner.post(`/api/bookings/${bb.id}/move`, { startsAt: at14 }),
     ]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    const [rows] = await sql<{ people: number }>(
+      `select sum(party_size)::int as people from bookings where service_id = $1 and starts_at = $2 and status = 'confirmed'`,
+      [tea.id, at14],
+    );
     expect(rows!.people).toBe(2);
 
     // Growing the party within its own slot counts the other places only.
@@ -182,7 +187,7 @@ describe('staff bookings', () => {
     expect((await desk.post(`/api/bookings/${booked.id}/no-show`, { tagCustomer: 'yes' })).status).toBe(400);
   });
 
-  it("shows the day by service and slot with capacity, arrivals by desk and door, and tells staff sockets when it changes", async () => {
+  it('shows the day by service and slot with capacity, arrivals by desk and door, and tells staff sockets when it changes', async () => {
     const tea = await service({ capacity: 3 });
     const [a, b] = await Promise.all([customer('Day'), customer('Dee')]);
     const socket = await connectStaff(foyer.url, desk.cookie);

@@ -363,7 +363,13 @@ export const BookingDaySchema = z
         slots: z.array(DaySlotSchema),
       }),
     ),
-    summary: z.object({ bookings: z.number().int(), people: z.number().int(), arrived: z.number().int(), noShows: z.number().int(), cancelled: z.number().int() }),
+    summary: z.object({
+      bookings: z.number().int(),
+      people: z.number().int(),
+      arrived: z.number().int(),
+      noShows: z.number().int(),
+      cancelled: z.number().int(),
+    }),
   })
   .meta({ id: 'BookingDay' });
 export type BookingDay = z.infer<typeof BookingDaySchema>;

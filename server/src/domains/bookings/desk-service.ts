@@ -43,7 +43,11 @@ export class DeskBookings {
     private readonly customers: CustomerService,
   ) {}
 
-  async create(actor: StaffActor, input: { customer: string; serviceId: string; startsAt: string; partySize: number; channel: 'desk' | 'phone' }, now = new Date()) {
+  async create(
+    actor: StaffActor,
+    input: { customer: string; serviceId: string; startsAt: string; partySize: number; channel: 'desk' | 'phone' },
+    now = new Date(),
+  ) {
     const timezone = await this.timezoneOf(actor.orgId);
     let customerId: string;
     try {
@@ -86,7 +90,10 @@ export class DeskBookings {
     const timezone = await this.timezoneOf(actor.orgId);
     const current = await repo.findBooking(this.db, actor.orgId, id);
     if (!current) throw notFound('Booking');
-    const service = input.serviceId && input.serviceId !== current.serviceId ? await this.bookableService(actor.orgId, input.serviceId) : await repo.findService(this.db, actor.orgId, current.serviceId);
+    const service =
+      input.serviceId && input.serviceId !== current.serviceId
+        ? await this.bookableService(actor.orgId, input.serviceId)
+        : await repo.findService(this.db, actor.orgId, current.serviceId);
     if (!service) throw notFound('Service');
     const startsAt = new Date(input.startsAt);
     const partySize = input.partySize ?? current.partySize;
@@ -95,12 +102,25 @@ export class DeskBookings {
     return this.db.transaction(async (tx) => {
       const before = await repo.findBooking(tx, actor.orgId, id, true);
       if (!before) throw notFound('Booking');
-      if (before.status !== 'confirmed') throw new AppError(409, 'booking_not_confirmed', `This booking is ${before.status === 'no_show' ? 'a no-show' : 'cancelled'}: only a confirmed booking moves`);
-      if (before.serviceId === service.id && before.startsAt.getTime() === startsAt.getTime() && before.partySize === partySize) return toBookingDto(before, timezone);
+      if (before.status !== 'confirmed')
+        throw new AppError(
+          409,
+          'booking_not_confirmed',
+          `This booking is ${before.status === 'no_show' ? 'a no-show' : 'cancelled'}: only a confirmed booking moves`,
+        );
+      if (before.serviceId === service.id && before.startsAt.getTime() === startsAt.getTime() && before.partySize === partySize)
+        return toBookingDto(before, timezone);
       await repo.lockSlot(tx, service.id, startsAt);
       await this.assertPlaces(tx, service, startsAt, partySize, before.id);
       const endsAt = new Date(startsAt.getTime() + service.durationMinutes * 60_000);
-      await repo.updateBooking(tx, actor.orgId, id, { serviceId: service.id, startsAt, endsAt, partySize, priceCents: service.priceCents * partySize, currency: service.currency });
+      await repo.updateBooking(tx, actor.orgId, id, {
+        serviceId: service.id,
+        startsAt,
+        endsAt,
+        partySize,
+        priceCents: service.priceCents * partySize,
+        currency: service.currency,
+      });
       await writeEvent(tx, {
         orgId: actor.orgId,
         name: 'booking.moved',
@@ -122,7 +142,10 @@ export class DeskBookings {
           ...(before.partySize !== partySize ? { partySize: { before: before.partySize, after: partySize } } : {}),
         },
       });
-      return toBookingDto({ ...before, serviceId: service.id, serviceName: service.name, startsAt, endsAt, partySize, priceCents: service.priceCents * partySize }, timezone);
+      return toBookingDto(
+        { ...before, serviceId: service.id, serviceName: service.name, startsAt, endsAt, partySize, priceCents: service.priceCents * partySize },
+        timezone,
+      );
     });
   }
 
@@ -143,7 +166,10 @@ export class DeskBookings {
         entityType: 'booking',
         entityId: id,
         action: 'updated',
-        changes: { checkedInAt: { before: null, after: now.toISOString() }, ...(booking.status !== 'confirmed' ? { status: { before: booking.status, after: 'confirmed' } } : {}) },
+        changes: {
+          checkedInAt: { before: null, after: now.toISOString() },
+          ...(booking.status !== 'confirmed' ? { status: { before: booking.status, after: 'confirmed' } } : {}),
+        },
       });
       return toBookingDto({ ...booking, status: 'confirmed', checkedInAt: now }, timezone);
     });
@@ -189,17 +215,15 @@ export class DeskBookings {
     const from = instantAt(day, 0, timezone) ?? new Date(`${day}T00:00:00Z`);
     const to = instantAt(addDays(day, 1), 0, timezone) ?? new Date(`${addDays(day, 1)}T00:00:00Z`);
     const [services, rows] = await Promise.all([repo.listServices(this.db, orgId), repo.bookingsBetween(this.db, orgId, from, to)]);
-    const visits = await repo.doorVisitsBetween(
-      this.db,
-      orgId,
-      [...new Set(rows.map((r) => r.customerId))],
-      from,
-      to,
-    );
+    const visits = await repo.doorVisitsBetween(this.db, orgId, [...new Set(rows.map((r) => r.customerId))], from, to);
     const summary = { bookings: 0, people: 0, arrived: 0, noShows: 0, cancelled: 0 };
-    const dayBookings = rows.map((r): DayBooking & { serviceId: string; startMs: number } => {
+    const dayBookings = rows.map((r): { booking: DayBooking; serviceId: string; startMs: number; endMs: number; confirmed: boolean } => {
       const visit = visits.get(r.customerId);
-      const arrival = r.checkedInAt ? { how: 'desk' as const, at: r.checkedInAt.toISOString() } : visit ? { how: 'door' as const, at: visit.toISOString() } : null;
+      const arrival = r.checkedInAt
+        ? { how: 'desk' as const, at: r.checkedInAt.toISOString() }
+        : visit
+          ? { how: 'door' as const, at: visit.toISOString() }
+          : null;
       if (r.status === 'cancelled') summary.cancelled++;
       else {
         summary.bookings++;
@@ -208,11 +232,15 @@ export class DeskBookings {
         else if (arrival) summary.arrived++;
       }
       return {
-        ...toBookingDto(r, timezone),
-        customer: { id: toSystemId(r.customerId), customerNumber: r.customerNumber, name: r.customerName },
-        arrival: r.status === 'cancelled' ? null : arrival,
+        booking: {
+          ...toBookingDto(r, timezone),
+          customer: { id: toSystemId(r.customerId), customerNumber: r.customerNumber, name: r.customerName },
+          arrival: r.status === 'cancelled' ? null : arrival,
+        },
         serviceId: r.serviceId,
         startMs: r.startsAt.getTime(),
+        endMs: r.endsAt.getTime(),
+        confirmed: r.status === 'confirmed',
       };
     });
     return {
@@ -228,7 +256,7 @@ export class DeskBookings {
             if (!grid.has(b.startMs)) {
               const clock = wallClock(new Date(b.startMs), timezone);
               const time = `${String(clock.hour).padStart(2, '0')}:${String(clock.minute).padStart(2, '0')}`;
-              grid.set(b.startMs, { startsAt: new Date(b.startMs), endsAt: new Date(b.endsAt), time });
+              grid.set(b.startMs, { startsAt: new Date(b.startMs), endsAt: new Date(b.endMs), time });
             }
           const slots = [...grid.entries()]
             .sort(([a], [b]) => a - b)
@@ -238,9 +266,9 @@ export class DeskBookings {
                 startsAt: g.startsAt.toISOString(),
                 endsAt: g.endsAt.toISOString(),
                 time: g.time,
-                booked: here.filter((b) => b.status === 'confirmed').reduce((n, b) => n + b.partySize, 0),
+                booked: here.filter((b) => b.confirmed).reduce((n, b) => n + b.booking.partySize, 0),
                 capacity: s.capacity,
-                bookings: here.map(({ serviceId: _s, startMs: _m, ...b }) => b),
+                bookings: here.map((b) => b.booking),
               };
             });
           return { id: s.id, name: s.name, capacity: s.capacity, durationMinutes: s.durationMinutes, active: s.active, slots };

@@ -74,7 +74,11 @@ const checkIn = createRoute({
   path: '/bookings/{id}/check-in',
   summary: 'Check the guest in at the desk; twice is once',
   request: { params: uuidParams('booking') },
-  responses: { 200: json(BookingSchema, 'The booking, checked in'), 404: error('No such booking in this organization'), 409: error('The booking is cancelled') },
+  responses: {
+    200: json(BookingSchema, 'The booking, checked in'),
+    404: error('No such booking in this organization'),
+    409: error('The booking is cancelled'),
+  },
 });
 
 const NoShowResultSchema = z.object({ booking: BookingSchema, tagged: z.boolean() }).meta({ id: 'BookingNoShowResult' });
@@ -84,7 +88,8 @@ const noShow = createRoute({
   ...permit('bookings.manage'),
   method: 'post',
   path: '/bookings/{id}/no-show',
-  summary: "Mark that the guest did not come (once the booking has begun); with tagCustomer (the default) the customer gets the No-show tag, unless at the tag cap (tagged says)",
+  summary:
+    'Mark that the guest did not come (once the booking has begun); with tagCustomer (the default) the customer gets the No-show tag, unless at the tag cap (tagged says)',
   request: { params: uuidParams('booking'), ...body(BookingNoShowSchema) },
   responses: {
     200: json(NoShowResultSchema, 'The booking, a no-show'),

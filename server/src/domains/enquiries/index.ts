@@ -20,7 +20,9 @@ export const enquiries: Domain = {
   customerData,
   services: ({ db }, { customers }) => ({ enquiries: new EnquiryService(db, customers), enquiryNotice: new OrgNotice() }),
   routes: (s) =>
-    new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).route('/enquiries', enquiryRoutes(s.enquiries)).route('/public/enquire', publicEnquiryRoutes(s.enquiries)),
+    new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+      .route('/enquiries', enquiryRoutes(s.enquiries))
+      .route('/public/enquire', publicEnquiryRoutes(s.enquiries)),
   realtime: ({ staff, services }) => services.enquiryNotice.attach(staff),
   subscribers: (s) => [
     // On every node: its staff with the inbox open reload it.

@@ -51,7 +51,7 @@ const submit = createRoute({
   ...permit.public,
   method: 'post',
   path: '/{slug}/enquiries',
-  summary: "Public: send the enquiry (message, optionally a date and a party size). The answer says only that the venue received it",
+  summary: 'Public: send the enquiry (message, optionally a date and a party size). The answer says only that the venue received it',
   request: { params: EnquiryVenueParamsSchema, ...body(EnquiryCreateSchema) },
   responses: {
     201: json(EnquiryReceivedSchema, 'Received'),

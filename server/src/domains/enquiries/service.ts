@@ -22,7 +22,8 @@ import { customerStatusOf, matchCustomer } from '../bookings/repository.ts';
 import * as repo from './repository.ts';
 
 const badField = (name: string, message: string) => invalid(message, [{ field: name, message }]);
-const expired = () => new AppError(401, 'flow_token_invalid', 'Your details have expired: enter them again', [{ field: 'flowToken', message: 'Enter your details again' }]);
+const expired = () =>
+  new AppError(401, 'flow_token_invalid', 'Your details have expired: enter them again', [{ field: 'flowToken', message: 'Enter your details again' }]);
 
 export function toEnquiryDto(e: repo.EnquiryView): Enquiry {
   return {

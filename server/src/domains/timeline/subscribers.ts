@@ -89,7 +89,12 @@ async function bookingChanged(event: OutboxEvent<'booking.confirmed' | 'booking.
   if (event.name === 'booking.confirmed') {
     const userId = (event as OutboxEvent<'booking.confirmed'>).payload.userId ?? null;
     // Staff took it at the desk or on the phone: the dashboard, whoever it was.
-    const source: TimelineSource = userId || STAFF_CHANNELS.includes(booking.source) ? 'dashboard' : (TIMELINE_SOURCES as readonly string[]).includes(booking.source) ? (booking.source as TimelineSource) : 'online';
+    const source: TimelineSource =
+      userId || STAFF_CHANNELS.includes(booking.source)
+        ? 'dashboard'
+        : (TIMELINE_SOURCES as readonly string[]).includes(booking.source)
+          ? (booking.source as TimelineSource)
+          : 'online';
     await record(tx, event, booking.customerId, {
       type: 'booking_confirmed',
       category: 'booking',
