@@ -3,6 +3,7 @@ import { addDays, instantAt, localDateOf, type BookingDay, type TimelineEntry } 
 import { ApiClient, issueFields } from '../support/client.ts';
 import { startTestFoyer, type TestFoyer } from '../support/foyer.ts';
 import { connectStaff, until } from '../support/sockets.ts';
+import { DoorEventService } from '@foyer/server/domains/doors/events-service.ts';
 
 /**
  * C8: bookings staff take at the desk or on the phone, move, cancel, check in and mark as
@@ -211,6 +212,42 @@ describe('staff bookings', () => {
       expect((await desk.get('/api/bookings/day')).body.date).toBe(localDateOf(new Date(), timezone));
       expect(issueFields((await desk.get('/api/bookings/day?date=tomorrow')).body)).toEqual(['date']);
       await until(async () => heard.some((h) => (h as { bookingId: string }).bookingId === two.id), 5000, 'check-in heard');
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('counts a door visit that day as an arrival, and tells the day view', async () => {
+    const tea = await service();
+    const ada = await customer('Door');
+    const booked = (await take(desk, { customer: ada.id, serviceId: tea.id, startsAt: tomorrowAt('10:00') })).body;
+    const door = (await owner.post('/api/doors', { name: `Desk door ${++n}` })).body as { id: string; name: string };
+    const device = (await owner.post('/api/edge/devices', { name: `Desk Pi ${n}`, doorIds: [door.id] })).body.device as { id: string; name: string };
+    const socket = await connectStaff(foyer.url, desk.cookie);
+    const heard: unknown[] = [];
+    socket.on('bookings:changed', (info) => heard.push(info));
+    try {
+      const visit = (seq: number, at: string) => ({
+        seq,
+        at,
+        doorId: door.id,
+        kind: 'access' as const,
+        result: 'granted' as const,
+        reason: 'valid_permission' as const,
+        credentialHash: null,
+        credentialMasked: '••••1234',
+        customerId: ada.id.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5'),
+      });
+      // A visit the day before is not an arrival for this day's booking.
+      await new DoorEventService(foyer.database.db).record({ id: device.id, orgId: owner.orgId, name: device.name }, [
+        visit(1, new Date(Date.parse(tomorrowAt('09:30')) - 86_400_000).toISOString()),
+      ]);
+      const before = (await desk.get(`/api/bookings/day?date=${tomorrow()}`)).body as BookingDay;
+      expect(before.services.find((s) => s.id === tea.id)!.slots[1]!.bookings[0]).toMatchObject({ id: booked.id, arrival: null });
+      await new DoorEventService(foyer.database.db).record({ id: device.id, orgId: owner.orgId, name: device.name }, [visit(2, tomorrowAt('09:55'))]);
+      await until(async () => heard.some((h) => (h as { bookingId: string | null }).bookingId === null), 5000, 'a door visit heard');
+      const after = (await desk.get(`/api/bookings/day?date=${tomorrow()}`)).body as BookingDay;
+      expect(after.services.find((s) => s.id === tea.id)!.slots[1]!.bookings[0]).toMatchObject({ arrival: { how: 'door', at: tomorrowAt('09:55') } });
     } finally {
       socket.close();
     }

@@ -105,6 +105,46 @@ describe('staff bookings and the day (C8)', () => {
     await page.close();
     await other.close();
   });
+
+  it('takes bookings from the Bookings page: a walk-in added inline with a first name and a phone, and a customer found by name', async () => {
+    const tomorrow = addDays(localDateOf(new Date(), timezone), 1);
+    const day = (await staffApi.get(`/api/bookings/day?date=${tomorrow}`)).body;
+    const tea = day.services.find((s: { name: string }) => s.name === 'Afternoon tea');
+    const at = (time: string) => tea.slots.find((s: { time: string }) => s.time === time).startsAt as string;
+
+    const page = await signedIn(await browser.newContext({ viewport: { width: 1024, height: 900 } }));
+    await page.goto(`${foyer.url}/bookings?date=${tomorrow}`);
+    await page.getByRole('button', { name: 'New booking' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New booking' });
+    await dialog.getByLabel('New customer').check();
+    // C4: a first name alone is not enough; the server says so, and nothing is booked.
+    await dialog.getByLabel('First name').fill('Walter');
+    await dialog.getByLabel('Service').selectOption({ label: 'Afternoon tea · up to 8 people' });
+    await dialog.getByLabel('Time').selectOption(at('10:00'));
+    await dialog.getByLabel('At the desk').check();
+    await dialog.getByRole('button', { name: 'Book' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'A customer needs' }).waitFor();
+    await dialog.getByRole('textbox', { name: 'Phone' }).fill('07911 123457');
+    await snap(page, 'desk-4-walk-in-1024', { fullPage: false });
+    await dialog.getByRole('button', { name: 'Book' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const walkIn = page.getByTestId('day-booking').filter({ hasText: 'Walter' });
+    await walkIn.waitFor();
+    expect(await walkIn.textContent()).toContain('Desk');
+    expect(await page.getByTestId('day-slot').filter({ hasText: 'Walter' }).getByTestId('slot-capacity').textContent()).toContain('3 of 8 booked');
+
+    await page.getByRole('button', { name: 'New booking' }).click();
+    await dialog.getByLabel('Search customers').fill('Grace Hop');
+    await dialog.getByRole('button', { name: /Grace Hopper/ }).click();
+    await dialog.getByText('Grace Hopper').first().waitFor();
+    await dialog.getByLabel('Service').selectOption({ label: 'Afternoon tea · up to 8 people' });
+    await dialog.getByLabel('Time').selectOption(at('11:00'));
+    await dialog.getByRole('button', { name: 'Book' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByTestId('day-slot').filter({ hasText: '11:00' }).getByText('Grace Hopper').waitFor();
+    await snap(page, 'desk-5-day-two-slots-1024');
+    await page.close();
+  });
 });
 
 describe('the public enquiry form and the inbox (C8)', () => {
