@@ -182,6 +182,10 @@ describe('the enquiries inbox', () => {
       expect((await inbox(`?assignee=${deskId}`)).items.map((e) => e.id)).toEqual([enquiry.id]);
       expect((await inbox('?status=in_progress')).items.map((e) => e.id)).toContain(enquiry.id);
       expect((await inbox('?status=new')).items.map((e) => e.id)).not.toContain(enquiry.id);
+      // The profile's own: by system id or customer number.
+      expect((await inbox(`?customer=${customerId}`)).items.map((e) => e.id)).toEqual([enquiry.id]);
+      expect((await inbox(`?customer=${enquiry.customer.customerNumber}`)).items.map((e) => e.id)).toEqual([enquiry.id]);
+      expect((await owner.get('/api/enquiries?customer=NOPE-0000')).status).toBe(404);
 
       const won = (await desk.patch(`/api/enquiries/${enquiry.id}`, { status: 'won' })).body as Enquiry;
       expect(won.status).toBe('won');

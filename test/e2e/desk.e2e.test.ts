@@ -207,6 +207,7 @@ describe('the public enquiry form and the inbox (C8)', () => {
     await inbox.getByRole('link', { name: 'Ada Byron' }).click();
     await inbox.locator('[data-type="enquiry_status_changed"]').filter({ hasText: 'Enquiry won' }).waitFor();
     await inbox.locator('[data-type="enquiry_received"]').waitFor();
+    expect(await inbox.getByTestId('profile-enquiry').textContent()).toMatch(/A private room for a birthday dinner.*Won/s);
     await phone.close();
   });
 });

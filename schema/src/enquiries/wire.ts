@@ -104,6 +104,8 @@ export const EnquiryListQuerySchema = z.object({
   status: EnquiryStatusSchema.optional(),
   /** A staff member's id, or `none` for those nobody has taken. */
   assignee: z.union([z.uuid({ error: 'An assignee is a staff id or none' }), z.literal('none')]).optional(),
+  /** One customer's enquiries (their system id or customer number), as the profile lists them. */
+  customer: z.string().trim().min(1).max(64).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });

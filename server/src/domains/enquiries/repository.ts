@@ -39,7 +39,7 @@ const view = {
 export async function listEnquiries(
   db: DbOrTx,
   orgId: string,
-  filter: { status?: EnquiryStatus; assignee?: string; ids?: string[] },
+  filter: { status?: EnquiryStatus; assignee?: string; customerId?: string; ids?: string[] },
   limit: number,
   offset: number,
 ): Promise<EnquiryView[]> {
@@ -53,6 +53,7 @@ export async function listEnquiries(
         eq(enquiries.orgId, orgId),
         filter.status ? eq(enquiries.status, filter.status) : undefined,
         filter.assignee === 'none' ? sql`${enquiries.assigneeId} is null` : filter.assignee ? eq(enquiries.assigneeId, filter.assignee) : undefined,
+        filter.customerId ? eq(enquiries.customerId, filter.customerId) : undefined,
         filter.ids ? sql`${enquiries.id} = any(${`{${filter.ids.join(',')}}`}::uuid[])` : undefined,
       ),
     )

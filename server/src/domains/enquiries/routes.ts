@@ -93,9 +93,10 @@ const list = createRoute({
   ...permit('enquiries.view'),
   method: 'get',
   path: '/',
-  summary: 'The enquiries inbox, newest first: by status and assignee (a staff id, or none), with the count of each status',
+  summary:
+    "The enquiries inbox, newest first: by status, assignee (a staff id, or none) and customer (a profile's own), with the count of each status in the organization",
   request: { query: EnquiryListQuerySchema },
-  responses: { 200: json(EnquiryPageSchema, 'A page of enquiries'), 400: error('Not a status or assignee') },
+  responses: { 200: json(EnquiryPageSchema, 'A page of enquiries'), 400: error('Not a status or assignee'), 404: error('No such customer') },
 });
 
 const get = createRoute({

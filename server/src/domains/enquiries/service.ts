@@ -111,8 +111,9 @@ export class EnquiryService {
     return { received: true, venue: { name: org.name } };
   }
 
-  async list(orgId: string, query: { status?: EnquiryStatus; assignee?: string; page: number; pageSize: number }): Promise<EnquiryPage> {
-    const rows = await repo.listEnquiries(this.db, orgId, query, query.pageSize + 1, (query.page - 1) * query.pageSize);
+  async list(orgId: string, query: { status?: EnquiryStatus; assignee?: string; customer?: string; page: number; pageSize: number }): Promise<EnquiryPage> {
+    const customerId = query.customer === undefined ? undefined : await this.customers.idOf(orgId, query.customer);
+    const rows = await repo.listEnquiries(this.db, orgId, { ...query, customerId }, query.pageSize + 1, (query.page - 1) * query.pageSize);
     return {
       items: rows.slice(0, query.pageSize).map(toEnquiryDto),
       page: query.page,

@@ -5206,12 +5206,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The enquiries inbox, newest first: by status and assignee (a staff id, or none), with the count of each status */
+        /** The enquiries inbox, newest first: by status, assignee (a staff id, or none) and customer (a profile's own), with the count of each status in the organization */
         get: {
             parameters: {
                 query?: {
                     status?: components["schemas"]["EnquiryStatus"];
                     assignee?: string | "none";
+                    customer?: string;
                     page?: number;
                     pageSize?: number;
                 };
@@ -5250,6 +5251,15 @@ export interface paths {
                 };
                 /** @description The role lacks enquiries.view: See the enquiries inbox and what each enquiry asked */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such customer */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };

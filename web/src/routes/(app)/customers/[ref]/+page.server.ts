@@ -14,7 +14,7 @@ export const load: PageServerLoad = async (event) => {
   const { fetch, params } = event;
   event.depends('foyer:customer');
   const path = { ref: params.ref };
-  const [customer, history, tags, fields, settings, permissions, credentials, doors, activity, bookings] = await Promise.all([
+  const [customer, history, tags, fields, settings, permissions, credentials, doors, activity, bookings, enquiries] = await Promise.all([
     apiGet(event, '/api/customers/{ref}', { path }),
     optional(api.get('/api/customers/{ref}/history', { path, fetch })).then((h) => h?.items ?? null),
     optional(api.get('/api/tags', { fetch })).then((t) => t?.items ?? null),
@@ -27,6 +27,8 @@ export const load: PageServerLoad = async (event) => {
     optional(api.get('/api/customers/{ref}/activities', { path, query: { page: 1, pageSize: ACTIVITY_PAGE_SIZE }, fetch })),
     // C8: bookings, upcoming and past.
     optional(api.get('/api/customers/{ref}/bookings', { path, fetch })),
+    // C8: their enquiries (null for a role without enquiries.view).
+    optional(api.get('/api/enquiries', { query: { customer: params.ref, pageSize: 20 }, fetch })),
   ]);
   // Which domain made each domain link: the company's domains (usually one or two companies).
   const byDomain = (customer.companies ?? []).filter((c) => c.linkedBy === 'domain');
@@ -34,5 +36,5 @@ export const load: PageServerLoad = async (event) => {
   const companyDomains: Record<string, string[]> = {};
   for (const c of companies) if (c) companyDomains[c.id] = c.domains;
 
-  return { customer, history, tags, fields, settings, companyDomains, permissions, credentials, doors, activity, bookings };
+  return { customer, history, tags, fields, settings, companyDomains, permissions, credentials, doors, activity, bookings, enquiries };
 };
