@@ -76,6 +76,7 @@ describe('the public enquiry form', () => {
     });
     expect(page.counts.new).toBeGreaterThanOrEqual(1);
     const entries = await timelineOf(profile.id);
+    expect(entries.find((e) => e.type === 'profile_created')).toMatchObject({ source: 'online', actor: null });
     expect(entries.find((e) => e.type === 'enquiry_received')).toMatchObject({
       category: 'enquiry',
       source: 'online',

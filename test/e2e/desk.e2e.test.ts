@@ -106,7 +106,7 @@ describe('staff bookings and the day (C8)', () => {
     await other.close();
   });
 
-  it('takes bookings from the Bookings page: a walk-in added inline with a first name and a phone, and a customer found by name', async () => {
+  it('takes bookings from the Bookings page: a walk-in added inline with a first name and a phone, a customer found by name, and a move', async () => {
     const tomorrow = addDays(localDateOf(new Date(), timezone), 1);
     const day = (await staffApi.get(`/api/bookings/day?date=${tomorrow}`)).body;
     const tea = day.services.find((s: { name: string }) => s.name === 'Afternoon tea');
@@ -143,6 +143,15 @@ describe('staff bookings and the day (C8)', () => {
     await dialog.waitFor({ state: 'hidden' });
     await page.getByTestId('day-slot').filter({ hasText: '11:00' }).getByText('Grace Hopper').waitFor();
     await snap(page, 'desk-5-day-two-slots-1024');
+
+    // Walter's party moves to noon.
+    await page.getByRole('button', { name: 'Move the booking of Walter' }).click();
+    const move = page.getByRole('dialog', { name: 'Move booking' });
+    await move.getByLabel('Time').selectOption(at('12:00'));
+    await move.getByRole('button', { name: 'Move booking' }).click();
+    await move.waitFor({ state: 'hidden' });
+    await page.getByTestId('day-slot').filter({ hasText: '12:00' }).getByText('Walter').waitFor();
+    expect(await page.getByTestId('day-slot').filter({ hasText: '10:00' }).getByTestId('slot-capacity').textContent()).toContain('2 of 8 booked');
     await page.close();
   });
 });
@@ -208,6 +217,8 @@ describe('the public enquiry form and the inbox (C8)', () => {
     await inbox.locator('[data-type="enquiry_status_changed"]').filter({ hasText: 'Enquiry won' }).waitFor();
     await inbox.locator('[data-type="enquiry_received"]').waitFor();
     expect(await inbox.getByTestId('profile-enquiry').textContent()).toMatch(/A private room for a birthday dinner.*Won/s);
+    await inbox.locator('section#enquiries').scrollIntoViewIfNeeded();
+    await snap(inbox, 'enquiry-6-profile-1024', { fullPage: false });
     await phone.close();
   });
 });
