@@ -33,6 +33,10 @@ export interface StaffServerToClient extends PresenceServerToClient, NotesServer
   'timeline:entry': (info: TimelineLiveEntry) => void;
   /** A2: the figures (lifecycle, total spent …) of a customer whose profile the receiver has open changed. */
   'figures:changed': (info: { customerId: string; figures: CustomerFigures }) => void;
+  /** C8: a booking of the organization was made, moved, cancelled, checked in or marked a no-show, or a guest came through a door (the day view reloads). */
+  'bookings:changed': (info: { bookingId: string | null }) => void;
+  /** C8: an enquiry arrived or was assigned or moved on (the inbox reloads). */
+  'enquiries:changed': (info: { enquiryId: string }) => void;
 }
 export interface StaffClientToServer extends PresenceClientToServer, NotesClientToServer {}
 

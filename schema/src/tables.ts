@@ -11,6 +11,7 @@ export * from './doors/table.ts';
 export * from './edge/table.ts';
 export * from './timeline/table.ts';
 export * from './bookings/table.ts';
+export * from './enquiries/table.ts';
 export * from './notes/table.ts';
 export * from './analytics/table.ts';
 export * from './orders/table.ts';

@@ -15,6 +15,7 @@ export * from './segments/wire.ts';
 export * from './doors/wire.ts';
 export * from './edge/wire.ts';
 export * from './bookings/wire.ts';
+export * from './enquiries/wire.ts';
 export * from './notes/wire.ts';
 export * from './timeline/wire.ts';
 export * from './orders/wire.ts';

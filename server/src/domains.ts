@@ -7,6 +7,7 @@ import { customFields } from './domains/custom-fields/index.ts';
 import { customers } from './domains/customers/index.ts';
 import { doors } from './domains/doors/index.ts';
 import { edge } from './domains/edge/index.ts';
+import { enquiries } from './domains/enquiries/index.ts';
 import { lists } from './domains/lists/index.ts';
 import { notes } from './domains/notes/index.ts';
 import { orders } from './domains/orders/index.ts';
@@ -34,6 +35,7 @@ export const domains: readonly Domain[] = [
   timeline,
   edge,
   bookings,
+  enquiries,
   notes,
   orders,
   presence,

@@ -118,7 +118,7 @@ describe('the customer-data contract covers every table about a customer', () =>
 
   it('registers one for every domain with rows about a customer', () => {
     expect(contributors.map((c) => c.domain).sort()).toEqual(
-      ['bookings', 'companies', 'custom-fields', 'customers', 'doors', 'lists', 'notes', 'orders', 'tags', 'timeline'].sort(),
+      ['bookings', 'companies', 'custom-fields', 'customers', 'doors', 'enquiries', 'lists', 'notes', 'orders', 'tags', 'timeline'].sort(),
     );
   });
 });
@@ -151,7 +151,7 @@ type Loaded = { id: string; uuid: string; customerNumber: string; name: string; 
  * current phones (one every loaded customer has) and an earlier one, an address, a photo, the
  * shared tag and one of its own, custom values, two lists (one shared), two company links (Acme by
  * hand, Two Ltd by domain), a door permission, a live and a revoked credential, two visits in the
- * door log and on the timeline, an upcoming, a past and a cancelled booking, notes (snapshot and an
+ * door log and on the timeline, an upcoming, a past and a cancelled booking, an enquiry, notes (snapshot and an
  * update), a file and a mention notification.
  */
 async function loaded(label: string, custom: Record<string, string> = {}): Promise<Loaded> {
@@ -226,6 +226,12 @@ async function loaded(label: string, custom: Record<string, string> = {}): Promi
     order.rows[0]!.id,
   ]);
   await q(`insert into customer_figures (org_id, customer_id, currency, total_orders, total_spent_cents) values ($1, $2, 'GBP', 1, 5600)`, [owner.orgId, uuid]);
+  await q(`insert into enquiries (org_id, customer_id, message, contact_email) values ($1, $2, $3, $4)`, [
+    owner.orgId,
+    uuid,
+    `${label} asks about a party`,
+    email,
+  ]);
   const doc = noteDoc(`${label} likes the window seat.`);
   const before = Y.encodeStateVector(doc);
   const snapshot = Y.encodeStateAsUpdate(doc);
@@ -325,6 +331,8 @@ const expected: Record<string, { impact: Record<string, number>; erased: string[
     keptByErase: ['orders', 'payments', 'customer_figures'],
     clashes: { orders: 0, payments: 0, customer_figures: 1 },
   },
+  // Erasure blanks what the person wrote and how to reach them, and keeps the enquiry.
+  enquiries: { impact: { enquiries: 1 }, erased: [], keptByErase: ['enquiries'], clashes: { enquiries: 0 } },
   notes: {
     impact: { notes: 1, 'files attached to the notes': 1, 'notifications of mentions in the notes': 1 },
     erased: ['customer_notes', 'note_updates', 'note_attachments', 'notifications'],
@@ -497,11 +505,12 @@ describe('the customer service runs every contributor in one transaction', () =>
     expect((await q(`select count(*)::int as n from audit_log where entity_id = $1`, [ada.uuid])).rows[0]!.n).toBeGreaterThan(1);
   });
 
-  it('erase keeps bookings, orders, payments, visits and tags on the anonymous record, and blanks the history’s personal values', async () => {
+  it('erase keeps bookings, orders, payments, visits, enquiries and tags on the anonymous record, and blanks the history’s personal values', async () => {
     const ada = await loaded('Ada', { allergy: 'shellfish' });
     expect((await owner.post(`/api/customers/${ada.id}/erase`)).status).toBe(200);
     const after = await rowsAbout(ada.uuid);
-    const kept = ['bookings', 'activities', 'door_events', 'customer_tags', 'orders', 'payments', 'customer_figures'];
+    const kept = ['bookings', 'activities', 'door_events', 'customer_tags', 'orders', 'payments', 'customer_figures', 'enquiries'];
+    expect((await q(`select message, contact_email from enquiries where customer_id = $1`, [ada.uuid])).rows).toEqual([{ message: '', contact_email: null }]);
     for (const [table, count] of Object.entries(after)) expect(count > 0, table).toBe(kept.includes(table));
     const history = await historyText(ada.id);
     for (const personal of ['shellfish', "Ada's card", ada.email, 'Acme Way']) expect(history).not.toContain(personal);

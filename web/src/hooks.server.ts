@@ -8,8 +8,8 @@ const isApiPath = (pathname: string) => pathname === '/api' || pathname.startsWi
 /** The paths a signed-out visitor may see. */
 const isPublicPath = (pathname: string) => pathname === '/login' || isBookingFlow(pathname);
 
-/** The public booking flow (C8): for the venue's customers, never behind a staff session. */
-const isBookingFlow = (pathname: string) => pathname.startsWith('/book/');
+/** The public booking flow and enquiry form (C8): for the venue's customers, never behind a staff session. */
+const isBookingFlow = (pathname: string) => pathname.startsWith('/book/') || pathname.startsWith('/enquire/');
 
 /**
  * Copies the API's Set-Cookie headers (a refreshed or cleared session) onto the page response.
@@ -91,7 +91,7 @@ export const handle: Handle = async ({ event, resolve }) => {
     });
   }
 
-  // The booking flow has no use for a staff session: do not look one up for every customer.
+  // The public flows have no use for a staff session: do not look one up for every customer.
   if (isBookingFlow(pathname)) {
     event.locals.me = null;
     return resolve(event);

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, customerRef, orgRef } from '../platform/columns.ts';
+import { users } from '../organizations/table.ts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -35,7 +36,8 @@ export const services = pgTable(
   ],
 );
 
-export const bookingStatus = pgEnum('booking_status', ['confirmed', 'cancelled']);
+/** `no_show`: staff marked that the guest did not come (the place is no longer counted as taken). */
+export const bookingStatus = pgEnum('booking_status', ['confirmed', 'cancelled', 'no_show']);
 
 /** A customer's place in one slot of a service (C8); `partySize` places count against capacity. */
 export const bookings = pgTable(
@@ -53,16 +55,23 @@ export const bookings = pgTable(
     status: bookingStatus('status').notNull().default('confirmed'),
     priceCents: integer('price_cents').notNull().default(0),
     currency: text('currency').notNull().default('GBP'),
-    /** online (the public flow) or dashboard (staff). */
+    /** The channel: online (the public flow), desk or phone (staff took it). */
     source: text('source').notNull().default('online'),
+    /** The staff member who took it (desk, phone); null for the public flow. */
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     /** A retried confirmation with the same key returns the first booking instead of a second. */
     idempotencyKey: text('idempotency_key'),
     createdAt: createdAt(),
     cancelledAt: at('cancelled_at'),
+    /** Checked in at the desk (a door visit that day counts as arrived too, without this). */
+    checkedInAt: at('checked_in_at'),
+    checkedInBy: uuid('checked_in_by').references(() => users.id, { onDelete: 'set null' }),
   },
   (t) => [
     index('bookings_slot_idx').on(t.serviceId, t.startsAt),
     index('bookings_customer_idx').on(t.orgId, t.customerId, t.startsAt.desc()),
+    // The day view: an organization's bookings between two instants.
+    index('bookings_org_day_idx').on(t.orgId, t.startsAt),
     uniqueIndex('bookings_idempotency_idx').on(t.orgId, t.idempotencyKey),
     check('bookings_party_positive', sql`${t.partySize} > 0`),
   ],

@@ -249,7 +249,7 @@ export const BookingCreateSchema = z
   .meta({ id: 'BookingCreate' });
 export type BookingCreate = z.infer<typeof BookingCreateSchema>;
 
-export const bookingStatuses = ['confirmed', 'cancelled'] as const;
+export const bookingStatuses = ['confirmed', 'cancelled', 'no_show'] as const;
 
 /** One booking as the flow's confirmation and the staff profile show it. */
 export const BookingSchema = z
@@ -267,6 +267,8 @@ export const BookingSchema = z
     source: z.string(),
     createdAt: z.string(),
     cancelledAt: z.string().nullable(),
+    /** Checked in at the desk (a door visit that day shows in the day view as arrived too). */
+    checkedInAt: z.string().nullable(),
   })
   .meta({ id: 'Booking' });
 export type Booking = z.infer<typeof BookingSchema>;
@@ -284,6 +286,93 @@ export const CustomerBookingsSchema = z
   })
   .meta({ id: 'CustomerBookings' });
 export type CustomerBookings = z.infer<typeof CustomerBookingsSchema>;
+
+// ————— Staff bookings and the day (C8) —————
+
+/** How a staff member took a booking. */
+export const staffBookingChannels = ['desk', 'phone'] as const;
+export const StaffBookingChannelSchema = z.enum(staffBookingChannels, { error: 'A channel is desk or phone' });
+
+const partySize = z
+  .number({ error: 'Party size is a number of people' })
+  .int('Party size is a whole number of people')
+  .min(1, 'Party size is at least 1')
+  .max(MAX_CAPACITY, `Party size is at most ${MAX_CAPACITY}`);
+const slotStart = z.iso.datetime({ offset: true, error: 'A time is an ISO 8601 instant, e.g. 2026-05-01T09:00:00Z' });
+
+/** Staff take a booking for a customer (by system id or customer number), at the desk or on the phone. */
+export const StaffBookingCreateSchema = z
+  .object({
+    customer: z.string({ error: 'Choose a customer' }).trim().min(1, 'Choose a customer').max(64),
+    serviceId: z.uuid({ error: 'Choose a service' }),
+    startsAt: slotStart,
+    partySize: partySize.default(1),
+    channel: StaffBookingChannelSchema.default('desk'),
+  })
+  .strict()
+  .meta({ id: 'StaffBookingCreate' });
+export type StaffBookingCreate = z.input<typeof StaffBookingCreateSchema>;
+
+/** Move a booking: another start, and/or another service or party size. Capacity is checked as for a new one. */
+export const BookingMoveSchema = z
+  .object({ startsAt: slotStart, serviceId: z.uuid({ error: 'Choose a service' }).optional(), partySize: partySize.optional() })
+  .strict()
+  .meta({ id: 'BookingMove' });
+export type BookingMove = z.infer<typeof BookingMoveSchema>;
+
+export const BookingNoShowSchema = z
+  .object({ tagCustomer: z.boolean({ error: 'tagCustomer is true or false' }).default(true) })
+  .strict()
+  .meta({ id: 'BookingNoShow' });
+
+export const DayQuerySchema = z.object({ date: isoDate.optional() });
+
+/** How the guest of a booking arrived: checked in at the desk, or through a door that day. */
+export const ArrivalSchema = z.object({ how: z.enum(['desk', 'door']), at: z.string() }).meta({ id: 'Arrival' });
+
+export const DayBookingSchema = BookingSchema.extend({
+  customer: z.object({ id: z.string(), customerNumber: z.string(), name: z.string() }),
+  arrival: ArrivalSchema.nullable(),
+}).meta({ id: 'DayBooking' });
+export type DayBooking = z.infer<typeof DayBookingSchema>;
+
+export const DaySlotSchema = z
+  .object({
+    startsAt: z.string(),
+    endsAt: z.string(),
+    time: z.string(),
+    /** People booked (confirmed) and the capacity of the slot. */
+    booked: z.number().int(),
+    capacity: z.number().int(),
+    bookings: z.array(DayBookingSchema),
+  })
+  .meta({ id: 'DaySlot' });
+
+export const BookingDaySchema = z
+  .object({
+    date: z.string(),
+    timezone: z.string(),
+    services: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        capacity: z.number().int(),
+        durationMinutes: z.number().int(),
+        active: z.boolean(),
+        /** The service's slots that day, with every booking in each (bookings off the grid get a slot of their own). */
+        slots: z.array(DaySlotSchema),
+      }),
+    ),
+    summary: z.object({
+      bookings: z.number().int(),
+      people: z.number().int(),
+      arrived: z.number().int(),
+      noShows: z.number().int(),
+      cancelled: z.number().int(),
+    }),
+  })
+  .meta({ id: 'BookingDay' });
+export type BookingDay = z.infer<typeof BookingDaySchema>;
 
 // ————— Wall-clock time in a time zone (no library: Intl knows every zone's rules) —————
 

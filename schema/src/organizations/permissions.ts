@@ -33,6 +33,7 @@ export const permissionDescriptions = {
   'credentials.revoke': 'Revoke credentials',
   'bookings.view': "See customers' bookings and the services offered",
   'bookings.cancel': 'Cancel bookings',
+  'bookings.manage': 'Take bookings at the desk or by phone, move them, check guests in and mark no-shows',
   'services.manage': 'Offer, change and delete bookable services and their opening hours',
   'notes.view': 'Read and search notes and download their attachments',
   'notes.write': 'Edit notes, mention colleagues, attach and delete files',
@@ -43,6 +44,8 @@ export const permissionDescriptions = {
   'payments.refund': 'Refund payments of orders and bookings',
   'settings.manage': "Change the organization's settings (time zone, country, currency, lifecycle, tag limit)",
   'apikeys.manage': 'Create and revoke API keys for integrations (a till, the website)',
+  'enquiries.view': 'See the enquiries inbox and what each enquiry asked',
+  'enquiries.manage': 'Assign enquiries and move them on (in progress, won, lost)',
 } as const satisfies Record<`${string}.${string}`, string>;
 
 export type Permission = keyof typeof permissionDescriptions;
@@ -78,9 +81,12 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'credentials.revoke',
     'bookings.view',
     'bookings.cancel',
+    'bookings.manage',
     'notes.view',
     'notes.write',
     'orders.view',
     'orders.create',
+    'enquiries.view',
+    'enquiries.manage',
   ],
 };

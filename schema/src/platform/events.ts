@@ -4,6 +4,7 @@ import { bookingEvents } from '../bookings/events.ts';
 import { customerEvents } from '../customers/events.ts';
 import { doorEvents } from '../doors/events.ts';
 import { edgeEvents } from '../edge/events.ts';
+import { enquiryEvents } from '../enquiries/events.ts';
 import { noteEvents } from '../notes/events.ts';
 import { orderEvents } from '../orders/events.ts';
 import { organizationEvents } from '../organizations/events.ts';
@@ -32,6 +33,7 @@ export const eventSchemas = {
   ...edgeEvents,
   ...doorEvents,
   ...bookingEvents,
+  ...enquiryEvents,
   ...noteEvents,
   ...orderEvents,
   ...organizationEvents,

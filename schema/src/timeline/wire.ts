@@ -3,6 +3,7 @@ import { pageSchemaOf } from '../platform/wire.ts';
 import { bookingTimelineKinds } from '../bookings/events.ts';
 import { customerTimelineKinds } from '../customers/events.ts';
 import { doorTimelineKinds } from '../doors/events.ts';
+import { enquiryTimelineKinds } from '../enquiries/events.ts';
 import { noteTimelineKinds } from '../notes/events.ts';
 import { orderTimelineKinds } from '../orders/events.ts';
 
@@ -18,7 +19,7 @@ export { TIMELINE_SOURCES, TimelineSourceSchema, StaffRefSchema, type TimelineSo
  * (the web's map of components is exhaustive: a kind without one does not compile).
  */
 export const TimelineEntrySchema = z
-  .discriminatedUnion('type', [...doorTimelineKinds, ...bookingTimelineKinds, ...customerTimelineKinds, ...noteTimelineKinds, ...orderTimelineKinds])
+  .discriminatedUnion('type', [...doorTimelineKinds, ...bookingTimelineKinds, ...customerTimelineKinds, ...noteTimelineKinds, ...orderTimelineKinds, ...enquiryTimelineKinds])
   .meta({ id: 'TimelineEntry' });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 export type TimelineType = TimelineEntry['type'];

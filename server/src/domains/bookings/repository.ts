@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
-import { bookings, customerEmails, customerPhones, customers, services } from '@foyer/schema/tables';
+import { bookings, customerEmails, customerPhones, customers, doorEvents, services } from '@foyer/schema/tables';
 import type { DbOrTx } from '../../platform/db/connect.ts';
 
 export type ServiceRow = typeof services.$inferSelect;
@@ -117,6 +117,64 @@ export async function bookingsOfCustomer(db: DbOrTx, orgId: string, customerId: 
   return { upcoming: flatten(upcoming), past: flatten(past) };
 }
 
+/** People holding places (confirmed) in one slot of a service, leaving out `exceptId` (a booking being moved). */
+export async function peopleInSlot(db: DbOrTx, serviceId: string, startsAt: Date, exceptId?: string): Promise<number> {
+  const [row] = await db
+    .select({ people: sql<number>`coalesce(sum(${bookings.partySize}), 0)::int` })
+    .from(bookings)
+    .where(
+      and(
+        eq(bookings.serviceId, serviceId),
+        eq(bookings.status, 'confirmed'),
+        eq(bookings.startsAt, startsAt),
+        exceptId ? sql`${bookings.id} <> ${exceptId}` : undefined,
+      ),
+    );
+  return row?.people ?? 0;
+}
+
+export async function updateBooking(tx: DbOrTx, orgId: string, id: string, values: Partial<Omit<typeof bookings.$inferInsert, 'id' | 'orgId'>>) {
+  await tx
+    .update(bookings)
+    .set(values)
+    .where(and(eq(bookings.orgId, orgId), eq(bookings.id, id)));
+}
+
+/** The name staff read for a customer: their full name, else their email, else their number. */
+export const customerDisplayName = sql<string>`coalesce(nullif(trim(concat_ws(' ', ${customers.firstName}, ${customers.lastName})), ''), ${customers.primaryEmail}, ${customers.customerNumber})`;
+
+/** An organization's bookings starting in [from, to), with their service and customer, by start. */
+export async function bookingsBetween(db: DbOrTx, orgId: string, from: Date, to: Date) {
+  const rows = await db
+    .select({ ...withService, customerNumber: customers.customerNumber, customerName: customerDisplayName })
+    .from(bookings)
+    .innerJoin(services, eq(services.id, bookings.serviceId))
+    .innerJoin(customers, eq(customers.id, bookings.customerId))
+    .where(and(eq(bookings.orgId, orgId), gte(bookings.startsAt, from), lt(bookings.startsAt, to)))
+    .orderBy(asc(bookings.startsAt), asc(bookings.createdAt));
+  return rows.map((r) => ({ ...r.booking, serviceName: r.serviceName, customerNumber: r.customerNumber, customerName: r.customerName }));
+}
+
+/** Each customer's first granted door visit in [from, to). */
+export async function doorVisitsBetween(db: DbOrTx, orgId: string, customerIds: string[], from: Date, to: Date): Promise<Map<string, Date>> {
+  if (customerIds.length === 0) return new Map();
+  const rows = await db
+    .select({ customerId: doorEvents.customerId, at: sql<Date>`min(${doorEvents.occurredAt})`.mapWith((v: string | Date) => new Date(v)) })
+    .from(doorEvents)
+    .where(
+      and(
+        eq(doorEvents.orgId, orgId),
+        sql`${doorEvents.customerId} = any(${`{${customerIds.join(',')}}`}::uuid[])`,
+        eq(doorEvents.kind, 'access'),
+        eq(doorEvents.result, 'granted'),
+        gte(doorEvents.occurredAt, from),
+        lt(doorEvents.occurredAt, to),
+      ),
+    )
+    .groupBy(doorEvents.customerId);
+  return new Map(rows.map((r) => [r.customerId!, r.at]));
+}
+
 export async function cancelBooking(tx: DbOrTx, orgId: string, id: string, at: Date) {
   await tx
     .update(bookings)
@@ -131,12 +189,14 @@ export async function cancelBooking(tx: DbOrTx, orgId: string, id: string, at: D
  * earlier) belongs to. The email wins when both match different people; erased customers keep
  * no contacts, so they never match.
  */
-export async function matchCustomer(db: DbOrTx, orgId: string, email: string, phoneE164: string | undefined): Promise<string | undefined> {
-  const [byEmail] = await db
-    .select({ id: customerEmails.customerId })
-    .from(customerEmails)
-    .where(and(eq(customerEmails.orgId, orgId), eq(sql`lower(${customerEmails.address})`, email.toLowerCase())))
-    .limit(1);
+export async function matchCustomer(db: DbOrTx, orgId: string, email: string | undefined, phoneE164: string | undefined): Promise<string | undefined> {
+  const [byEmail] = email
+    ? await db
+        .select({ id: customerEmails.customerId })
+        .from(customerEmails)
+        .where(and(eq(customerEmails.orgId, orgId), eq(sql`lower(${customerEmails.address})`, email.toLowerCase())))
+        .limit(1)
+    : [];
   if (byEmail) return byEmail.id;
   if (!phoneE164) return undefined;
   // Several people may share a number (a household): the most recently active current holder.

@@ -42,6 +42,7 @@ export function toBookingDto(b: repo.BookingWithService, timezone: string): Book
     source: b.source,
     createdAt: b.createdAt.toISOString(),
     cancelledAt: b.cancelledAt?.toISOString() ?? null,
+    checkedInAt: b.checkedInAt?.toISOString() ?? null,
   };
 }
 
@@ -221,7 +222,7 @@ export class BookingService {
         entityType: 'booking',
         entityId: id,
         action: 'updated',
-        changes: { status: { before: 'confirmed', after: 'cancelled' } },
+        changes: { status: { before: booking.status, after: 'cancelled' } },
       });
       return toBookingDto(after, timezone);
     });

@@ -136,6 +136,8 @@ const toAddress = (a: NonNullable<CustomerCreateParsed['addresses']>[number]): A
  */
 function sourceOf(actor: Actor, customerSource: string): TimelineSource {
   if (actor.userId) return 'dashboard';
+  // The public enquiry form is the customer online, as the booking flow is.
+  if (customerSource === 'enquiry') return 'online';
   return customerSource === 'online' || customerSource === 'import' ? customerSource : 'system';
 }
 

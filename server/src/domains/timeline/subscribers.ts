@@ -13,6 +13,7 @@ import { localSubscriber, subscriber, writeEvent, type OutboxEvent, type Subscri
 import { findBooking, type BookingWithService } from '../bookings/repository.ts';
 import { logRowsByIds } from '../doors/events-repository.ts';
 import { findAttachment } from '../notes/repository.ts';
+import { findEnquiry } from '../enquiries/repository.ts';
 import { findSettings } from '../organizations/settings-repository.ts';
 import { loadOrders, paymentsByIds } from '../orders/repository.ts';
 import { customerState, insertEntry, lockFor, openSession, setEntryData, staffRefs, toRow, type NewEntry } from './repository.ts';
@@ -33,6 +34,8 @@ export function timelineSubscribers(services: Services): Subscriber[] {
   return [
     subscriber({ id: 'timeline.doors', on: ['door.visited'], handle: doorVisited }),
     subscriber({ id: 'timeline.bookings', on: ['booking.confirmed', 'booking.cancelled'], handle: bookingChanged }),
+    subscriber({ id: 'timeline.bookings-desk', on: ['booking.moved', 'booking.checkedIn', 'booking.noShow'], handle: bookingWorked }),
+    subscriber({ id: 'timeline.enquiries', on: ['enquiry.received', 'enquiry.updated'], handle: enquiryChanged }),
     subscriber({ id: 'timeline.profile', on: ['customer.created', 'customer.updated', 'customer.erased', 'customer.merged'], handle: profileChanged }),
     subscriber({ id: 'timeline.notes', on: ['note.edited', 'note.attachment.added'], handle: noteChanged }),
     subscriber({ id: 'timeline.orders', on: ['order.placed', 'order.cancelled', 'payment.received', 'refund.issued'], handle: moneyChanged }),
@@ -95,13 +98,20 @@ async function bookingChanged(event: OutboxEvent<'booking.confirmed' | 'booking.
   if (!booking) return;
   const timezone = (await findSettings(tx, event.orgId))?.timezone ?? 'UTC';
   if (event.name === 'booking.confirmed') {
-    const source: TimelineSource = (TIMELINE_SOURCES as readonly string[]).includes(booking.source) ? (booking.source as TimelineSource) : 'online';
+    const userId = (event as OutboxEvent<'booking.confirmed'>).payload.userId ?? null;
+    // Staff took it at the desk or on the phone: the dashboard, whoever it was.
+    const source: TimelineSource =
+      userId || STAFF_CHANNELS.includes(booking.source)
+        ? 'dashboard'
+        : (TIMELINE_SOURCES as readonly string[]).includes(booking.source)
+          ? (booking.source as TimelineSource)
+          : 'online';
     await record(tx, event, booking.customerId, {
       type: 'booking_confirmed',
       category: 'booking',
       source,
       occurredAt: iso(booking.createdAt),
-      actor: null,
+      actor: await actorOf(tx, event.orgId, userId),
       booking: bookingOf(booking, timezone),
     });
   } else {
@@ -116,6 +126,64 @@ async function bookingChanged(event: OutboxEvent<'booking.confirmed' | 'booking.
       cancelledBy: by,
     });
   }
+}
+
+const STAFF_CHANNELS: readonly string[] = ['desk', 'phone', 'dashboard'];
+
+async function bookingWorked(event: OutboxEvent<'booking.moved' | 'booking.checkedIn' | 'booking.noShow'>, tx: Tx) {
+  const booking = await findBooking(tx, event.orgId, event.payload.bookingId);
+  if (!booking) return;
+  const timezone = (await findSettings(tx, event.orgId))?.timezone ?? 'UTC';
+  const base = {
+    category: 'booking',
+    source: 'dashboard',
+    occurredAt: iso(event.createdAt),
+    actor: await actorOf(tx, event.orgId, event.payload.userId),
+    booking: bookingOf(booking, timezone),
+  } as const;
+  switch (event.name) {
+    case 'booking.moved': {
+      const { from } = (event as OutboxEvent<'booking.moved'>).payload;
+      return record(tx, event, booking.customerId, {
+        ...base,
+        type: 'booking_moved',
+        from: { service: { id: from.serviceId, name: from.serviceName }, startsAt: from.startsAt, partySize: from.partySize },
+      });
+    }
+    case 'booking.checkedIn':
+      return record(tx, event, booking.customerId, { ...base, type: 'booking_checked_in' });
+    case 'booking.noShow':
+      return record(tx, event, booking.customerId, { ...base, type: 'booking_no_show', tagged: (event as OutboxEvent<'booking.noShow'>).payload.tagged });
+  }
+}
+
+async function enquiryChanged(event: OutboxEvent<'enquiry.received' | 'enquiry.updated'>, tx: Tx) {
+  const enquiry = await findEnquiry(tx, event.orgId, event.payload.enquiryId);
+  if (!enquiry) return;
+  const ref = { id: enquiry.id, preferredDate: enquiry.preferredDate, partySize: enquiry.partySize };
+  if (event.name === 'enquiry.received') {
+    return record(tx, event, enquiry.customerId, {
+      type: 'enquiry_received',
+      category: 'enquiry',
+      source: enquiry.source === 'online' ? 'online' : 'dashboard',
+      occurredAt: iso(enquiry.createdAt),
+      actor: null,
+      enquiry: ref,
+    });
+  }
+  const { status, userId } = (event as OutboxEvent<'enquiry.updated'>).payload;
+  // An assignment alone is the inbox's business, not the customer's story.
+  if (!status) return;
+  return record(tx, event, enquiry.customerId, {
+    type: 'enquiry_status_changed',
+    category: 'enquiry',
+    source: 'dashboard',
+    occurredAt: iso(event.createdAt),
+    actor: await actorOf(tx, event.orgId, userId),
+    enquiry: ref,
+    from: status.before,
+    to: status.after,
+  });
 }
 
 async function profileChanged(event: OutboxEvent<'customer.created' | 'customer.updated' | 'customer.erased' | 'customer.merged'>, tx: Tx) {

@@ -4390,6 +4390,395 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/bookings/day": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A day's bookings (YYYY-MM-DD in the venue's time zone, today when absent) by service and slot, with capacity used, arrivals and no-shows */
+        get: {
+            parameters: {
+                query?: {
+                    date?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The day */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BookingDay"];
+                    };
+                };
+                /** @description Not a date */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks bookings.view: See customers' bookings and the services offered */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a booking for a customer (system id or customer number) at the desk or on the phone. Capacity holds as in the public flow */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StaffBookingCreate"];
+                };
+            };
+            responses: {
+                /** @description Booked */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Booking"];
+                    };
+                };
+                /** @description 400: the field is named (a time off the slot grid or past, a party larger than the service takes, an inactive service) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks bookings.manage: Take bookings at the desk or by phone, move them, check guests in and mark no-shows */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description That time is full: the places left are said */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bookings/{id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a confirmed booking to another slot (or service, or party size); the new slot must have the places */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BookingMove"];
+                };
+            };
+            responses: {
+                /** @description The booking, moved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Booking"];
+                    };
+                };
+                /** @description 400: the field is named (a time off the slot grid or past, a party larger than the service takes, an inactive service) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks bookings.manage: Take bookings at the desk or by phone, move them, check guests in and mark no-shows */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such booking in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description That time is full, or the booking is cancelled or a no-show */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bookings/{id}/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check the guest in at the desk; twice is once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The booking, checked in */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Booking"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks bookings.manage: Take bookings at the desk or by phone, move them, check guests in and mark no-shows */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such booking in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The booking is cancelled */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bookings/{id}/no-show": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark that the guest did not come (once the booking has begun); with tagCustomer (the default) the customer gets the No-show tag, unless at the tag cap (tagged says) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BookingNoShow"];
+                };
+            };
+            responses: {
+                /** @description The booking, a no-show */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BookingNoShowResult"];
+                    };
+                };
+                /** @description The booking has not begun */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks bookings.manage: Take bookings at the desk or by phone, move them, check guests in and mark no-shows */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such booking in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The booking is cancelled, or the guest was checked in */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/customers/{ref}/bookings": {
         parameters: {
             query?: never;
@@ -4786,6 +5175,414 @@ export interface paths {
                 };
                 /** @description That time is full (the places left are said), or the key was used for another booking */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests from this address; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enquiries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The enquiries inbox, newest first: by status, assignee (a staff id, or none) and customer (a profile's own), with the count of each status in the organization */
+        get: {
+            parameters: {
+                query?: {
+                    status?: components["schemas"]["EnquiryStatus"];
+                    assignee?: string | "none";
+                    customer?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of enquiries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnquiryPage"];
+                    };
+                };
+                /** @description Not a status or assignee */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks enquiries.view: See the enquiries inbox and what each enquiry asked */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such customer */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enquiries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One enquiry */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The enquiry */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Enquiry"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks enquiries.view: See the enquiries inbox and what each enquiry asked */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such enquiry in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Move an enquiry on (new, in_progress, won, lost) or assign it to a staff member (null: nobody) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EnquiryPatch"];
+                };
+            };
+            responses: {
+                /** @description The enquiry */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Enquiry"];
+                    };
+                };
+                /** @description Not a status, or not a staff member of this organization */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks enquiries.manage: Assign enquiries and move them on (in progress, won, lost) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such enquiry in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/public/enquire/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public: the venue's name and time zone, for its enquiry form */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The venue */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicEnquiryVenue"];
+                    };
+                };
+                /** @description No such venue */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests from this address; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/enquire/{slug}/identify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Public: who is enquiring (a first name and an email or phone). Matches a customer by email or phone, or creates one with source enquiry; answers only a flow token, the same whoever it is */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EnquiryIdentify"];
+                };
+            };
+            responses: {
+                /** @description The flow token */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BookingIdentity"];
+                    };
+                };
+                /** @description Not valid: the field is named */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such venue */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests from this address; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/enquire/{slug}/enquiries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Public: send the enquiry (message, optionally a date and a party size). The answer says only that the venue received it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EnquiryCreate"];
+                };
+            };
+            responses: {
+                /** @description Received */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnquiryReceived"];
+                    };
+                };
+                /** @description Not valid: the field is named */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The flow token is missing, forged or expired */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such venue */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6698,7 +7495,7 @@ export interface components {
             pageSize: number;
             hasMore: boolean;
         };
-        TimelineEntry: components["schemas"]["Timeline_door_entry"] | components["schemas"]["Timeline_booking_confirmed"] | components["schemas"]["Timeline_booking_cancelled"] | components["schemas"]["Timeline_profile_created"] | components["schemas"]["Timeline_profile_updated"] | components["schemas"]["Timeline_profile_erased"] | components["schemas"]["Timeline_profile_merged"] | components["schemas"]["Timeline_note_added"] | components["schemas"]["Timeline_note_edited"] | components["schemas"]["Timeline_attachment_added"] | components["schemas"]["Timeline_order_placed"] | components["schemas"]["Timeline_order_cancelled"] | components["schemas"]["Timeline_payment_received"] | components["schemas"]["Timeline_refund_issued"];
+        TimelineEntry: components["schemas"]["Timeline_door_entry"] | components["schemas"]["Timeline_booking_confirmed"] | components["schemas"]["Timeline_booking_cancelled"] | components["schemas"]["Timeline_booking_moved"] | components["schemas"]["Timeline_booking_checked_in"] | components["schemas"]["Timeline_booking_no_show"] | components["schemas"]["Timeline_profile_created"] | components["schemas"]["Timeline_profile_updated"] | components["schemas"]["Timeline_profile_erased"] | components["schemas"]["Timeline_profile_merged"] | components["schemas"]["Timeline_note_added"] | components["schemas"]["Timeline_note_edited"] | components["schemas"]["Timeline_attachment_added"] | components["schemas"]["Timeline_order_placed"] | components["schemas"]["Timeline_order_cancelled"] | components["schemas"]["Timeline_payment_received"] | components["schemas"]["Timeline_refund_issued"] | components["schemas"]["Timeline_enquiry_received"] | components["schemas"]["Timeline_enquiry_status_changed"];
         /** @description A visit: a card, fob or pass opened a door (from door.visited) */
         Timeline_door_entry: {
             /** @description The entry's id; an entry sent again live (a note's editing session goes on) has the same id */
@@ -6800,6 +7597,92 @@ export interface components {
             booking: components["schemas"]["TimelineBooking"];
             /** @enum {string} */
             cancelledBy: "staff" | "customer";
+        };
+        /** @description Staff moved a booking to another time, service or party size (from booking.moved) */
+        Timeline_booking_moved: {
+            /** @description The entry's id; an entry sent again live (a note's editing session goes on) has the same id */
+            id: number;
+            source: components["schemas"]["TimelineSource"];
+            /**
+             * Format: date-time
+             * @description When it happened (ISO 8601)
+             */
+            occurredAt: string;
+            /** @description The staff member who did it; null when the customer, a device or the system did */
+            actor: {
+                /** Format: uuid */
+                userId: string;
+                name: string;
+            } | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "booking_moved";
+            /** @enum {string} */
+            category: "booking";
+            booking: components["schemas"]["TimelineBooking"];
+            from: {
+                service: {
+                    id: string;
+                    name: string;
+                };
+                /** Format: date-time */
+                startsAt: string;
+                partySize: number;
+            };
+        };
+        /** @description Staff checked the guest in at the desk (from booking.checkedIn) */
+        Timeline_booking_checked_in: {
+            /** @description The entry's id; an entry sent again live (a note's editing session goes on) has the same id */
+            id: number;
+            source: components["schemas"]["TimelineSource"];
+            /**
+             * Format: date-time
+             * @description When it happened (ISO 8601)
+             */
+            occurredAt: string;
+            /** @description The staff member who did it; null when the customer, a device or the system did */
+            actor: {
+                /** Format: uuid */
+                userId: string;
+                name: string;
+            } | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "booking_checked_in";
+            /** @enum {string} */
+            category: "booking";
+            booking: components["schemas"]["TimelineBooking"];
+        };
+        /** @description Staff marked that the guest did not come (from booking.noShow) */
+        Timeline_booking_no_show: {
+            /** @description The entry's id; an entry sent again live (a note's editing session goes on) has the same id */
+            id: number;
+            source: components["schemas"]["TimelineSource"];
+            /**
+             * Format: date-time
+             * @description When it happened (ISO 8601)
+             */
+            occurredAt: string;
+            /** @description The staff member who did it; null when the customer, a device or the system did */
+            actor: {
+                /** Format: uuid */
+                userId: string;
+                name: string;
+            } | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "booking_no_show";
+            /** @enum {string} */
+            category: "booking";
+            booking: components["schemas"]["TimelineBooking"];
+            /** @description The customer was tagged No-show with it */
+            tagged: boolean;
         };
         /** @description The customer was added (from customer.created) */
         Timeline_profile_created: {
@@ -7118,6 +8001,65 @@ export interface components {
             payment: components["schemas"]["TimelinePayment"];
             reason: string | null;
         };
+        /** @description The customer sent an enquiry (from enquiry.received) */
+        Timeline_enquiry_received: {
+            /** @description The entry's id; an entry sent again live (a note's editing session goes on) has the same id */
+            id: number;
+            source: components["schemas"]["TimelineSource"];
+            /**
+             * Format: date-time
+             * @description When it happened (ISO 8601)
+             */
+            occurredAt: string;
+            /** @description The staff member who did it; null when the customer, a device or the system did */
+            actor: {
+                /** Format: uuid */
+                userId: string;
+                name: string;
+            } | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "enquiry_received";
+            /** @enum {string} */
+            category: "enquiry";
+            enquiry: components["schemas"]["TimelineEnquiry"];
+        };
+        TimelineEnquiry: {
+            id: string;
+            preferredDate: string | null;
+            partySize: number | null;
+        };
+        /** @description Staff moved the customer's enquiry on: in progress, won or lost (from enquiry.updated) */
+        Timeline_enquiry_status_changed: {
+            /** @description The entry's id; an entry sent again live (a note's editing session goes on) has the same id */
+            id: number;
+            source: components["schemas"]["TimelineSource"];
+            /**
+             * Format: date-time
+             * @description When it happened (ISO 8601)
+             */
+            occurredAt: string;
+            /** @description The staff member who did it; null when the customer, a device or the system did */
+            actor: {
+                /** Format: uuid */
+                userId: string;
+                name: string;
+            } | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "enquiry_status_changed";
+            /** @enum {string} */
+            category: "enquiry";
+            enquiry: components["schemas"]["TimelineEnquiry"];
+            from: components["schemas"]["EnquiryStatus"];
+            to: components["schemas"]["EnquiryStatus"];
+        };
+        /** @enum {string} */
+        EnquiryStatus: "new" | "in_progress" | "won" | "lost";
         EdgeDevice: {
             /** Format: uuid */
             id: string;
@@ -7204,10 +8146,63 @@ export interface components {
             }[];
             active?: boolean;
         };
-        CustomerBookings: {
-            upcoming: components["schemas"]["Booking"][];
-            past: components["schemas"]["Booking"][];
+        BookingDay: {
+            date: string;
+            timezone: string;
+            services: {
+                id: string;
+                name: string;
+                capacity: number;
+                durationMinutes: number;
+                active: boolean;
+                slots: components["schemas"]["DaySlot"][];
+            }[];
+            summary: {
+                bookings: number;
+                people: number;
+                arrived: number;
+                noShows: number;
+                cancelled: number;
+            };
         };
+        DaySlot: {
+            startsAt: string;
+            endsAt: string;
+            time: string;
+            booked: number;
+            capacity: number;
+            bookings: components["schemas"]["DayBooking"][];
+        };
+        DayBooking: {
+            id: string;
+            service: {
+                id: string;
+                name: string;
+            };
+            startsAt: string;
+            endsAt: string;
+            timezone: string;
+            partySize: number;
+            /** @enum {string} */
+            status: "confirmed" | "cancelled" | "no_show";
+            priceCents: number;
+            currency: string;
+            source: string;
+            createdAt: string;
+            cancelledAt: string | null;
+            checkedInAt: string | null;
+            customer: {
+                id: string;
+                customerNumber: string;
+                name: string;
+            };
+            arrival: components["schemas"]["Arrival"];
+        };
+        Arrival: {
+            /** @enum {string} */
+            how: "desk" | "door";
+            at: string;
+        } | null;
         Booking: {
             id: string;
             service: {
@@ -7219,12 +8214,46 @@ export interface components {
             timezone: string;
             partySize: number;
             /** @enum {string} */
-            status: "confirmed" | "cancelled";
+            status: "confirmed" | "cancelled" | "no_show";
             priceCents: number;
             currency: string;
             source: string;
             createdAt: string;
             cancelledAt: string | null;
+            checkedInAt: string | null;
+        };
+        StaffBookingCreate: {
+            customer: string;
+            /** Format: uuid */
+            serviceId: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** @default 1 */
+            partySize: number;
+            /**
+             * @default desk
+             * @enum {string}
+             */
+            channel: "desk" | "phone";
+        };
+        BookingMove: {
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: uuid */
+            serviceId?: string;
+            partySize?: number;
+        };
+        BookingNoShowResult: {
+            booking: components["schemas"]["Booking"];
+            tagged: boolean;
+        };
+        BookingNoShow: {
+            /** @default true */
+            tagCustomer: boolean;
+        };
+        CustomerBookings: {
+            upcoming: components["schemas"]["Booking"][];
+            past: components["schemas"]["Booking"][];
         };
         PublicVenue: {
             name: string;
@@ -7273,12 +8302,13 @@ export interface components {
             timezone: string;
             partySize: number;
             /** @enum {string} */
-            status: "confirmed" | "cancelled";
+            status: "confirmed" | "cancelled" | "no_show";
             priceCents: number;
             currency: string;
             source: string;
             createdAt: string;
             cancelledAt: string | null;
+            checkedInAt: string | null;
             venue: {
                 name: string;
             };
@@ -7291,6 +8321,67 @@ export interface components {
             startsAt: string;
             partySize: number;
             idempotencyKey: string;
+        };
+        EnquiryPage: {
+            items: components["schemas"]["Enquiry"][];
+            page: number;
+            pageSize: number;
+            hasMore: boolean;
+            counts: {
+                new: number;
+                in_progress: number;
+                won: number;
+                lost: number;
+            };
+        };
+        Enquiry: {
+            id: string;
+            customer: {
+                id: string;
+                customerNumber: string;
+                name: string;
+            };
+            status: components["schemas"]["EnquiryStatus"];
+            assignee: components["schemas"]["StaffRef"] & (Record<string, never> | null);
+            contactName: string | null;
+            contactEmail: string | null;
+            contactPhone: string | null;
+            message: string;
+            preferredDate: string | null;
+            partySize: number | null;
+            source: string;
+            createdAt: string;
+            updatedAt: string;
+        };
+        EnquiryPatch: {
+            status?: components["schemas"]["EnquiryStatus"];
+            /** Format: uuid */
+            assigneeId?: string | null;
+        };
+        PublicEnquiryVenue: {
+            name: string;
+            slug: string;
+            timezone: string;
+        };
+        EnquiryIdentify: {
+            firstName: string;
+            lastName?: string;
+            email?: string;
+            phone?: string;
+        };
+        EnquiryReceived: {
+            /** @enum {boolean} */
+            received: true;
+            venue: {
+                name: string;
+            };
+        };
+        EnquiryCreate: {
+            flowToken: string;
+            contact: components["schemas"]["EnquiryIdentify"];
+            message: string;
+            preferredDate?: string | "";
+            partySize?: number;
         };
         StaffMember: {
             id: string;
@@ -7490,7 +8581,7 @@ export interface components {
         };
         ApiKeyCreate: {
             name: string;
-            permissions: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.bulk" | "customers.export" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "services.manage" | "notes.view" | "notes.write" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "settings.manage" | "apikeys.manage")[];
+            permissions: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.bulk" | "customers.export" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "settings.manage" | "apikeys.manage" | "enquiries.view" | "enquiries.manage")[];
         };
         ClvModel: {
             fit: {

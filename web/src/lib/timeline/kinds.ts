@@ -2,8 +2,13 @@ import type { Component } from 'svelte';
 import type { StaffRef, TimelineEntry, TimelineEntryOf, TimelineType } from '@foyer/schema/validation';
 import AttachmentAdded from './AttachmentAdded.svelte';
 import BookingCancelled from './BookingCancelled.svelte';
+import BookingCheckedIn from './BookingCheckedIn.svelte';
 import BookingConfirmed from './BookingConfirmed.svelte';
+import BookingMoved from './BookingMoved.svelte';
+import BookingNoShow from './BookingNoShow.svelte';
 import DoorEntry from './DoorEntry.svelte';
+import EnquiryReceived from './EnquiryReceived.svelte';
+import EnquiryStatusChanged from './EnquiryStatusChanged.svelte';
 import NoteSession from './NoteSession.svelte';
 import OrderPlaced from './OrderPlaced.svelte';
 import PaymentReceived from './PaymentReceived.svelte';
@@ -20,6 +25,11 @@ export const timelineComponents: { [T in TimelineType]: Component<{ entry: Timel
   door_entry: DoorEntry,
   booking_confirmed: BookingConfirmed,
   booking_cancelled: BookingCancelled,
+  booking_moved: BookingMoved,
+  booking_checked_in: BookingCheckedIn,
+  booking_no_show: BookingNoShow,
+  enquiry_received: EnquiryReceived,
+  enquiry_status_changed: EnquiryStatusChanged,
   profile_created: ProfileCreated,
   profile_updated: ProfileUpdated,
   profile_erased: ProfileErased,

@@ -14,7 +14,7 @@ export const load: PageServerLoad = async (event) => {
   const { fetch, params } = event;
   event.depends('foyer:customer');
   const path = { ref: params.ref };
-  const [customer, history, tags, fields, settings, permissions, credentials, doors, activity, bookings, orders] = await Promise.all([
+  const [customer, history, tags, fields, settings, permissions, credentials, doors, activity, bookings, orders, enquiries] = await Promise.all([
     apiGet(event, '/api/customers/{ref}', { path }),
     optional(api.get('/api/customers/{ref}/history', { path, fetch })).then((h) => h?.items ?? null),
     optional(api.get('/api/tags', { fetch })).then((t) => t?.items ?? null),
@@ -29,6 +29,8 @@ export const load: PageServerLoad = async (event) => {
     optional(api.get('/api/customers/{ref}/bookings', { path, fetch })),
     // Ac2, A2: orders and the customer's figures.
     optional(api.get('/api/customers/{ref}/orders', { path, fetch })),
+    // C8: their enquiries (null for a role without enquiries.view).
+    optional(api.get('/api/enquiries', { query: { customer: params.ref, pageSize: 20 }, fetch })),
   ]);
   // Which domain made each domain link: the company's domains (usually one or two companies).
   const byDomain = (customer.companies ?? []).filter((c) => c.linkedBy === 'domain');
@@ -36,5 +38,5 @@ export const load: PageServerLoad = async (event) => {
   const companyDomains: Record<string, string[]> = {};
   for (const c of companies) if (c) companyDomains[c.id] = c.domains;
 
-  return { customer, history, tags, fields, settings, companyDomains, permissions, credentials, doors, activity, bookings, orders };
+  return { customer, history, tags, fields, settings, companyDomains, permissions, credentials, doors, activity, bookings, orders, enquiries };
 };
