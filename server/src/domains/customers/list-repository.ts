@@ -10,27 +10,52 @@ import {
   type FieldIssue,
   type SortKey,
 } from '@foyer/schema/validation';
-import { concurrently, type DbOrTx } from '../../platform/db/connect.ts';
+import { concurrently, isPool, prepared, type Db, type DbOrTx } from '../../platform/db/connect.ts';
 import { invalid } from '../../platform/errors.ts';
 import type { FieldDefinition } from '../custom-fields/customer-repository.ts';
-import { loadTagsOf } from '../tags/customer-repository.ts';
+import { tagsJsonOf } from '../tags/customer-repository.ts';
 
 const cents = (n: number) => n / 100;
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export const photoUrl = (id: string, version: number | null) => (version === null ? null : `/api/customers/${toSystemId(id)}/photo?v=${version}`);
 
-/** List rows (L1) for these customers, in the order of `ids`: one query for the rows, one for tags. */
+/** The list's columns of a customer and their tags (as JSON), by id; `any($2)` so that one statement serves any page. */
+const listItemsSelect = (db: DbOrTx) =>
+  db
+    .select({
+      id: customers.id,
+      customerNumber: customers.customerNumber,
+      firstName: customers.firstName,
+      lastName: customers.lastName,
+      primaryEmail: customers.primaryEmail,
+      primaryPhone: customers.primaryPhone,
+      photoVersion: customers.photoVersion,
+      status: customers.status,
+      lifecycleStage: customers.lifecycleStage,
+      clvCents: customers.clvCents,
+      totalSpentCents: customers.totalSpentCents,
+      lastOrderAt: customers.lastOrderAt,
+      lastActiveAt: customers.lastActiveAt,
+      createdAt: customers.createdAt,
+      // Spelled out: drizzle leaves the table off the columns of a one-table select.
+      tags: tagsJsonOf(sql.raw('"customers"."id"')),
+    })
+    .from(customers);
+
+const listItemsById = (db: Db) =>
+  prepared(db, 'customer_list_items', (db, name) =>
+    listItemsSelect(db)
+      .where(and(eq(customers.orgId, sql.placeholder('orgId')), sql`${customers.id} = any(${sql.placeholder('ids')}::uuid[])`))
+      .prepare(name),
+  );
+
+/** List rows (L1) for these customers, in the order of `ids`, with their tags: one statement. */
 export async function loadCustomerListItems(db: DbOrTx, orgId: string, ids: string[]): Promise<CustomerListItem[]> {
   if (ids.length === 0) return [];
-  const [rows, tagMap] = await concurrently(db, [
-    () =>
-      db
-        .select()
-        .from(customers)
-        .where(and(eq(customers.orgId, orgId), inArray(customers.id, ids))),
-    () => loadTagsOf(db, orgId, ids),
-  ]);
+  const rows = isPool(db)
+    ? await listItemsById(db).execute({ orgId, ids })
+    : await listItemsSelect(db).where(and(eq(customers.orgId, orgId), inArray(customers.id, ids)));
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
     const r = byId.get(id);
@@ -51,7 +76,7 @@ export async function loadCustomerListItems(db: DbOrTx, orgId: string, ids: stri
         lastOrderAt: iso(r.lastOrderAt),
         lastActiveAt: iso(r.lastActiveAt),
         createdAt: r.createdAt.toISOString(),
-        tags: tagMap.get(id) ?? [],
+        tags: r.tags,
       },
     ];
   });
@@ -380,17 +405,21 @@ async function pageFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: Lis
   } else {
     pageSql =
       key === 'relevance'
-        ? sql`select id from (${rankedTop!(offset + query.pageSize)}) r order by score desc, k asc, id asc ${limit}`
-        : sql`select c.id from (${ranked}) r join customers c on c.id = r.id
+        ? sql`select id, null::text as v from (${rankedTop!(offset + query.pageSize)}) r order by score desc, k asc, id asc ${limit}`
+        : sql`select c.id, null::text as v from (${ranked}) r join customers c on c.id = r.id
               order by ${sortColumns[key]} ${direction}, c.id ${direction} ${limit}`;
     countSql = sql`select count(*)::int as n from (select 1 from (${ranked}) r limit ${COUNT_CAP + 1}) t`;
   }
 
-  const [page, count] = await concurrently(db, [() => db.execute<{ id: string; v?: string | null }>(pageSql), () => db.execute<{ n: number }>(countSql)]);
-  const n = count.rows[0]!.n;
-  const last = page.rows.at(-1);
-  const nextCursor = !ranked && last && page.rows.length === query.pageSize ? writeCursor(query.sort ?? '', last.v ?? null, last.id) : null;
-  return { ids: page.rows.map((r) => r.id), total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP, nextCursor };
+  // The page and its capped count in one statement (one round trip). The page's rows come out of
+  // an ordered subquery, which json_agg keeps in that order.
+  const { rows } = await db.execute<{ n: number; page: [string, string | null][] }>(
+    sql`select (${countSql}) as n, coalesce((select json_agg(json_build_array(p.id, p.v)) from (${pageSql}) p), '[]'::json) as page`,
+  );
+  const { n, page } = rows[0]!;
+  const last = page.at(-1);
+  const nextCursor = !ranked && last && page.length === query.pageSize ? writeCursor(query.sort ?? '', last[1], last[0]) : null;
+  return { ids: page.map(([id]) => id), total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP, nextCursor };
 }
 
 /** Sort columns that may be null: PostgreSQL puts nulls last going up, first going down. */
