@@ -17,7 +17,10 @@ const send = (message: NodeMessage) => process.send!(message);
 let close: () => Promise<void>;
 if (kind === 'foyer') {
   const [email, password] = rest as [string, string];
-  const foyer = await startFoyer({ ...readConfig({ PORT: '0', HOST: '127.0.0.1' }), databaseUrl: databaseUrl!, admin: { email, password } }, createLogger('silent'));
+  const foyer = await startFoyer(
+    { ...readConfig({ PORT: '0', HOST: '127.0.0.1' }), databaseUrl: databaseUrl!, admin: { email, password } },
+    createLogger('silent'),
+  );
   const { rows } = await foyer.database.pool.query<{ orgId: string }>('select org_id as "orgId" from users where email = $1', [email]);
   close = foyer.close;
   send({ type: 'ready', url: foyer.url, orgId: rows[0]!.orgId });

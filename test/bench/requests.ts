@@ -195,7 +195,9 @@ async function buildCalls(pool: pg.Pool, orgId: string, per: number, rounds: num
         },
       })),
       // Distinct customers for each server, and a name that differs from the current one.
-      update: updates.slice(offset, offset + count).map((u, i) => ({ method: 'PATCH' as const, path: path(`/api/customers/${u.id}`), body: { firstName: `Upd${run}${i}` } })),
+      update: updates
+        .slice(offset, offset + count)
+        .map((u, i) => ({ method: 'PATCH' as const, path: path(`/api/customers/${u.id}`), body: { firstName: `Upd${run}${i}` } })),
     };
   };
   return { foyer: forTarget('foyer', 0), bare: forTarget('bare', count) };
@@ -215,7 +217,9 @@ async function main() {
     stops.push(() => pool.end());
     say(`seeding ${CUSTOMERS.toLocaleString('en')} customers (load ${load().join(' ')})`);
     await seedCustomers(pool, orgId, CUSTOMERS);
-    await pool.query('vacuum (analyze) customers, customer_emails, customer_phones, customer_addresses, customer_tags, customer_companies, custom_field_values');
+    await pool.query(
+      'vacuum (analyze) customers, customer_emails, customer_phones, customer_addresses, customer_tags, customer_companies, custom_field_values',
+    );
     say(`seeded in ${Math.round(performance.now() - started) / 1000} s`);
     const bare = await ServerProcess.start(['bare', database.url, orgId]);
     stops.push(() => bare.server.stop());
@@ -226,7 +230,9 @@ async function main() {
     const run = randomBytes(3).toString('hex');
     const calls = await buildCalls(pool, orgId, per, CONCURRENCIES.length, run);
     const loadStart = load();
-    say(`${REQUESTS} measured requests per kind, server and concurrency after ${WARMUP} to warm up, in ${ROUNDS} alternating rounds (load ${loadStart.join(' ')})`);
+    say(
+      `${REQUESTS} measured requests per kind, server and concurrency after ${WARMUP} to warm up, in ${ROUNDS} alternating rounds (load ${loadStart.join(' ')})`,
+    );
 
     const result: Record<string, unknown> = {};
     for (const [ci, concurrency] of CONCURRENCIES.entries()) {

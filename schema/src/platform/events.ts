@@ -5,6 +5,7 @@ import { customerEvents } from '../customers/events.ts';
 import { doorEvents } from '../doors/events.ts';
 import { edgeEvents } from '../edge/events.ts';
 import { noteEvents } from '../notes/events.ts';
+import { organizationEvents } from '../organizations/events.ts';
 import { timelineEvents } from '../timeline/events.ts';
 
 /**
@@ -26,6 +27,7 @@ import { timelineEvents } from '../timeline/events.ts';
 /** Every event the outbox carries, by name. */
 export const eventSchemas = {
   ...authEvents,
+  ...organizationEvents,
   ...customerEvents,
   ...edgeEvents,
   ...doorEvents,

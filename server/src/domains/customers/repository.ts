@@ -76,7 +76,9 @@ const profileSelect = (db: DbOrTx) =>
         from customer_emails e where e.customer_id = ${customerId}), '[]'::json)`,
       phonesJson: sql<PhoneJson[]>`coalesce((select json_agg(json_build_object('e164', p.e164, 'raw', p.raw) order by p.position)
         from customer_phones p where p.customer_id = ${customerId} and p.position is not null), '[]'::json)`,
-      previousPhonesJson: sql<PhoneJson[]>`coalesce((select json_agg(json_build_object('e164', p.e164, 'raw', p.raw, 'replacedAt', p.replaced_at) order by p.replaced_at desc)
+      previousPhonesJson: sql<
+        PhoneJson[]
+      >`coalesce((select json_agg(json_build_object('e164', p.e164, 'raw', p.raw, 'replacedAt', p.replaced_at) order by p.replaced_at desc)
         from customer_phones p where p.customer_id = ${customerId} and p.position is null), '[]'::json)`,
       addressesJson: sql<Address[]>`coalesce((select json_agg(json_build_object('purpose', a.purpose, 'line1', a.line1, 'line2', a.line2, 'city', a.city,
           'region', a.region, 'postalCode', a.postal_code, 'country', a.country) order by a.position)

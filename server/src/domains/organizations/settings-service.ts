@@ -1,4 +1,5 @@
 import type { Db } from '../../platform/db/connect.ts';
+import { writeEvent } from '../../platform/outbox.ts';
 import * as repo from './settings-repository.ts';
 import { found } from '../customers/directory-audit.ts';
 
@@ -17,6 +18,11 @@ export class SettingsService {
    */
   update(orgId: string, patch: Partial<repo.Settings>): Promise<repo.Settings> {
     if (Object.keys(patch).length === 0) return this.get(orgId);
-    return found(repo.updateSettings(this.db, orgId, patch), 'Organization');
+    return this.db.transaction(async (tx) => {
+      const settings = await found(repo.updateSettings(tx, orgId, patch), 'Organization');
+      // Sessions carry the organization's country: every node drops the ones it cached.
+      await writeEvent(tx, { orgId, name: 'organization.settings.changed', payload: {} });
+      return settings;
+    });
   }
 }

@@ -140,7 +140,9 @@ export function setSessionCookie(c: Parameters<MiddlewareHandler>[0], token: str
 export function readSession(authService: AuthService, secureCookies: boolean): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = getCookie(c, SESSION_COOKIE);
-    const session = await authService.authenticate(token);
+    // The session routes themselves (sign-in, sign-out, who am I: what the app asks as it loads)
+    // read the database; every other request may be served by the session cache (SessionCache).
+    const session = await authService.authenticate(token, { cached: !c.req.path.startsWith('/api/auth/') });
     if (session) {
       if (session.renewed) setSessionCookie(c, token!, secureCookies);
       c.set('auth', { user: session.user, organization: session.organization });
