@@ -320,7 +320,7 @@ type ListContext = { fields: FieldDefinition[]; country: string };
 function matching(orgId: string, query: CustomerQuery, ctx: ListContext, mode: NameMode) {
   const conditions = filterConditions(query, ctx.fields);
   const filters = sql.join([sql`true`, ...conditions], sql` and `);
-  if (!query.q) return { ranked: null, rankedTop: null, filters };
+  if (!query.q) return { ranked: null, rankedBody: null, rankedTop: null, filters, ident: null };
   const ident = identifierMatches(orgId, query.q, ctx.country);
   const names = nameLike(query.q) ? nameMatches(orgId, query.q, mode, filters) : [];
   // Name hits leave out customers an identifier found (they rank higher there) instead of a
@@ -335,13 +335,15 @@ function matching(orgId: string, query: CustomerQuery, ctx: ListContext, mode: N
   const branches = [identified, ...names.map((branch) => sql`${branch} and c.id not in (select customer_id from ident)`)];
   const union = (parts: SQL[]) => sql`with ident as materialized (${ident}) ${sql.join(parts, sql` union all `)}`;
   const ranked = union(branches);
+  /** The same rows without the WITH, for a statement that puts `ident` at its top once (pageFor). */
+  const rankedBody = sql.join(branches, sql` union all `);
   /**
    * The best `n` of each branch, each in its own order (a name branch's score is one constant,
    * so its index order is its rank): a relevance page then reads a page's worth from each index
-   * instead of every hit of a common fragment.
+   * instead of every hit of a common fragment. Without the WITH: pageFor puts `ident` at the top of its statement.
    */
-  const rankedTop = (n: number) => union(branches.map((b) => sql`(${b} order by score desc, k asc, id asc limit ${n})`));
-  return { ranked, rankedTop, filters };
+  const rankedTop = (n: number) => sql.join(branches.map((b) => sql`(${b} order by score desc, k asc, id asc limit ${n})`), sql` union all `);
+  return { ranked, rankedBody, rankedTop, filters, ident };
 }
 
 /** `select id …` of every customer a query matches, for set-based bulk actions and export (L5). */
@@ -381,7 +383,7 @@ export async function findCustomerPage(db: DbOrTx, orgId: string, query: Custome
 }
 
 async function pageFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: ListContext, mode: NameMode): Promise<CustomerPageIds> {
-  const { ranked, rankedTop, filters } = matching(orgId, query, ctx, mode);
+  const { rankedBody: ranked, rankedTop, filters, ident } = matching(orgId, query, ctx, mode);
   const [key, desc] = sortOf(query, !!ranked);
   const direction = desc ? sql`desc` : sql`asc`;
   const offset = (query.page - 1) * query.pageSize;
@@ -413,8 +415,10 @@ async function pageFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: Lis
 
   // The page and its capped count in one statement (one round trip). The page's rows come out of
   // an ordered subquery, which json_agg keeps in that order.
+  // A search's identifier hits are found once, for both.
   const { rows } = await db.execute<{ n: number; page: [string, string | null][] }>(
-    sql`select (${countSql}) as n, coalesce((select json_agg(json_build_array(p.id, p.v)) from (${pageSql}) p), '[]'::json) as page`,
+    sql`${ident ? sql`with ident as materialized (${ident}) ` : sql``}select (${countSql}) as n,
+        coalesce((select json_agg(json_build_array(p.id, p.v)) from (${pageSql}) p), '[]'::json) as page`,
   );
   const { n, page } = rows[0]!;
   const last = page.at(-1);

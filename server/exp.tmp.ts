@@ -1,0 +1,13 @@
+import { connect } from './src/platform/db/connect.ts';
+import { migrate } from './src/platform/db/migrate.ts';
+import { createOrganization } from './src/domains/organizations/service.ts';
+import { ensureBuiltinTags } from './src/domains/tags/repository.ts';
+import { seedCustomers } from './src/seed.ts';
+const d = connect('postgres://postgres@127.0.0.1:5432/hreq_exp');
+await migrate(d.db);
+const { org } = await createOrganization(d.db, { name: 'Exp', ownerEmail: 'exp@x.test', password: 'a long enough password' });
+await ensureBuiltinTags(d.db);
+await seedCustomers(d.pool, org.id, Number(process.argv[2] ?? 100000));
+await d.pool.query('vacuum analyze');
+console.log(org.id);
+await d.close();
