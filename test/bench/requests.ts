@@ -163,7 +163,9 @@ const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 /** A UK mobile number that Foyer accepts, different on each call. */
 function freshPhone(seed: number): string {
   for (let i = 0; ; i++) {
-    const candidate = `+4479${String((seed * 7919 + i) % 100_000_000).padStart(8, '0')}`;
+    // Scattered, not consecutive: some blocks of numbers are not allocated and a run of
+    // neighbours would walk a whole block.
+    const candidate = `+4479${String(Number((BigInt(seed * 1009 + i) * 2654435761n) % 100_000_000n)).padStart(8, '0')}`;
     if (normalizePhone(candidate, 'GB')) return candidate;
   }
 }
