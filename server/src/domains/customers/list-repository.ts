@@ -342,7 +342,11 @@ function matching(orgId: string, query: CustomerQuery, ctx: ListContext, mode: N
    * so its index order is its rank): a relevance page then reads a page's worth from each index
    * instead of every hit of a common fragment. Without the WITH: pageFor puts `ident` at the top of its statement.
    */
-  const rankedTop = (n: number) => sql.join(branches.map((b) => sql`(${b} order by score desc, k asc, id asc limit ${n})`), sql` union all `);
+  const rankedTop = (n: number) =>
+    sql.join(
+      branches.map((b) => sql`(${b} order by score desc, k asc, id asc limit ${n})`),
+      sql` union all `,
+    );
   return { ranked, rankedBody, rankedTop, filters, ident };
 }
 
