@@ -17,6 +17,7 @@ import { NodeSession } from './platform/node-session.ts';
 import { Outbox, type Subscriber } from './platform/outbox.ts';
 import { attachRealtime, staffNamespace } from './platform/realtime/io.ts';
 import { ensureBuiltinTags } from './domains/tags/repository.ts';
+import { cacheSessionsWhileHearing } from './domains/auth/index.ts';
 import { createDemoGuest, createDemoService } from './domains/organizations/demo.ts';
 import { bootstrapDemo } from './domains/organizations/service.ts';
 
@@ -152,12 +153,19 @@ async function serve(
     await realtime.close().catch(() => {});
     throw error;
   }
+  // Sessions are served from the cache only now that the outbox listens: what ends them reaches it.
+  const stopSessionCache = cacheSessionsWhileHearing(
+    services.auth,
+    () => session.connected,
+    (listener) => session.onReconnect(listener),
+  );
   const port = (http.address() as { port: number }).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      stopSessionCache();
       // First stop taking work: running steps and subscribers finish (or are released).
       await Promise.all([jobs.stop(), outbox.stop()]);
       await realtime.close(); // also closes the HTTP server

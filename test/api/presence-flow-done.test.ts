@@ -31,7 +31,7 @@ beforeAll(async () => {
     const orgId = String(socket.handshake.auth.orgId);
     socket.data.auth = {
       user: { id: 'u', email: 'u@x.test', name: 'U', role: 'staff' },
-      organization: { id: orgId, name: 'Org', slug: 'org', defaultCountry: 'GB' },
+      organization: { id: orgId, name: 'Org', slug: 'org', defaultCountry: 'GB', defaultCurrency: 'GBP' },
     };
     next();
   });

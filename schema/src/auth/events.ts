@@ -8,4 +8,11 @@ export const authEvents = {
    * the cookie token: it cannot be used to sign in.
    */
   'auth.session.ended': z.object({ sessionHash: z.string().min(1), userId: z.uuid() }),
+  /**
+   * A staff member's account changed in a way their sessions carry (role, deactivation, name,
+   * email): every node drops the sessions it cached for them (auth/session-cache.ts).
+   */
+  'auth.user.changed': z.object({ userId: z.uuid() }),
+  /** The organization's roles or their permissions changed (orgId on the envelope): every node drops its cached sessions of that organization. */
+  'auth.roles.changed': z.object({}),
 } as const;

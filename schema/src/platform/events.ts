@@ -29,6 +29,7 @@ import { timelineEvents } from '../timeline/events.ts';
 /** Every event the outbox carries, by name. */
 export const eventSchemas = {
   ...authEvents,
+  ...organizationEvents,
   ...customerEvents,
   ...edgeEvents,
   ...doorEvents,

@@ -94,6 +94,7 @@ export async function writeEvent<N extends EventName>(db: DbOrTx, event: { orgId
   const schema = eventSchemas[event.name];
   if (!schema) throw new Error(`Unknown event ${event.name}: declare it in @foyer/schema's event map`);
   const payload = schema.parse(event.payload);
+  for (const listener of writtenListeners) listener({ orgId: event.orgId, name: event.name, payload } as WrittenEvent);
   const { rows } = await db.execute<{ id: string }>(sql`
     with e as (
       insert into outbox_events (org_id, name, payload)
@@ -102,6 +103,24 @@ export async function writeEvent<N extends EventName>(db: DbOrTx, event: { orgId
     )
     select id, pg_notify(${OUTBOX_CHANNEL}, id::text) from e`);
   return Number(rows[0]!.id);
+}
+
+/** An event as `onEventWritten` listeners get it: not yet committed, and without an id. */
+export type WrittenEvent<N extends EventName = EventName> = { [K in N]: { orgId: string; name: K; payload: EventPayload<K> } }[N];
+
+const writtenListeners = new Set<(event: WrittenEvent) => void>();
+
+/**
+ * Calls `listener` in this process as each event is written, before its transaction commits: for
+ * a cache that must stop serving what the transaction changes from the moment it changes it, so
+ * that a request after the response on this node never sees the old value (the committed event
+ * reaches local subscribers a few milliseconds later, after the response may have gone). Only to
+ * forget things: the transaction may yet roll back, and other nodes hear the event as it commits.
+ * Returns what removes the listener.
+ */
+export function onEventWritten(listener: (event: WrittenEvent) => void): () => void {
+  writtenListeners.add(listener);
+  return () => writtenListeners.delete(listener);
 }
 
 type Handler<N extends EventName, Args extends unknown[]> = (event: OutboxEvent<N>, ...args: Args) => void | Promise<void>;

@@ -1,7 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Domain } from '../../platform/domain.ts';
 import { validationHook, type AppEnv } from '../../platform/http/context.ts';
-import { localSubscriber } from '../../platform/outbox.ts';
+import { localSubscriber, onEventWritten, type WrittenEvent } from '../../platform/outbox.ts';
+import type { SessionCache } from './session-cache.ts';
 import { StaffSessions } from './realtime.ts';
 import { authRoutes } from './routes.ts';
 import { AuthService } from './service.ts';
@@ -14,14 +15,44 @@ declare module '../../platform/domain.ts' {
   }
 }
 
+/** The events after which cached sessions are stale (see SessionCache). */
+const sessionChanges = ['auth.session.ended', 'auth.user.changed', 'auth.roles.changed', 'settings.changed'] as const;
+
+function forgetCached(sessions: SessionCache, event: WrittenEvent) {
+  if (event.name === 'auth.session.ended') sessions.forgetSession(event.payload.sessionHash);
+  else if (event.name === 'auth.user.changed') sessions.forgetUser(event.payload.userId);
+  else if (event.name === 'auth.roles.changed' || event.name === 'settings.changed') sessions.forgetOrganization(event.orgId);
+}
+
+/**
+ * Serves sessions from the cache while this node hears the outbox, and forgets them as this
+ * process writes the events that change them (server.ts calls it once the outbox listens).
+ */
+export function cacheSessionsWhileHearing(auth: AuthService, hearing: () => boolean, onReconnect: (listener: () => void) => () => void): () => void {
+  const sessions = auth.sessions;
+  const detachWritten = onEventWritten((event) => forgetCached(sessions, event));
+  // Whatever was committed while the node was deaf is in the database, not in the cache.
+  const detachReconnect = onReconnect(() => sessions.clear());
+  sessions.useWhile(hearing);
+  return () => {
+    detachWritten();
+    detachReconnect();
+    sessions.useWhile(() => false);
+  };
+}
+
 /** Staff sign-in, sessions and users. */
 export const auth: Domain = {
   name: 'auth',
   services: ({ db }) => ({ auth: new AuthService(db), staffSessions: new StaffSessions() }),
   routes: (s, { secureCookies }) => new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).route('/auth', authRoutes(s.auth, secureCookies)),
   realtime: ({ staff, services }) => ({ close: services.staffSessions.attach(staff) }),
-  /** Sign-out ends the session's /staff sockets at once, on every node (each drops its own). */
+  /**
+   * Sign-out ends the session's /staff sockets at once, on every node (each drops its own). What
+   * ends or changes sessions empties every node's session cache of them.
+   */
   subscribers: (s) => [
     localSubscriber({ id: 'auth.end-session-sockets', on: ['auth.session.ended'], handle: (event) => s.staffSessions.ended(event.payload) }),
+    localSubscriber({ id: 'auth.forget-cached-sessions', on: sessionChanges, handle: (event) => forgetCached(s.auth.sessions, event) }),
   ],
 };

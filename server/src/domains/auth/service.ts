@@ -7,6 +7,7 @@ import { verifyPassword } from './passwords.ts';
 import { FailureLimiter } from '../../platform/rate-limit.ts';
 import * as sessionsRepo from './sessions-repository.ts';
 import { findUserByEmail } from './users-repository.ts';
+import { SessionCache } from './session-cache.ts';
 
 /** Idle lifetime: a session unused this long ends (it slides forward while used, see authenticate). */
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
@@ -34,6 +35,9 @@ export class AuthService {
   private readonly perAccountAddress = new FailureLimiter(10, 15 * 60_000);
   private readonly perAccount = new FailureLimiter(100, 15 * 60_000);
   private readonly perAddress = new FailureLimiter(50, 15 * 60_000);
+
+  /** Sessions checked lately, for `authenticate(token, { cached: true })` (see SessionCache). */
+  readonly sessions = new SessionCache();
 
   constructor(private readonly db: Db) {}
 
@@ -69,15 +73,23 @@ export class AuthService {
    * The session behind a cookie token. Its expiry slides forward once half of it is used; `renewed`
    * then tells the caller to send the cookie again with the new lifetime.
    */
-  async authenticate(token: string | undefined): Promise<(Auth & { renewed: boolean }) | undefined> {
+  async authenticate(token: string | undefined, options: { cached?: boolean } = {}): Promise<(Auth & { renewed: boolean }) | undefined> {
     if (!token || token.length > 100) return undefined;
     const tokenHash = hashToken(token);
+    if (options.cached) {
+      const hit = this.sessions.get(tokenHash);
+      if (hit) return { ...hit, renewed: false };
+    }
+    const begun = this.sessions.begin();
     const row = await sessionsRepo.findSession(this.db, tokenHash, new Date(Date.now() - SESSION_MAX_AGE_MS));
     if (!row) return undefined;
     const renewed = row.session.expiresAt.getTime() - Date.now() < SESSION_TTL_MS / 2;
     // Never past the absolute lifetime: the expiry slides at most to sign-in + SESSION_MAX_AGE_MS.
     const until = Math.min(Date.now() + SESSION_TTL_MS, row.session.createdAt.getTime() + SESSION_MAX_AGE_MS);
     if (renewed) await sessionsRepo.extendSession(this.db, tokenHash, new Date(until));
+    // A session due for renewal is near an end (idle or absolute): it is read from the database
+    // on every request until then, so that a cached entry never outlives it.
+    else this.sessions.set(tokenHash, { user: row.user, organization: row.organization }, begun);
     return { user: row.user, organization: row.organization, renewed };
   }
 
@@ -90,7 +102,11 @@ export class AuthService {
     const sessionHash = hashToken(token);
     await this.db.transaction(async (tx) => {
       const ended = await sessionsRepo.deleteSession(tx, sessionHash);
+      this.sessions.forgetSession(sessionHash);
       if (ended) await writeEvent(tx, { orgId: ended.orgId, name: 'auth.session.ended', payload: { sessionHash, userId: ended.userId } });
     });
+    // Again after the commit: a request of this session that read it before the delete committed
+    // may have stored it meanwhile.
+    this.sessions.forgetSession(sessionHash);
   }
 }

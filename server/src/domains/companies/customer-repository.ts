@@ -1,5 +1,14 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Column, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/connect.ts';
+
+/**
+ * The companies the customer whose id is `customerId` (a column of the query it goes in) is linked
+ * to, by name, as a JSON array: a column of a profile query, so that a profile is one statement.
+ */
+export const companiesJsonOf = (customerId: SQL | Column) =>
+  sql<{ id: string; name: string; linkedBy: 'domain' | 'manual' }[]>`coalesce((
+    select json_agg(json_build_object('id', co.id, 'name', co.name, 'linkedBy', cc.linked_by) order by co.name)
+    from customer_companies cc join companies co on co.id = cc.company_id where cc.customer_id = ${customerId}), '[]'::json)`;
 
 /** Which links to bring up to date: some customers' (their emails changed) or a company's (its domains changed). */
 export type LinkScope = { customerIds: string[] } | { companyId: string };

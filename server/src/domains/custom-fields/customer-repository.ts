@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type Column, type SQL } from 'drizzle-orm';
 import { customFields, customFieldValues } from '@foyer/schema/tables';
 import type { FieldIssue } from '@foyer/schema/validation';
 import type { DbOrTx } from '../../platform/db/connect.ts';
@@ -11,6 +11,17 @@ type ValueRow = Omit<typeof customFieldValues.$inferInsert, 'orgId' | 'customerI
 export async function loadFieldDefinitions(db: DbOrTx, orgId: string): Promise<FieldDefinition[]> {
   return db.select().from(customFields).where(eq(customFields.orgId, orgId)).orderBy(asc(customFields.position), asc(customFields.label));
 }
+
+/**
+ * The custom values of the customer whose id is `customerId` (a column of the query it goes in),
+ * by field key, typed back from their columns as loadCustomValues does: a column of a profile
+ * query, so that a profile is one statement.
+ */
+export const customValuesJsonOf = (customerId: SQL | Column) =>
+  sql<Record<string, CustomValue>>`coalesce((
+    select json_object_agg(f.key, case f.type when 'number' then to_json(v.value_number) when 'boolean' then to_json(v.value_bool)
+                                              when 'date' then to_json(v.value_date) else to_json(v.value_text) end)
+    from custom_field_values v join custom_fields f on f.id = v.field_id where v.customer_id = ${customerId}), '{}'::json)`;
 
 /** Each customer's custom values by field key, typed back from their columns. */
 export async function loadCustomValues(db: DbOrTx, orgId: string, customerIds: string[]) {

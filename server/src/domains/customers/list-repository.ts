@@ -10,27 +10,52 @@ import {
   type FieldIssue,
   type SortKey,
 } from '@foyer/schema/validation';
-import { concurrently, type DbOrTx } from '../../platform/db/connect.ts';
+import { concurrently, isPool, prepared, type Db, type DbOrTx } from '../../platform/db/connect.ts';
 import { invalid } from '../../platform/errors.ts';
 import type { FieldDefinition } from '../custom-fields/customer-repository.ts';
-import { loadTagsOf } from '../tags/customer-repository.ts';
+import { tagsJsonOf } from '../tags/customer-repository.ts';
 
 const cents = (n: number) => n / 100;
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export const photoUrl = (id: string, version: number | null) => (version === null ? null : `/api/customers/${toSystemId(id)}/photo?v=${version}`);
 
-/** List rows (L1) for these customers, in the order of `ids`: one query for the rows, one for tags. */
+/** The list's columns of a customer and their tags (as JSON), by id; `any($2)` so that one statement serves any page. */
+const listItemsSelect = (db: DbOrTx) =>
+  db
+    .select({
+      id: customers.id,
+      customerNumber: customers.customerNumber,
+      firstName: customers.firstName,
+      lastName: customers.lastName,
+      primaryEmail: customers.primaryEmail,
+      primaryPhone: customers.primaryPhone,
+      photoVersion: customers.photoVersion,
+      status: customers.status,
+      lifecycleStage: customers.lifecycleStage,
+      clvCents: customers.clvCents,
+      totalSpentCents: customers.totalSpentCents,
+      lastOrderAt: customers.lastOrderAt,
+      lastActiveAt: customers.lastActiveAt,
+      createdAt: customers.createdAt,
+      // Spelled out: drizzle leaves the table off the columns of a one-table select.
+      tags: tagsJsonOf(sql.raw('"customers"."id"')),
+    })
+    .from(customers);
+
+const listItemsById = (db: Db) =>
+  prepared(db, 'customer_list_items', (db, name) =>
+    listItemsSelect(db)
+      .where(and(eq(customers.orgId, sql.placeholder('orgId')), sql`${customers.id} = any(${sql.placeholder('ids')}::uuid[])`))
+      .prepare(name),
+  );
+
+/** List rows (L1) for these customers, in the order of `ids`, with their tags: one statement. */
 export async function loadCustomerListItems(db: DbOrTx, orgId: string, ids: string[]): Promise<CustomerListItem[]> {
   if (ids.length === 0) return [];
-  const [rows, tagMap] = await concurrently(db, [
-    () =>
-      db
-        .select()
-        .from(customers)
-        .where(and(eq(customers.orgId, orgId), inArray(customers.id, ids))),
-    () => loadTagsOf(db, orgId, ids),
-  ]);
+  const rows = isPool(db)
+    ? await listItemsById(db).execute({ orgId, ids })
+    : await listItemsSelect(db).where(and(eq(customers.orgId, orgId), inArray(customers.id, ids)));
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
     const r = byId.get(id);
@@ -51,7 +76,7 @@ export async function loadCustomerListItems(db: DbOrTx, orgId: string, ids: stri
         lastOrderAt: iso(r.lastOrderAt),
         lastActiveAt: iso(r.lastActiveAt),
         createdAt: r.createdAt.toISOString(),
-        tags: tagMap.get(id) ?? [],
+        tags: r.tags,
       },
     ];
   });
@@ -295,7 +320,7 @@ type ListContext = { fields: FieldDefinition[]; country: string };
 function matching(orgId: string, query: CustomerQuery, ctx: ListContext, mode: NameMode) {
   const conditions = filterConditions(query, ctx.fields);
   const filters = sql.join([sql`true`, ...conditions], sql` and `);
-  if (!query.q) return { ranked: null, rankedTop: null, filters };
+  if (!query.q) return { ranked: null, rankedBody: null, rankedTop: null, filters, ident: null };
   const ident = identifierMatches(orgId, query.q, ctx.country);
   const names = nameLike(query.q) ? nameMatches(orgId, query.q, mode, filters) : [];
   // Name hits leave out customers an identifier found (they rank higher there) instead of a
@@ -310,13 +335,19 @@ function matching(orgId: string, query: CustomerQuery, ctx: ListContext, mode: N
   const branches = [identified, ...names.map((branch) => sql`${branch} and c.id not in (select customer_id from ident)`)];
   const union = (parts: SQL[]) => sql`with ident as materialized (${ident}) ${sql.join(parts, sql` union all `)}`;
   const ranked = union(branches);
+  /** The same rows without the WITH, for a statement that puts `ident` at its top once (pageFor). */
+  const rankedBody = sql.join(branches, sql` union all `);
   /**
    * The best `n` of each branch, each in its own order (a name branch's score is one constant,
    * so its index order is its rank): a relevance page then reads a page's worth from each index
-   * instead of every hit of a common fragment.
+   * instead of every hit of a common fragment. Without the WITH: pageFor puts `ident` at the top of its statement.
    */
-  const rankedTop = (n: number) => union(branches.map((b) => sql`(${b} order by score desc, k asc, id asc limit ${n})`));
-  return { ranked, rankedTop, filters };
+  const rankedTop = (n: number) =>
+    sql.join(
+      branches.map((b) => sql`(${b} order by score desc, k asc, id asc limit ${n})`),
+      sql` union all `,
+    );
+  return { ranked, rankedBody, rankedTop, filters, ident };
 }
 
 /** `select id …` of every customer a query matches, for set-based bulk actions and export (L5). */
@@ -356,7 +387,7 @@ export async function findCustomerPage(db: DbOrTx, orgId: string, query: Custome
 }
 
 async function pageFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: ListContext, mode: NameMode): Promise<CustomerPageIds> {
-  const { ranked, rankedTop, filters } = matching(orgId, query, ctx, mode);
+  const { rankedBody: ranked, rankedTop, filters, ident } = matching(orgId, query, ctx, mode);
   const [key, desc] = sortOf(query, !!ranked);
   const direction = desc ? sql`desc` : sql`asc`;
   const offset = (query.page - 1) * query.pageSize;
@@ -380,17 +411,23 @@ async function pageFor(db: DbOrTx, orgId: string, query: CustomerQuery, ctx: Lis
   } else {
     pageSql =
       key === 'relevance'
-        ? sql`select id from (${rankedTop!(offset + query.pageSize)}) r order by score desc, k asc, id asc ${limit}`
-        : sql`select c.id from (${ranked}) r join customers c on c.id = r.id
+        ? sql`select id, null::text as v from (${rankedTop!(offset + query.pageSize)}) r order by score desc, k asc, id asc ${limit}`
+        : sql`select c.id, null::text as v from (${ranked}) r join customers c on c.id = r.id
               order by ${sortColumns[key]} ${direction}, c.id ${direction} ${limit}`;
     countSql = sql`select count(*)::int as n from (select 1 from (${ranked}) r limit ${COUNT_CAP + 1}) t`;
   }
 
-  const [page, count] = await concurrently(db, [() => db.execute<{ id: string; v?: string | null }>(pageSql), () => db.execute<{ n: number }>(countSql)]);
-  const n = count.rows[0]!.n;
-  const last = page.rows.at(-1);
-  const nextCursor = !ranked && last && page.rows.length === query.pageSize ? writeCursor(query.sort ?? '', last.v ?? null, last.id) : null;
-  return { ids: page.rows.map((r) => r.id), total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP, nextCursor };
+  // The page and its capped count in one statement (one round trip). The page's rows come out of
+  // an ordered subquery, which json_agg keeps in that order.
+  // A search's identifier hits are found once, for both.
+  const { rows } = await db.execute<{ n: number; page: [string, string | null][] }>(
+    sql`${ident ? sql`with ident as materialized (${ident}) ` : sql``}select (${countSql}) as n,
+        coalesce((select json_agg(json_build_array(p.id, p.v)) from (${pageSql}) p), '[]'::json) as page`,
+  );
+  const { n, page } = rows[0]!;
+  const last = page.at(-1);
+  const nextCursor = !ranked && last && page.length === query.pageSize ? writeCursor(query.sort ?? '', last[1], last[0]) : null;
+  return { ids: page.map(([id]) => id), total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP, nextCursor };
 }
 
 /** Sort columns that may be null: PostgreSQL puts nulls last going up, first going down. */

@@ -365,9 +365,8 @@ export class CustomerService {
     return id;
   }
 
-  private async profile(db: DbOrTx, orgId: string, ref: string) {
-    const id = await repo.findCustomerIdByRef(db, orgId, ref);
-    const [customer] = id ? await repo.loadCustomers(db, orgId, [id]) : [];
+  private async profile(db: Db, orgId: string, ref: string) {
+    const customer = await repo.loadCustomerByRef(db, orgId, ref);
     if (!customer) throw notFound();
     return customer;
   }

@@ -1,8 +1,8 @@
 import type { Db } from '../../platform/db/connect.ts';
+import { writeEvent } from '../../platform/outbox.ts';
 import * as repo from './settings-repository.ts';
 import { found } from '../customers/directory-audit.ts';
 import { invalid } from '../../platform/errors.ts';
-import { writeEvent } from '../../platform/outbox.ts';
 
 /** An organization's settings for its customer directory (T1's tag cap, the phone country). */
 export class SettingsService {

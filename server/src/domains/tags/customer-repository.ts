@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type Column, type SQL } from 'drizzle-orm';
 import { customerTags, organizations, tags } from '@foyer/schema/tables';
 import type { DbOrTx } from '../../platform/db/connect.ts';
 import { MAX_TAGS_PER_CUSTOMER } from '@foyer/schema/validation';
@@ -7,6 +7,15 @@ import { AppError, invalid } from '../../platform/errors.ts';
 export type TagRef = { id: string; name: string; color: string };
 
 export const tagsWord = (n: number) => (n === 1 ? '1 tag' : `${n} tags`);
+
+/**
+ * The tags of the customer whose id is `customerId` (a column of the query it goes in), built-in
+ * first then by name, as a JSON array of TagRef: a column of a customer query, so that a profile
+ * or a page of the list is one statement. Scoped by the customer row the query already scoped.
+ */
+export const tagsJsonOf = (customerId: SQL | Column) =>
+  sql<TagRef[]>`coalesce((select json_agg(json_build_object('id', t.id, 'name', t.name, 'color', t.color) order by t.builtin desc, t.name)
+                          from customer_tags ct join tags t on t.id = ct.tag_id where ct.customer_id = ${customerId}), '[]'::json)`;
 
 /** Each customer's tags, built-in first then by name. */
 export async function loadTagsOf(db: DbOrTx, orgId: string, customerIds: string[]): Promise<Map<string, TagRef[]>> {

@@ -34,3 +34,23 @@ export async function concurrently<T extends readonly unknown[]>(db: DbOrTx, tas
   for (const task of tasks) results.push(await task());
   return results as unknown as T;
 }
+
+const preparedByDb = new WeakMap<Db, Map<string, unknown>>();
+
+/**
+ * A drizzle prepared statement (`.prepare(name)` with `sql.placeholder`s), built the first time it
+ * is asked for on this database handle and reused after: its SQL is rendered once instead of by the
+ * query builder on every call, and as a named statement PostgreSQL parses and plans it once per
+ * connection. For the hot reads (a profile, the session check); on the pool only, since a statement
+ * prepared on the pool runs outside any transaction.
+ */
+export function prepared<T>(db: Db, name: string, build: (db: Db, name: string) => T): T {
+  let statements = preparedByDb.get(db);
+  if (!statements) preparedByDb.set(db, (statements = new Map()));
+  let statement = statements.get(name) as T | undefined;
+  if (!statement) statements.set(name, (statement = build(db, name)));
+  return statement;
+}
+
+/** Whether `db` is the pool, not an open transaction. */
+export const isPool = (db: DbOrTx): db is Db => !(db instanceof PgTransaction);
