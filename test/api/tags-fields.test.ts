@@ -121,12 +121,13 @@ describe('custom tags (T1)', () => {
     expect(mirrors.rows.map((r) => r.tag_ids)).toEqual([[], [], []]);
   });
 
-  it('lets owners and managers delete a custom tag, not staff', async () => {
+  it('lets owners and managers recolor and delete a custom tag, not staff', async () => {
     const tag = (await owner.post('/api/tags', { name: 'Short-lived', color: '#000000' })).body;
     const staff = await foyer.signIn({ role: 'staff', orgId: owner.orgId });
     expect((await staff.delete(`/api/tags/${tag.id}`)).status).toBe(403);
-    expect((await staff.patch(`/api/tags/${tag.id}`, { color: '#222222' })).status).toBe(200);
+    expect((await staff.patch(`/api/tags/${tag.id}`, { color: '#222222' })).status).toBe(403);
     const manager = await foyer.signIn({ role: 'manager', orgId: owner.orgId });
+    expect((await manager.patch(`/api/tags/${tag.id}`, { color: '#222222' })).status).toBe(200);
     expect((await manager.delete(`/api/tags/${tag.id}`)).status).toBe(204);
   });
 

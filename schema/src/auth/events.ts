@@ -8,4 +8,11 @@ export const authEvents = {
    * the cookie token: it cannot be used to sign in.
    */
   'auth.session.ended': z.object({ sessionHash: z.string().min(1), userId: z.uuid() }),
+  /**
+   * What a member may do or how they are shown changed (role, deactivated or reactivated, display
+   * name or avatar): their /staff sockets go, and reconnect (if still allowed) with the new state.
+   */
+  'auth.user.changed': z.object({ userId: z.uuid() }),
+  /** A custom role of the event's organization was edited or deleted: its holders' sockets reconnect. */
+  'auth.roles.changed': z.object({}),
 } as const;

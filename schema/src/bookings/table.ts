@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, customerRef, orgRef } from '../platform/columns.ts';
+import { users } from '../organizations/table.ts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -55,6 +56,8 @@ export const bookings = pgTable(
     currency: text('currency').notNull().default('GBP'),
     /** online (the public flow) or dashboard (staff). */
     source: text('source').notNull().default('online'),
+    /** The staff member who took it (null online): they may cancel it without bookings.manage. */
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     /** A retried confirmation with the same key returns the first booking instead of a second. */
     idempotencyKey: text('idempotency_key'),
     createdAt: createdAt(),

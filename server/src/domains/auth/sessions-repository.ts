@@ -1,8 +1,8 @@
-import { and, eq, gt, lt } from 'drizzle-orm';
-import { organizations, sessions, users } from '@foyer/schema/tables';
+import { and, desc, eq, gt, lt, ne } from 'drizzle-orm';
+import { organizations, roles, sessions, users } from '@foyer/schema/tables';
 import type { DbOrTx } from '../../platform/db/connect.ts';
 
-export async function insertSession(db: DbOrTx, values: { tokenHash: string; userId: string; orgId: string; expiresAt: Date }) {
+export async function insertSession(db: DbOrTx, values: { tokenHash: string; userId: string; orgId: string; expiresAt: Date; userAgent?: string | null }) {
   await db.insert(sessions).values(values);
 }
 
@@ -14,7 +14,15 @@ export async function findSession(db: DbOrTx, tokenHash: string, openedAfter: Da
   const [row] = await db
     .select({
       session: { expiresAt: sessions.expiresAt, createdAt: sessions.createdAt },
-      user: { id: users.id, email: users.email, name: users.name, role: users.role },
+      user: {
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        role: users.role,
+        avatarContentType: users.avatarContentType,
+        avatarVersion: users.avatarVersion,
+      },
+      customRole: { id: roles.id, name: roles.name, permissions: roles.permissions },
       organization: {
         id: organizations.id,
         name: organizations.name,
@@ -25,7 +33,9 @@ export async function findSession(db: DbOrTx, tokenHash: string, openedAfter: Da
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(organizations, eq(organizations.id, sessions.orgId))
-    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, new Date()), gt(sessions.createdAt, openedAfter)));
+    .leftJoin(roles, eq(roles.id, users.customRoleId))
+    // A deactivated member's sessions were deleted with the deactivation; this is the second lock.
+    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, new Date()), gt(sessions.createdAt, openedAfter), eq(users.active, true)));
   return row;
 }
 
@@ -41,4 +51,28 @@ export async function deleteSession(db: DbOrTx, tokenHash: string) {
 
 export async function deleteExpiredSessions(db: DbOrTx) {
   await db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
+}
+
+/** A member's live sessions, newest first (their own list in Settings). */
+export async function sessionsOfUser(db: DbOrTx, userId: string) {
+  return db
+    .select({ id: sessions.id, tokenHash: sessions.tokenHash, userAgent: sessions.userAgent, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, new Date())))
+    .orderBy(desc(sessions.createdAt));
+}
+
+/** Deletes a member's sessions (all, or all but `except`, or the one with id `only`); returns their hashes. */
+export async function deleteSessionsOfUser(db: DbOrTx, userId: string, filter: { except?: string; only?: string } = {}) {
+  const rows = await db
+    .delete(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        filter.except ? ne(sessions.tokenHash, filter.except) : undefined,
+        filter.only ? eq(sessions.id, filter.only) : undefined,
+      ),
+    )
+    .returning({ tokenHash: sessions.tokenHash, orgId: sessions.orgId });
+  return rows;
 }

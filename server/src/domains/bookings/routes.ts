@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { BookingSchema, CustomerBookingsSchema, CustomerRefParamsSchema } from '@foyer/schema/validation';
 import { auth, validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { BookingService } from './service.ts';
-import { permit } from '../../platform/permissions.ts';
+import { demand, permit } from '../../platform/permissions.ts';
 import { error, json, orgOf, routeDefaults, uuidParams } from '../../platform/http/openapi.ts';
 
 const ofCustomer = createRoute({
@@ -30,6 +30,9 @@ export function bookingRoutes(bookings: BookingService) {
     .openapi(ofCustomer, async (c) => c.json(await bookings.ofCustomer(orgOf(c), c.req.valid('param').ref), 200))
     .openapi(cancel, async (c) => {
       const me = auth(c);
-      return c.json(await bookings.cancel({ orgId: me.organization.id, userId: me.user.id }, c.req.valid('param').id), 200);
+      return c.json(
+        await bookings.cancel({ orgId: me.organization.id, userId: me.user.id }, c.req.valid('param').id, (p, what) => demand(me.user, p, what)),
+        200,
+      );
     });
 }
