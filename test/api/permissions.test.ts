@@ -40,7 +40,7 @@ const ROOTS = ['/api/customers/{ref}', '/api/doors/{id}', '/api/companies/{id}']
 const rank = (op: Operation) => (op.method === 'DELETE' && ROOTS.includes(op.path) ? 3 : op.path.endsWith('/erase') ? 2 : op.method === 'DELETE' ? 1 : 0);
 const staffRoutes = operations.filter((op) => !op.public).sort((a, b) => rank(a) - rank(b));
 
-const sessions = {} as Record<Role, ApiClient>;
+const sessions = {} as Record<Role, ApiClient & { orgId: string; email: string }>;
 let outsider: ApiClient;
 /** Existing records of the organization, by what names them in a path. */
 const ids: Record<string, string> = {};
@@ -301,6 +301,55 @@ describe('the /staff socket', () => {
       const online = await Promise.race([socket.timeout(2000).emitWithAck('presence:sync'), dropped]);
       expect(online.customerIds).toEqual([]);
       expect(socket.connected).toBe(true);
+    } finally {
+      socket.close();
+    }
+  });
+
+  /**
+   * The events with an ack, for the built-in roles and two custom ones: the ack answers forbidden
+   * exactly when the role lacks the event's permission (a custom role's permissions ride on the socket).
+   */
+  const socketRoles = {
+    owner: undefined,
+    manager: undefined,
+    staff: undefined,
+    'reader (custom)': ['customers.view', 'notes.view'],
+    'lookup (custom)': ['customers.view'],
+  } as const;
+  // As declared (the test above checks the declarations); listed here since sockets declare theirs only once connected.
+  const ackEvents = { 'presence:sync': 'customers.view', 'note:open': 'notes.view', 'note:update': 'notes.write' } as const;
+  const socketRows = Object.entries(socketRoles).flatMap(([role, custom]) =>
+    Object.entries(ackEvents).map(([event, permission]) => ({ role, event, custom, permission })),
+  );
+  it.each(socketRows)('$event as $role ($permission)', async ({ role, event, custom, permission }) => {
+    let client: ApiClient;
+    if (!custom) client = sessions[role as Role];
+    else {
+      const created = await sessions.owner.post('/api/team/roles', { name: `${role} ${event}`, permissions: custom });
+      client = await foyer.signIn({ role: 'staff', orgId: sessions.owner.orgId });
+      const member = ((await sessions.owner.get('/api/team')).body.members as { id: string; email: string }[]).find(
+        (m) => m.email === (client as ApiClient & { email: string }).email,
+      )!;
+      expect((await sessions.owner.patch(`/api/team/members/${member.id}`, { customRoleId: created.body.id })).status).toBe(200);
+    }
+    const allowed = custom ? (custom as readonly string[]).includes(permission) : rolePermissions[role as Role].includes(permission);
+    const customerId = (await sessions.owner.post('/api/customers', { firstName: 'Socket', lastName: `${role} ${event}` })).body.id;
+    const socket = await connectStaff(foyer.url, client.cookie);
+    try {
+      const args =
+        event === 'presence:sync'
+          ? []
+          : event === 'note:open'
+            ? [{ customerId, stateVector: new Uint8Array([0]) }]
+            : [{ customerId, update: new Uint8Array([0, 0]) }];
+      const reply = (await (socket.timeout(3000) as unknown as { emitWithAck: (e: string, ...a: unknown[]) => Promise<unknown> }).emitWithAck(
+        event,
+        ...args,
+      )) as {
+        error?: string;
+      };
+      expect(reply?.error === 'forbidden', JSON.stringify(reply)).toBe(!allowed);
     } finally {
       socket.close();
     }

@@ -174,7 +174,11 @@ describe('custom roles', () => {
     expect((await owner.post('/api/team/roles', { name: 'door manager', permissions: [] })).status).toBe(409);
     const role = created.body;
     const { member, id, me } = await join({ customRoleId: role.id });
-    expect(me.user).toMatchObject({ role: 'staff', customRole: { id: role.id, name: 'Door manager' }, permissions: ['customers.view', 'doors.view', 'access.grant'] });
+    expect(me.user).toMatchObject({
+      role: 'staff',
+      customRole: { id: role.id, name: 'Door manager' },
+      permissions: ['customers.view', 'doors.view', 'access.grant'],
+    });
     expect((await member.get('/api/doors')).status).toBe(200);
     expect((await member.get(`/api/customers/00000000000040008000000000000000/bookings`)).status).toBe(403);
 
@@ -252,9 +256,7 @@ describe('one’s own profile and sessions', () => {
   it('sets and removes a picture, re-encoded, served to colleagues', async () => {
     const { member, id } = await join();
     // A 1×1 PNG.
-    const png = Uint8Array.from(
-      Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'),
-    );
+    const png = Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
     const set = await member.request('PUT', '/api/auth/me/avatar', png, { 'content-type': 'image/png' });
     expect(set.status, set.text).toBe(200);
     expect(set.body.user.avatarUrl).toMatch(new RegExp(`/api/team/members/${id}/avatar\\?v=1$`));
