@@ -10,7 +10,8 @@ export type { DoorLogEntry };
 
 /** /staff: staff browsers, admitted by their session cookie. */
 /** A colleague shown on a profile (P1): who, and the initials and color of their avatar. */
-export type StaffViewer = { userId: string; name: string };
+/** `avatarUrl`: the member's picture (null: their initials show). */
+export type StaffViewer = { userId: string; name: string; avatarUrl?: string | null };
 
 /** An in-app notification (N1 mentions), as the bell lists it. */
 export type StaffNotification = z.infer<typeof StaffNotificationSchema>;

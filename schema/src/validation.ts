@@ -22,3 +22,4 @@ export * from './orders/wire.ts';
 export * from './orders/money.ts';
 export { NOTE_SESSION_MINUTES } from './notes/events.ts';
 export * from './analytics/wire.ts';
+export * from './auth/wire.ts';

@@ -157,12 +157,15 @@ describe('companies (Co1)', () => {
     expect(await linksOf(c.id)).toEqual({});
   });
 
-  it('lets staff create, rename and change domains', async () => {
+  it('lets staff create and rename, and leaves domains (they link people automatically) to managers', async () => {
     const staff = await foyer.signIn({ role: 'staff', orgId: owner.orgId });
     const c = await company(staff, { name: 'Staff Made' });
     expect((await staff.patch(`/api/companies/${c.id}`, { name: 'Staff Made Ltd' })).status).toBe(200);
-    expect((await staff.post(`/api/companies/${c.id}/domains`, { domain: 'staffmade.test' })).status).toBe(200);
-    expect((await staff.delete(`/api/companies/${c.id}/domains/staffmade.test`)).status).toBe(200);
+    expect((await staff.post(`/api/companies/${c.id}/domains`, { domain: 'staffmade.test' })).status).toBe(403);
+    const manager = await foyer.signIn({ role: 'manager', orgId: owner.orgId });
+    expect((await manager.post(`/api/companies/${c.id}/domains`, { domain: 'staffmade.test' })).status).toBe(200);
+    expect((await staff.delete(`/api/companies/${c.id}/domains/staffmade.test`)).status).toBe(403);
+    expect((await manager.delete(`/api/companies/${c.id}/domains/staffmade.test`)).status).toBe(200);
   });
 });
 

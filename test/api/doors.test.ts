@@ -8,11 +8,13 @@ type Client = ApiClient & { orgId: string };
 let foyer: TestFoyer;
 let owner: Client;
 let staff: Client;
+let manager: Client;
 let other: Client;
 beforeAll(async () => {
   foyer = await startTestFoyer();
   owner = await foyer.signIn();
   staff = await foyer.signIn({ role: 'staff', orgId: owner.orgId });
+  manager = await foyer.signIn({ role: 'manager', orgId: owner.orgId });
   other = await foyer.signIn();
 });
 afterAll(() => foyer?.close());
@@ -112,7 +114,9 @@ describe('door permissions (Da1)', () => {
   it('grants, lists, edits and revokes, each in the customer history', async () => {
     const d = await door(owner);
     const c = await customer(owner);
-    const granted = await staff.post(`/api/customers/${c.customerNumber}/door-permissions`, { doorId: d.id, notes: 'Member' });
+    // Granting widens access: the front desk may not (a manager may), though it may revoke.
+    expect((await staff.post(`/api/customers/${c.customerNumber}/door-permissions`, { doorId: d.id })).status).toBe(403);
+    const granted = await manager.post(`/api/customers/${c.customerNumber}/door-permissions`, { doorId: d.id, notes: 'Member' });
     expect(granted.status).toBe(201);
     expect(granted.body).toMatchObject({ customerId: c.id, doorId: d.id, doorName: d.name, endsAt: null, notes: 'Member', status: 'active' });
     expect(Date.now() - Date.parse(granted.body.startsAt)).toBeLessThan(60_000);
@@ -123,7 +127,7 @@ describe('door permissions (Da1)', () => {
     expect(scheduled.body.status).toBe('scheduled');
 
     const end = new Date(Date.now() + 3_600_000).toISOString();
-    const edited = await staff.patch(`/api/door-permissions/${id}`, { endsAt: end, notes: '' });
+    const edited = await manager.patch(`/api/door-permissions/${id}`, { endsAt: end, notes: '' });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ endsAt: end, notes: null, status: 'active' });
 
@@ -192,7 +196,8 @@ describe('door permissions (Da1)', () => {
 describe('credentials (R2)', () => {
   it('issues a card showing only kind, masked and label, and keeps only a hash', async () => {
     const c = await customer(owner);
-    const issued = await staff.post(`/api/customers/${c.id}/credentials`, { kind: 'rfid', value: '0a 00 1b 2c 3d', label: 'Blue fob' });
+    expect((await staff.post(`/api/customers/${c.id}/credentials`, { kind: 'rfid', value: '0a 00 1b 2c 3d' })).status).toBe(403);
+    const issued = await manager.post(`/api/customers/${c.id}/credentials`, { kind: 'rfid', value: '0a 00 1b 2c 3d', label: 'Blue fob' });
     expect(issued.status).toBe(201);
     expect(Object.keys(issued.body).sort()).toEqual(['createdAt', 'id', 'kind', 'label', 'masked']);
     expect(issued.body).toMatchObject({ kind: 'rfid', masked: '••••2C3D', label: 'Blue fob' });

@@ -30,7 +30,7 @@ beforeAll(async () => {
   staff.use((socket, next) => {
     const orgId = String(socket.handshake.auth.orgId);
     socket.data.auth = {
-      user: { id: 'u', email: 'u@x.test', name: 'U', role: 'staff' },
+      user: { id: 'u', email: 'u@x.test', name: 'U', role: 'staff', customRole: null, permissions: ['customers.view'], avatarUrl: null },
       organization: { id: orgId, name: 'Org', slug: 'org', defaultCountry: 'GB', defaultCurrency: 'GBP' },
     };
     next();

@@ -121,12 +121,13 @@ describe('custom tags (T1)', () => {
     expect(mirrors.rows.map((r) => r.tag_ids)).toEqual([[], [], []]);
   });
 
-  it('lets owners and managers delete a custom tag, not staff', async () => {
+  it('lets owners and managers recolor and delete a custom tag, not staff', async () => {
     const tag = (await owner.post('/api/tags', { name: 'Short-lived', color: '#000000' })).body;
     const staff = await foyer.signIn({ role: 'staff', orgId: owner.orgId });
     expect((await staff.delete(`/api/tags/${tag.id}`)).status).toBe(403);
-    expect((await staff.patch(`/api/tags/${tag.id}`, { color: '#222222' })).status).toBe(200);
+    expect((await staff.patch(`/api/tags/${tag.id}`, { color: '#222222' })).status).toBe(403);
     const manager = await foyer.signIn({ role: 'manager', orgId: owner.orgId });
+    expect((await manager.patch(`/api/tags/${tag.id}`, { color: '#222222' })).status).toBe(200);
     expect((await manager.delete(`/api/tags/${tag.id}`)).status).toBe(204);
   });
 
@@ -146,25 +147,34 @@ describe('custom tags (T1)', () => {
 describe('settings', () => {
   it('starts with no tag cap and the organization country', async () => {
     const org = await foyer.signIn();
-    expect((await org.get('/api/settings')).body).toEqual({ maxTagsPerCustomer: null, defaultCountry: 'GB', timezone: 'Europe/London' });
+    expect((await org.get('/api/settings')).body).toEqual({
+      maxTagsPerCustomer: null,
+      defaultCountry: 'GB',
+      timezone: 'Europe/London',
+      defaultCurrency: 'GBP',
+      acceptedCurrencies: [],
+      lifecycleAtRiskDays: 90,
+      lifecycleChurnedDays: 365,
+      lifecycleReactivationOrders: 1,
+    });
   });
 
   it('sets and clears the tag cap and the country, for this organization only', async () => {
     const org = await foyer.signIn();
     const other = await foyer.signIn();
-    expect((await org.patch('/api/settings', { maxTagsPerCustomer: 9 })).body).toEqual({
+    expect((await org.patch('/api/settings', { maxTagsPerCustomer: 9 })).body).toMatchObject({
       maxTagsPerCustomer: 9,
       defaultCountry: 'GB',
       timezone: 'Europe/London',
     });
-    expect((await org.patch('/api/settings', { defaultCountry: 'FR' })).body).toEqual({
+    expect((await org.patch('/api/settings', { defaultCountry: 'FR' })).body).toMatchObject({
       maxTagsPerCustomer: 9,
       defaultCountry: 'FR',
       timezone: 'Europe/London',
     });
-    expect((await org.patch('/api/settings', {})).body).toEqual({ maxTagsPerCustomer: 9, defaultCountry: 'FR', timezone: 'Europe/London' });
+    expect((await org.patch('/api/settings', {})).body).toMatchObject({ maxTagsPerCustomer: 9, defaultCountry: 'FR', timezone: 'Europe/London' });
     expect((await org.patch('/api/settings', { maxTagsPerCustomer: null })).body.maxTagsPerCustomer).toBeNull();
-    expect((await other.get('/api/settings')).body).toEqual({ maxTagsPerCustomer: null, defaultCountry: 'GB', timezone: 'Europe/London' });
+    expect((await other.get('/api/settings')).body).toMatchObject({ maxTagsPerCustomer: null, defaultCountry: 'GB', timezone: 'Europe/London' });
   });
 
   it.each([

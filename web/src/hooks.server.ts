@@ -6,7 +6,7 @@ import { api } from '$lib/api';
 const isApiPath = (pathname: string) => pathname === '/api' || pathname.startsWith('/api/');
 
 /** The paths a signed-out visitor may see. */
-const isPublicPath = (pathname: string) => pathname === '/login' || isBookingFlow(pathname);
+const isPublicPath = (pathname: string) => pathname === '/login' || pathname === '/join' || pathname === '/reset-password' || isBookingFlow(pathname);
 
 /** The public booking flow and enquiry form (C8): for the venue's customers, never behind a staff session. */
 const isBookingFlow = (pathname: string) => pathname.startsWith('/book/') || pathname.startsWith('/enquire/');

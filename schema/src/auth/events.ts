@@ -9,10 +9,10 @@ export const authEvents = {
    */
   'auth.session.ended': z.object({ sessionHash: z.string().min(1), userId: z.uuid() }),
   /**
-   * A staff member's account changed in a way their sessions carry (role, deactivation, name,
-   * email): every node drops the sessions it cached for them (auth/session-cache.ts).
+   * What a member may do or how they are shown changed (role, deactivated or reactivated, display
+   * name or avatar): their /staff sockets go, and reconnect (if still allowed) with the new state.
    */
   'auth.user.changed': z.object({ userId: z.uuid() }),
-  /** The organization's roles or their permissions changed (orgId on the envelope): every node drops its cached sessions of that organization. */
+  /** A custom role of the event's organization was edited or deleted: its holders' sockets reconnect, and every node drops its cached sessions of that organization. */
   'auth.roles.changed': z.object({}),
 } as const;

@@ -57,7 +57,7 @@ export const bookings = pgTable(
     currency: text('currency').notNull().default('GBP'),
     /** The channel: online (the public flow), desk or phone (staff took it). */
     source: text('source').notNull().default('online'),
-    /** The staff member who took it (desk, phone); null for the public flow. */
+    /** The staff member who took it (desk, phone; null online): they may cancel it without bookings.manage. */
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     /** A retried confirmation with the same key returns the first booking instead of a second. */
     idempotencyKey: text('idempotency_key'),

@@ -10,6 +10,9 @@ import { LifecycleStageSchema } from './wire.ts';
  * stays honest ("1,000+"), and "select all matching" and export act on the query, every match,
  * not on the count.
  */
+/** A page of the customer list unless asked otherwise; larger pages need customers.browse (up to 200). */
+export const DEFAULT_PAGE_SIZE = 50;
+
 export const COUNT_CAP = 1_000;
 
 export const sortKeys = ['name', 'email', 'phone', 'lifecycle', 'clv', 'lastOrder', 'totalSpent', 'created', 'relevance'] as const;
@@ -65,7 +68,7 @@ export const CustomerQuerySchema = z
      * index instead of skipping the rows before it (`page` still says which page it is).
      */
     after: z.string().max(1000).optional(),
-    pageSize: z.coerce.number().int().min(1).max(200).default(50),
+    pageSize: z.coerce.number().int().min(1).max(200).default(DEFAULT_PAGE_SIZE),
   })
   .strict();
 export type CustomerQuery = z.output<typeof CustomerQuerySchema> & { custom: Record<string, string> };

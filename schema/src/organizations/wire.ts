@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TimeZoneSchema } from '../bookings/wire.ts';
 import { MAX_TAGS_PER_CUSTOMER } from '../customers/wire.ts';
 import { CurrencySchema } from '../orders/money.ts';
+import { PermissionNameSchema } from './permissions.ts';
 
 export const roles = ['owner', 'manager', 'staff'] as const;
 export const RoleSchema = z.enum(roles);
@@ -18,9 +19,23 @@ export type Login = z.infer<typeof LoginSchema>;
 /** A new staff password: long enough to resist guessing, short enough to hash quickly. */
 export const NewPasswordSchema = z.string().min(10, 'A password needs at least 10 characters').max(256, 'A password has at most 256 characters');
 
+/** A custom role as a member's: its id and name (its permissions are on the member). */
+export const CustomRoleRefSchema = z.object({ id: z.string(), name: z.string() });
+
 export const MeSchema = z
   .object({
-    user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: RoleSchema }),
+    user: z.object({
+      id: z.string(),
+      email: z.string(),
+      /** The display name mentions and presence show. */
+      name: z.string(),
+      /** The built-in role; with a custom role, only its fallback ('staff'). */
+      role: RoleSchema,
+      customRole: CustomRoleRefSchema.nullable(),
+      /** What the user may do: the web hides the rest (the server refuses it anyway). */
+      permissions: z.array(PermissionNameSchema),
+      avatarUrl: z.string().nullable(),
+    }),
     organization: z.object({ id: z.string(), name: z.string(), slug: z.string(), defaultCountry: z.string(), defaultCurrency: z.string() }),
   })
   .meta({ id: 'Me' });

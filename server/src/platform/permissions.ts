@@ -14,7 +14,9 @@ const granted = new Map<Role, ReadonlySet<Permission>>(Object.entries(rolePermis
  * THE decision: whether this staff member may do that. Every route and /staff socket event asks
  * it through its declaration (`permit(…)`, `onPermitted(…)`); nothing else looks at roles.
  */
-export function can(user: { role: Role }, permission: Permission): boolean {
+export function can(user: { role: Role; permissions?: readonly Permission[] }, permission: Permission): boolean {
+  // A signed-in user carries what they may do (their custom role's, or their built-in role's set).
+  if (user.permissions) return user.permissions.includes(permission);
   return granted.get(user.role)?.has(permission) ?? false;
 }
 
@@ -27,6 +29,19 @@ const mark = (handler: MiddlewareHandler<AppEnv>) => (declared.add(handler as Mi
 
 const forbidden = (permission: Permission) =>
   new AppError(403, 'forbidden', `Your role may not do this: it needs the permission ${permission} (${permissionDescriptions[permission]})`);
+
+/**
+ * For the rules a route's declaration cannot express (a field of the body, whose object it is): the
+ * route has let the user in, but this part of the request needs `permission` too. Refuses with a 403
+ * that says what was refused and which permission it needs.
+ */
+export function demand(user: { role: Role; permissions?: readonly Permission[] }, permission: Permission, what: string): void {
+  if (!can(user, permission))
+    throw new AppError(403, 'forbidden', `Your role may not ${what}: it needs the permission ${permission} (${permissionDescriptions[permission]})`);
+}
+
+/** `demand` bound to the request's user, for a service to call once it knows the object. */
+export type Demand = (permission: Permission, what: string) => void;
 
 /**
  * `...permit('customers.edit')` in a createRoute config: the route needs a session (else 401) whose

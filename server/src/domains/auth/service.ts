@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Me, Permission } from '@foyer/schema/validation';
-import type { Db } from '../../platform/db/connect.ts';
+import { effectivePermissions, type Me, type Permission } from '@foyer/schema/validation';
+import { users } from '@foyer/schema/tables';
+import { eq } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../platform/db/connect.ts';
 import { AppError } from '../../platform/errors.ts';
 import { writeEvent } from '../../platform/outbox.ts';
 import { verifyPassword } from './passwords.ts';
@@ -18,6 +20,35 @@ export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
 export const SESSION_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Where a member's picture is served, with its version so that it can be cached for good; null without one. */
+export const avatarUrl = (u: { id: string; avatarContentType: string | null; avatarVersion: number }) =>
+  u.avatarContentType ? `/api/team/members/${u.id}/avatar?v=${u.avatarVersion}` : null;
+
+/** Opens a session for a member who proved who they are (password, invitation, reset link); returns the cookie token. */
+export async function openSession(db: DbOrTx, user: { id: string; orgId: string }, userAgent?: string): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await sessionsRepo.insertSession(db, {
+    tokenHash: hashToken(token),
+    userId: user.id,
+    orgId: user.orgId,
+    expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+    userAgent: userAgent?.slice(0, 300) ?? null,
+  });
+  await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
+  return token;
+}
+
+/**
+ * Ends a member's sessions (all, all but one, or one by id) in the caller's transaction, with an
+ * auth.session.ended per session so that every node drops the /staff sockets admitted with them.
+ * Returns how many ended.
+ */
+export async function endSessions(tx: DbOrTx, userId: string, filter: { except?: string; only?: string } = {}): Promise<number> {
+  const ended = await sessionsRepo.deleteSessionsOfUser(tx, userId, filter);
+  for (const { tokenHash, orgId } of ended) await writeEvent(tx, { orgId, name: 'auth.session.ended', payload: { sessionHash: tokenHash, userId } });
+  return ended.length;
+}
 
 /** Who is asking: the signed-in staff member and their organization. */
 /**
@@ -42,7 +73,7 @@ export class AuthService {
   constructor(private readonly db: Db) {}
 
   /** Checks the credentials and opens a session; returns the cookie token and who signed in. */
-  async login(email: string, password: string, address: string): Promise<{ token: string; me: Me }> {
+  async login(email: string, password: string, address: string, userAgent?: string): Promise<{ token: string; me: Me }> {
     const emailKey = email.toLowerCase();
     const pairKey = `${emailKey} ${address}`;
     const wait = Math.max(this.perAccountAddress.retryAfter(pairKey), this.perAccount.retryAfter(emailKey), this.perAddress.retryAfter(address));
@@ -51,20 +82,15 @@ export class AuthService {
         'retry-after': String(wait),
       });
     const user = await findUserByEmail(this.db, email);
-    if (!(await verifyPassword(user?.passwordHash, password)) || !user) {
+    // A deactivated member is refused as a wrong password is: the form reveals nothing about them.
+    if (!(await verifyPassword(user?.passwordHash, password)) || !user || !user.active) {
       this.perAccountAddress.fail(pairKey);
       this.perAccount.fail(emailKey);
       this.perAddress.fail(address);
       throw new AppError(401, 'invalid_credentials', 'Email or password is incorrect');
     }
     this.perAccountAddress.reset(pairKey);
-    const token = randomBytes(32).toString('base64url');
-    await sessionsRepo.insertSession(this.db, {
-      tokenHash: hashToken(token),
-      userId: user.id,
-      orgId: user.orgId,
-      expiresAt: new Date(Date.now() + SESSION_TTL_MS),
-    });
+    const token = await openSession(this.db, user, userAgent);
     const session = await this.authenticate(token);
     return { token, me: { user: session!.user, organization: session!.organization } };
   }
@@ -87,10 +113,21 @@ export class AuthService {
     // Never past the absolute lifetime: the expiry slides at most to sign-in + SESSION_MAX_AGE_MS.
     const until = Math.min(Date.now() + SESSION_TTL_MS, row.session.createdAt.getTime() + SESSION_MAX_AGE_MS);
     if (renewed) await sessionsRepo.extendSession(this.db, tokenHash, new Date(until));
+    const { avatarContentType, avatarVersion, ...user } = row.user;
+    const customRole = row.customRole ? { id: row.customRole.id, name: row.customRole.name } : null;
+    const session: Auth = {
+      user: {
+        ...user,
+        customRole,
+        permissions: effectivePermissions(user.role, row.customRole?.permissions),
+        avatarUrl: avatarUrl({ id: user.id, avatarContentType, avatarVersion }),
+      },
+      organization: row.organization,
+    };
     // A session due for renewal is near an end (idle or absolute): it is read from the database
     // on every request until then, so that a cached entry never outlives it.
-    else this.sessions.set(tokenHash, { user: row.user, organization: row.organization }, begun);
-    return { user: row.user, organization: row.organization, renewed };
+    if (!renewed) this.sessions.set(tokenHash, session, begun);
+    return { ...session, renewed };
   }
 
   /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SessionCache } from './session-cache.ts';
 
 const auth = (userId: string, orgId: string) => ({
-  user: { id: userId, email: `${userId}@x.test`, name: userId, role: 'staff' as const },
+  user: { id: userId, email: `${userId}@x.test`, name: userId, role: 'staff' as const, customRole: null, permissions: [], avatarUrl: null },
   organization: { id: orgId, name: orgId, slug: orgId, defaultCountry: 'GB', defaultCurrency: 'GBP' },
 });
 

@@ -1,8 +1,8 @@
-import { and, eq, gt, lt, sql } from 'drizzle-orm';
-import { organizations, sessions, users } from '@foyer/schema/tables';
+import { and, desc, eq, gt, lt, ne, sql } from 'drizzle-orm';
+import { organizations, roles, sessions, users } from '@foyer/schema/tables';
 import { prepared, type Db, type DbOrTx } from '../../platform/db/connect.ts';
 
-export async function insertSession(db: DbOrTx, values: { tokenHash: string; userId: string; orgId: string; expiresAt: Date }) {
+export async function insertSession(db: DbOrTx, values: { tokenHash: string; userId: string; orgId: string; expiresAt: Date; userAgent?: string | null }) {
   await db.insert(sessions).values(values);
 }
 
@@ -21,7 +21,15 @@ const findSessionStatement = (db: Db) =>
     db
       .select({
         session: { expiresAt: sessions.expiresAt, createdAt: sessions.createdAt },
-        user: { id: users.id, email: users.email, name: users.name, role: users.role },
+        user: {
+          id: users.id,
+          email: users.email,
+          name: users.name,
+          role: users.role,
+          avatarContentType: users.avatarContentType,
+          avatarVersion: users.avatarVersion,
+        },
+        customRole: { id: roles.id, name: roles.name, permissions: roles.permissions },
         organization: {
           id: organizations.id,
           name: organizations.name,
@@ -33,11 +41,14 @@ const findSessionStatement = (db: Db) =>
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .innerJoin(organizations, eq(organizations.id, sessions.orgId))
+      .leftJoin(roles, eq(roles.id, users.customRoleId))
       .where(
         and(
           eq(sessions.tokenHash, sql.placeholder('tokenHash')),
           gt(sessions.expiresAt, sql.placeholder('now')),
           gt(sessions.createdAt, sql.placeholder('openedAfter')),
+          // A deactivated member's sessions were deleted with the deactivation; this is the second lock.
+          eq(users.active, true),
         ),
       )
       .prepare(name),
@@ -55,4 +66,28 @@ export async function deleteSession(db: DbOrTx, tokenHash: string) {
 
 export async function deleteExpiredSessions(db: DbOrTx) {
   await db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
+}
+
+/** A member's live sessions, newest first (their own list in Settings). */
+export async function sessionsOfUser(db: DbOrTx, userId: string) {
+  return db
+    .select({ id: sessions.id, tokenHash: sessions.tokenHash, userAgent: sessions.userAgent, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, new Date())))
+    .orderBy(desc(sessions.createdAt));
+}
+
+/** Deletes a member's sessions (all, or all but `except`, or the one with id `only`); returns their hashes. */
+export async function deleteSessionsOfUser(db: DbOrTx, userId: string, filter: { except?: string; only?: string } = {}) {
+  const rows = await db
+    .delete(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        filter.except ? ne(sessions.tokenHash, filter.except) : undefined,
+        filter.only ? eq(sessions.id, filter.only) : undefined,
+      ),
+    )
+    .returning({ tokenHash: sessions.tokenHash, orgId: sessions.orgId });
+  return rows;
 }

@@ -13,7 +13,7 @@ import {
 import { auth, validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { BookingService } from './service.ts';
 import type { DeskBookings } from './desk-service.ts';
-import { permit } from '../../platform/permissions.ts';
+import { demand, permit } from '../../platform/permissions.ts';
 import { body, error, json, orgOf, routeDefaults, uuidParams } from '../../platform/http/openapi.ts';
 
 const ofCustomer = createRoute({
@@ -40,7 +40,7 @@ const slotRules = '400: the field is named (a time off the slot grid or past, a 
 
 const create = createRoute({
   ...routeDefaults('bookings'),
-  ...permit('bookings.manage'),
+  ...permit('bookings.take'),
   method: 'post',
   path: '/bookings',
   summary: 'Take a booking for a customer (system id or customer number) at the desk or on the phone. Capacity holds as in the public flow',
@@ -54,7 +54,7 @@ const create = createRoute({
 
 const move = createRoute({
   ...routeDefaults('bookings'),
-  ...permit('bookings.manage'),
+  ...permit('bookings.take'),
   method: 'post',
   path: '/bookings/{id}/move',
   summary: 'Move a confirmed booking to another slot (or service, or party size); the new slot must have the places',
@@ -69,7 +69,7 @@ const move = createRoute({
 
 const checkIn = createRoute({
   ...routeDefaults('bookings'),
-  ...permit('bookings.manage'),
+  ...permit('bookings.take'),
   method: 'post',
   path: '/bookings/{id}/check-in',
   summary: 'Check the guest in at the desk; twice is once',
@@ -85,7 +85,7 @@ const NoShowResultSchema = z.object({ booking: BookingSchema, tagged: z.boolean(
 
 const noShow = createRoute({
   ...routeDefaults('bookings'),
-  ...permit('bookings.manage'),
+  ...permit('bookings.take'),
   method: 'post',
   path: '/bookings/{id}/no-show',
   summary:
@@ -123,6 +123,9 @@ export function bookingRoutes(bookings: BookingService, desk: DeskBookings) {
     .openapi(ofCustomer, async (c) => c.json(await bookings.ofCustomer(orgOf(c), c.req.valid('param').ref), 200))
     .openapi(cancel, async (c) => {
       const me = auth(c);
-      return c.json(await bookings.cancel({ orgId: me.organization.id, userId: me.user.id }, c.req.valid('param').id), 200);
+      return c.json(
+        await bookings.cancel({ orgId: me.organization.id, userId: me.user.id }, c.req.valid('param').id, (p, what) => demand(me.user, p, what)),
+        200,
+      );
     });
 }

@@ -1,3 +1,4 @@
+import type { Demand } from '../../platform/permissions.ts';
 import {
   addDays,
   BOOKING_HORIZON_DAYS,
@@ -207,11 +208,12 @@ export class BookingService {
   }
 
   /** Staff cancel a booking: its places free up; the customer's timeline and the audit log say who. Twice is once. */
-  async cancel(actor: Pick<Actor, 'orgId' | 'userId'>, id: string, now = new Date()): Promise<Booking> {
+  async cancel(actor: Pick<Actor, 'orgId' | 'userId'>, id: string, demand: Demand = () => {}, now = new Date()): Promise<Booking> {
     const timezone = await this.timezoneOf(actor.orgId);
     return this.db.transaction(async (tx) => {
       const booking = await repo.findBooking(tx, actor.orgId, id, true);
       if (!booking) throw notFound('Booking');
+      if (booking.createdBy !== actor.userId) demand('bookings.manage', "cancel a booking someone else took (online bookings are nobody's)");
       if (booking.status === 'cancelled') return toBookingDto(booking, timezone);
       await repo.cancelBooking(tx, actor.orgId, id, now);
       const after = { ...booking, status: 'cancelled' as const, cancelledAt: now };

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
 import {
+  DEFAULT_PAGE_SIZE,
   BulkActionSchema,
   BulkResultSchema,
   CustomerExportRequestSchema,
@@ -19,7 +20,7 @@ import {
 import { AppError, invalid } from '../../platform/errors.ts';
 import type { CustomerJobService } from './jobs.ts';
 import { auth, validationHook, type AppEnv } from '../../platform/http/context.ts';
-import { permit } from '../../platform/permissions.ts';
+import { demand, permit } from '../../platform/permissions.ts';
 import type { CustomerBulkService } from './bulk-service.ts';
 import type { CustomerPhotoService } from './photo-service.ts';
 import type { CustomerService } from './service.ts';
@@ -217,7 +218,13 @@ type CustomerServices = { customers: CustomerService; photos: CustomerPhotoServi
 export function customerRoutes({ customers, photos, bulk: bulkService, customerJobs }: CustomerServices) {
   return (
     new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
-      .openapi(list, async (c) => c.json(await customers.list(actorOf(c), new URL(c.req.url).searchParams), 200))
+      .openapi(list, async (c) => {
+        const params = new URL(c.req.url).searchParams;
+        // A page larger than the default pages out the base as an export would, without being one.
+        if (Number(params.get('pageSize')) > DEFAULT_PAGE_SIZE)
+          demand(auth(c).user, 'customers.browse', `list more than ${DEFAULT_PAGE_SIZE} customers at once`);
+        return c.json(await customers.list(actorOf(c), params), 200);
+      })
       .openapi(create, async (c) => c.json(await customers.create(actorOf(c), c.req.valid('json')), 201))
       // Static paths before /{ref}: the router tries routes in the order they were added.
       .openapi(exportCsv, async (c) => {
@@ -273,12 +280,16 @@ export function customerRoutes({ customers, photos, bulk: bulkService, customerJ
       .openapi(bulk, async (c) => {
         const action = c.req.valid('json');
         if ('ids' in action.target) return c.json(await bulkService.run(actorOf(c), action), 200);
+        demand(auth(c).user, 'segments.bulk', 'act on every customer of a segment or query at once (choose rows instead)');
         const job = await customerJobs.startBulk(actorOf(c), { ...action, target: action.target });
         c.header('location', `/api/jobs/${job.id}`);
         return c.json(job, 202);
       })
       .openapi(get, async (c) => c.json(await customers.get(auth(c).organization.id, c.req.valid('param').ref), 200))
-      .openapi(patch, async (c) => c.json(await customers.update(actorOf(c), c.req.valid('param').ref, c.req.valid('json')), 200))
+      .openapi(patch, async (c) => {
+        const user = auth(c).user;
+        return c.json(await customers.update(actorOf(c), c.req.valid('param').ref, c.req.valid('json'), (p, what) => demand(user, p, what)), 200);
+      })
       .openapi(remove, async (c) => {
         await customers.delete(actorOf(c), c.req.valid('param').ref);
         return c.body(null, 204);

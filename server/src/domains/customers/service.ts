@@ -15,6 +15,7 @@ import {
   type NormalizedPhone,
   type TimelineSource,
 } from '@foyer/schema/validation';
+import type { Demand } from '../../platform/permissions.ts';
 import type { Db, DbOrTx } from '../../platform/db/connect.ts';
 import { AppError, invalid, notFound, uniqueViolation } from '../../platform/errors.ts';
 import { writeEvent } from '../../platform/outbox.ts';
@@ -217,7 +218,11 @@ export class CustomerService {
     }
   }
 
-  async update(actor: Actor, ref: string, patch: CustomerPatchParsed): Promise<Customer> {
+  /**
+   * `demand` refuses the parts of the patch the user's role may not make (banning, renumbering:
+   * customers/routes.ts), checked against the stored values so that resending them unchanged is fine.
+   */
+  async update(actor: Actor, ref: string, patch: CustomerPatchParsed, demand: Demand = () => {}): Promise<Customer> {
     const id = await this.idOf(actor.orgId, ref);
     const phones = patch.phones && normalizePhones(patch.phones, actor.defaultCountry);
     const custom = patch.custom && typeCustomValues(await loadFieldDefinitions(this.db, actor.orgId), patch.custom);
@@ -226,6 +231,8 @@ export class CustomerService {
         if (!(await repo.lockCustomer(tx, actor.orgId, id))) throw notFound();
         const before = (await repo.loadCustomers(tx, actor.orgId, [id]))[0]!;
         if (before.erasedAt) throw new AppError(409, 'erased', 'This customer was erased; their record can no longer change');
+        if (patch.status !== undefined && patch.status !== before.status) demand('customers.ban', patch.status === 'banned' ? 'ban a customer' : 'lift a ban');
+        if (patch.customerNumber !== undefined && patch.customerNumber !== before.customerNumber) demand('customers.renumber', "change a customer's number");
         const columns: repo.CustomerColumns = {};
         for (const key of ['firstName', 'lastName', 'externalId', 'language', 'customerNumber', 'source', 'status', 'dateOfBirth', 'companyName'] as const)
           if (patch[key] !== undefined) Object.assign(columns, { [key]: patch[key] });

@@ -1,3 +1,4 @@
+import type { Demand } from '../../platform/permissions.ts';
 import type { Db } from '../../platform/db/connect.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import * as repo from './repository.ts';
@@ -111,9 +112,13 @@ export class NoteAttachmentService {
     return row;
   }
 
-  async remove(orgId: string, ref: string, id: string) {
-    const customer = await this.#customer(orgId, ref);
-    if (!uuidPattern.test(id) || !(await repo.deleteAttachment(this.db, orgId, customer.id, id))) throw notFound('Attachment');
+  /** One's own attachment goes with notes.write; someone else's needs `demand` to pass (notes.moderate). */
+  async remove(actor: { orgId: string; userId: string }, ref: string, id: string, demand: Demand = () => {}) {
+    const customer = await this.#customer(actor.orgId, ref);
+    const found = uuidPattern.test(id) ? await repo.attachmentUploader(this.db, actor.orgId, customer.id, id) : undefined;
+    if (!found) throw notFound('Attachment');
+    if (found.uploadedBy !== actor.userId) demand('notes.moderate', 'delete an attachment someone else attached');
+    if (!(await repo.deleteAttachment(this.db, actor.orgId, customer.id, id))) throw notFound('Attachment');
   }
 }
 

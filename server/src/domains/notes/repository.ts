@@ -149,7 +149,11 @@ export async function searchNotes(db: DbOrTx, orgId: string, q: string, limit: n
 
 /** The organization's staff, for @-mentions. */
 export async function listStaff(db: DbOrTx, orgId: string) {
-  return db.select({ id: users.id, name: users.name, role: users.role }).from(users).where(eq(users.orgId, orgId)).orderBy(asc(users.name));
+  return db
+    .select({ id: users.id, name: users.name, role: users.role })
+    .from(users)
+    .where(and(eq(users.orgId, orgId), eq(users.active, true)))
+    .orderBy(asc(users.name));
 }
 
 export async function staffInOrg(db: DbOrTx, orgId: string, ids: string[]) {
@@ -251,6 +255,14 @@ export async function findAttachment(db: DbOrTx, orgId: string, id: string) {
 export async function readAttachment(db: DbOrTx, orgId: string, customerId: string, id: string) {
   const [row] = await db
     .select({ fileName: noteAttachments.fileName, contentType: noteAttachments.contentType, data: noteAttachments.data })
+    .from(noteAttachments)
+    .where(and(eq(noteAttachments.orgId, orgId), eq(noteAttachments.customerId, customerId), eq(noteAttachments.id, id)));
+  return row;
+}
+
+export async function attachmentUploader(db: DbOrTx, orgId: string, customerId: string, id: string) {
+  const [row] = await db
+    .select({ uploadedBy: noteAttachments.uploadedBy })
     .from(noteAttachments)
     .where(and(eq(noteAttachments.orgId, orgId), eq(noteAttachments.customerId, customerId), eq(noteAttachments.id, id)));
   return row;

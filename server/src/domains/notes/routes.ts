@@ -15,7 +15,7 @@ import { contentDisposition, type NoteAttachmentService } from './attachments-se
 import type { NoteService } from './service.ts';
 import type { NotificationService } from './notifications-service.ts';
 import { body, error, itemsOf, json, orgOf, routeDefaults } from '../../platform/http/openapi.ts';
-import { permit } from '../../platform/permissions.ts';
+import { demand, permit } from '../../platform/permissions.ts';
 
 const notes = routeDefaults('notes');
 const RefParams = NoteRefParamsSchema;
@@ -137,7 +137,8 @@ export function noteRoutes(services: NoteServices) {
     })
     .openapi(remove, async (c) => {
       const { ref, id } = c.req.valid('param');
-      await services.attachments.remove(orgOf(c), ref, id);
+      const user = auth(c).user;
+      await services.attachments.remove({ orgId: orgOf(c), userId: user.id }, ref, id, (p, what) => demand(user, p, what));
       return c.body(null, 204);
     });
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import { apiKeys, organizations, users } from '@foyer/schema/tables';
-import type { ApiKey, ApiKeyCreated, Permission } from '@foyer/schema/validation';
+import { apiKeys, organizations, roles, users } from '@foyer/schema/tables';
+import { effectivePermissions, type ApiKey, type ApiKeyCreated, type Permission } from '@foyer/schema/validation';
 import type { Db } from '../../platform/db/connect.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import { can } from '../../platform/permissions.ts';
@@ -84,6 +84,7 @@ export class ApiKeyService {
       .select({
         key: { id: apiKeys.id, name: apiKeys.name, permissions: apiKeys.permissions, revokedAt: apiKeys.revokedAt, lastUsedAt: apiKeys.lastUsedAt },
         user: { id: users.id, email: users.email, name: users.name, role: users.role },
+        customRolePermissions: roles.permissions,
         organization: {
           id: organizations.id,
           name: organizations.name,
@@ -95,7 +96,9 @@ export class ApiKeyService {
       .from(apiKeys)
       .innerJoin(users, eq(users.id, apiKeys.createdBy))
       .innerJoin(organizations, eq(organizations.id, apiKeys.orgId))
-      .where(eq(apiKeys.secretHash, hashOf(secret)));
+      .leftJoin(roles, eq(roles.id, users.customRoleId))
+      // A key acts as its maker: a deactivated maker's keys stop with them.
+      .where(and(eq(apiKeys.secretHash, hashOf(secret)), eq(users.active, true)));
     if (!row || row.key.revokedAt) throw refused;
     // "Last used" to the minute: one write a minute per key, not one per request.
     if (!row.key.lastUsedAt || Date.now() - row.key.lastUsedAt.getTime() > 60_000)
@@ -103,10 +106,13 @@ export class ApiKeyService {
         .update(apiKeys)
         .set({ lastUsedAt: sql`now()` })
         .where(eq(apiKeys.id, row.key.id));
+    const keyPermissions = row.key.permissions as Permission[];
+    // What the key may do: what it was given, within what its maker's role allows today.
+    const permissions = effectivePermissions(row.user.role, row.customRolePermissions).filter((p) => keyPermissions.includes(p));
     return {
-      user: { ...row.user, name: `${row.key.name} (API key)` },
+      user: { ...row.user, name: `${row.key.name} (API key)`, customRole: null, permissions, avatarUrl: null },
       organization: row.organization,
-      apiKey: { id: row.key.id, permissions: row.key.permissions as Permission[] },
+      apiKey: { id: row.key.id, permissions: keyPermissions },
     };
   }
 }

@@ -27,7 +27,10 @@ export function attachProfileViewers(staff: StaffNamespace, db: DbOrTx, logger: 
     try {
       const sockets = await staff.in(room).fetchSockets();
       const viewers = new Map<string, StaffViewer>();
-      for (const s of sockets) viewers.set(s.data.auth.user.id, { userId: s.data.auth.user.id, name: s.data.auth.user.name });
+      for (const s of sockets) {
+        const { id, name, avatarUrl } = s.data.auth.user;
+        viewers.set(id, { userId: id, name, avatarUrl });
+      }
       staff.to(room).emit('profile:viewers', { customerId, viewers: [...viewers.values()] });
     } catch (err) {
       log.warn({ err, customerId }, 'profile viewers not published');

@@ -144,7 +144,1146 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /** Change one's own display name (mentions and presence show it) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ProfilePatch"];
+                };
+            };
+            responses: {
+                /** @description Who is signed in, renamed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
+                /** @description Not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/auth/links/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What a one-time link (invitation or password reset) is for, without using it (the token stays out of URLs) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["LinkCheck"];
+                };
+            };
+            responses: {
+                /** @description The live link */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LinkInfo"];
+                    };
+                };
+                /** @description Not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The link expired or was used */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many invalid links; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/auth/invites/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Join with an invitation: set a name and password; signs in */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InviteAccept"];
+                };
+            };
+            responses: {
+                /** @description Joined and signed in */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
+                /** @description Not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The email already has an account */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The link expired or was used */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many invalid links; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with a reset link: every other session of the member ends; signs in */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordReset"];
+                };
+            };
+            responses: {
+                /** @description Password set and signed in */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
+                /** @description Not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The link expired or was used */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many invalid links; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/me/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set one's own picture: raw JPEG, PNG, WebP or GIF bytes up to 1 MiB; stored as a 160 px WebP */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Who is signed in, with the picture */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
+                /** @description Not an image */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove one's own picture */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Who is signed in */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One's own sessions (browsers signed in), newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The sessions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["OwnSession"][];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Sign one of one's own sessions out (its sockets end at once) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Signed out */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such session of yours */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sessions/end-others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out everywhere else: every session of one's own but this one */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description How many sessions ended */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ended: number;
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The members (role, last sign-in, active), pending invitations and custom roles */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The team */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Team"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks team.view: See the team: members, their roles and last sign-in, and the roles */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/team/invites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invite someone by email: a one-time link (7 days) to copy and send; replaces a pending invitation to the same address */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InviteCreate"];
+                };
+            };
+            responses: {
+                /** @description The invitation and its link */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InviteCreated"];
+                    };
+                };
+                /** @description Not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks team.manage: Invite members, change their role, deactivate them, give password reset links, and define custom roles */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such role */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The email already has an account */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many links made this hour */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/team/invites/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw a pending invitation: its link stops working */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Withdrawn */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks team.manage: Invite members, change their role, deactivate them, give password reset links, and define custom roles */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such member, invitation or role in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/team/members/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a member's role, deactivate (their sessions and sockets end at once) or reactivate them */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["MemberPatch"];
+                };
+            };
+            responses: {
+                /** @description The member */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TeamMember"];
+                    };
+                };
+                /** @description Not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks team.manage: Invite members, change their role, deactivate them, give password reset links, and define custom roles */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such member, invitation or role in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Oneself, or the last active owner */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/team/members/{id}/reset-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A one-time link (1 hour) for the member to set a new password; using it ends the member's other sessions */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The link */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OneTimeLink"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks team.manage: Invite members, change their role, deactivate them, give password reset links, and define custom roles */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such member, invitation or role in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The member is deactivated */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many links made this hour */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/team/members/{id}/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A member's picture (the URL carries its version) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The picture */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/*": string;
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No picture */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/team/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Define a custom role from the permission list */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RoleCreate"];
+                };
+            };
+            responses: {
+                /** @description The role */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustomRole"];
+                    };
+                };
+                /** @description Not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks team.manage: Invite members, change their role, deactivate them, give password reset links, and define custom roles */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The name is taken */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/team/roles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a custom role that no member holds */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks team.manage: Invite members, change their role, deactivate them, give password reset links, and define custom roles */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such member, invitation or role in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Members hold the role */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename a custom role or change its permissions (its holders' sockets reconnect with them) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RolePatch"];
+                };
+            };
+            responses: {
+                /** @description The role */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustomRole"];
+                    };
+                };
+                /** @description Not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks team.manage: Invite members, change their role, deactivate them, give password reset links, and define custom roles */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such member, invitation or role in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The name is taken */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/customers": {
@@ -557,7 +1696,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The role lacks customers.bulk: Tag, untag or add to a marketing list many customers at once */
+                /** @description The role lacks customers.bulk: Tag, untag or add to a marketing list the customers chosen in the list */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4505,7 +5644,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The role lacks bookings.manage: Take bookings at the desk or by phone, move them, check guests in and mark no-shows */
+                /** @description The role lacks bookings.take: Take bookings at the desk or by phone, move them, check guests in and mark no-shows */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4583,7 +5722,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The role lacks bookings.manage: Take bookings at the desk or by phone, move them, check guests in and mark no-shows */
+                /** @description The role lacks bookings.take: Take bookings at the desk or by phone, move them, check guests in and mark no-shows */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4657,7 +5796,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The role lacks bookings.manage: Take bookings at the desk or by phone, move them, check guests in and mark no-shows */
+                /** @description The role lacks bookings.take: Take bookings at the desk or by phone, move them, check guests in and mark no-shows */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4744,7 +5883,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The role lacks bookings.manage: Take bookings at the desk or by phone, move them, check guests in and mark no-shows */
+                /** @description The role lacks bookings.take: Take bookings at the desk or by phone, move them, check guests in and mark no-shows */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4884,7 +6023,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The role lacks bookings.cancel: Cancel bookings */
+                /** @description The role lacks bookings.cancel: Cancel bookings one took oneself */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5644,7 +6783,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The role lacks notes.write: Edit notes, mention colleagues, attach and delete files */
+                /** @description The role lacks notes.write: Edit notes, mention colleagues, attach files and delete the ones one attached */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5938,7 +7077,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The role lacks notes.write: Edit notes, mention colleagues, attach and delete files */
+                /** @description The role lacks notes.write: Edit notes, mention colleagues, attach files and delete the ones one attached */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6062,7 +7201,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The role lacks notes.write: Edit notes, mention colleagues, attach and delete files */
+                /** @description The role lacks notes.write: Edit notes, mention colleagues, attach files and delete the ones one attached */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6977,6 +8116,12 @@ export interface components {
                 name: string;
                 /** @enum {string} */
                 role: "owner" | "manager" | "staff";
+                customRole: {
+                    id: string;
+                    name: string;
+                } | null;
+                permissions: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.browse" | "customers.ban" | "customers.renumber" | "customers.bulk" | "segments.bulk" | "customers.export" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "notes.moderate" | "bookings.take" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "enquiries.view" | "enquiries.manage" | "settings.manage" | "apikeys.manage" | "team.view" | "team.manage")[];
+                avatarUrl: string | null;
             };
             organization: {
                 id: string;
@@ -7001,6 +8146,104 @@ export interface components {
             /** Format: email */
             email: string;
             password: string;
+        };
+        LinkInfo: {
+            /** @enum {string} */
+            kind: "invite" | "reset";
+            email: string;
+            organization: string;
+            expiresAt: string;
+        };
+        LinkCheck: {
+            token: string;
+        };
+        InviteAccept: {
+            token: string;
+            name: string;
+            password: string;
+        };
+        PasswordReset: {
+            token: string;
+            password: string;
+        };
+        ProfilePatch: {
+            name: string;
+        };
+        OwnSession: {
+            id: string;
+            current: boolean;
+            userAgent: string | null;
+            createdAt: string;
+            expiresAt: string;
+        };
+        Team: {
+            members: components["schemas"]["TeamMember"][];
+            invites: components["schemas"]["TeamInvite"][];
+            roles: components["schemas"]["CustomRole"][];
+        };
+        TeamMember: {
+            id: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            role: "owner" | "manager" | "staff";
+            customRole: {
+                id: string;
+                name: string;
+            } | null;
+            active: boolean;
+            lastSignInAt: string | null;
+            createdAt: string;
+            avatarUrl: string | null;
+        };
+        TeamInvite: {
+            id: string;
+            email: string;
+            /** @enum {string} */
+            role: "owner" | "manager" | "staff";
+            customRole: {
+                id: string;
+                name: string;
+            } | null;
+            expiresAt: string;
+            createdAt: string;
+        };
+        CustomRole: {
+            id: string;
+            name: string;
+            permissions: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.browse" | "customers.ban" | "customers.renumber" | "customers.bulk" | "segments.bulk" | "customers.export" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "notes.moderate" | "bookings.take" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "enquiries.view" | "enquiries.manage" | "settings.manage" | "apikeys.manage" | "team.view" | "team.manage")[];
+            members: number;
+        };
+        InviteCreated: {
+            invite: components["schemas"]["TeamInvite"];
+            link: components["schemas"]["OneTimeLink"];
+        };
+        OneTimeLink: {
+            url: string;
+            expiresAt: string;
+        };
+        InviteCreate: {
+            /** Format: email */
+            email: string;
+            /** @enum {string} */
+            role?: "owner" | "manager" | "staff";
+            /** Format: uuid */
+            customRoleId?: string | null;
+        };
+        MemberPatch: {
+            /** @enum {string} */
+            role?: "owner" | "manager" | "staff";
+            /** Format: uuid */
+            customRoleId?: string | null;
+            active?: boolean;
+        };
+        RoleCreate: {
+            name: string;
+            permissions: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.browse" | "customers.ban" | "customers.renumber" | "customers.bulk" | "segments.bulk" | "customers.export" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "notes.moderate" | "bookings.take" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "enquiries.view" | "enquiries.manage" | "settings.manage" | "apikeys.manage" | "team.view" | "team.manage")[];
+        };
+        RolePatch: {
+            name?: string;
+            permissions?: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.browse" | "customers.ban" | "customers.renumber" | "customers.bulk" | "segments.bulk" | "customers.export" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "notes.moderate" | "bookings.take" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "enquiries.view" | "enquiries.manage" | "settings.manage" | "apikeys.manage" | "team.view" | "team.manage")[];
         };
         CustomerPage: {
             items: components["schemas"]["CustomerListItem"][];
@@ -8581,7 +9824,7 @@ export interface components {
         };
         ApiKeyCreate: {
             name: string;
-            permissions: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.bulk" | "customers.export" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "settings.manage" | "apikeys.manage" | "enquiries.view" | "enquiries.manage")[];
+            permissions: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.browse" | "customers.ban" | "customers.renumber" | "customers.bulk" | "segments.bulk" | "customers.export" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "notes.moderate" | "bookings.take" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "enquiries.view" | "enquiries.manage" | "settings.manage" | "apikeys.manage" | "team.view" | "team.manage")[];
         };
         ClvModel: {
             fit: {

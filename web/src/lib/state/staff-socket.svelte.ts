@@ -26,6 +26,8 @@ class StaffConnection {
 
   #socket: StaffSocket | null = null;
   #retry: ReturnType<typeof setTimeout> | undefined;
+  /** When the server last dropped the socket: more than three drops in ten seconds slow the retries down. */
+  #drops: number[] = [];
 
   /** The socket, created and connecting on first use; null on the server. */
   get socket(): StaffSocket | null {
@@ -44,9 +46,14 @@ class StaffConnection {
       this.connections += 1;
     });
     socket.on('disconnect', (reason) => {
-      // The server closed it on purpose (signed out, device revoked…): socket.io will not retry.
-      if (reason === 'io server disconnect') this.#retryLater();
-      else if (reason !== 'io client disconnect') this.status = 'reconnecting';
+      // The server closed it on purpose (signed out, role or account changed…): socket.io will not
+      // retry. Ask again at once, so a new role applies now and an ended session shows as refused;
+      // a server that keeps dropping it is asked again only every RETRY_MS.
+      if (reason === 'io server disconnect') {
+        const now = Date.now();
+        this.#drops = [...this.#drops.filter((t) => now - t < 10_000), now];
+        this.#retryLater(this.#drops.length <= 3 ? 200 : RETRY_MS);
+      } else if (reason !== 'io client disconnect') this.status = 'reconnecting';
     });
     socket.on('connect_error', (error) => {
       // A refusal by the namespace's middleware is final for this handshake: socket.io does not
@@ -57,10 +64,10 @@ class StaffConnection {
     });
   }
 
-  #retryLater() {
+  #retryLater(delay = RETRY_MS) {
     this.status = this.connections ? 'reconnecting' : 'connecting';
     clearTimeout(this.#retry);
-    this.#retry = setTimeout(() => this.#socket?.connect(), RETRY_MS);
+    this.#retry = setTimeout(() => this.#socket?.connect(), delay);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { can } from '$lib/permissions';
 import { apiGet } from '$lib/server/api';
 import type { PageServerLoad } from './$types';
 
@@ -9,7 +10,7 @@ export const load: PageServerLoad = async (event) => {
     apiGet(event, '/api/settings'),
     apiGet(event, '/api/services'),
   ]);
-  // Owners alone manage API keys: others get no list (and no section).
-  const apiKeys = event.locals.me?.user.role === 'owner' ? (await apiGet(event, '/api/api-keys')).items : null;
+  // Only those who may manage API keys (owners, by default) get the list and the section.
+  const apiKeys = event.locals.me && can(event.locals.me, 'apikeys.manage') ? (await apiGet(event, '/api/api-keys')).items : null;
   return { tags: tags.items, fields: fields.items, settings, services: services.items, apiKeys };
 };
