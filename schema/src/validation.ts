@@ -18,3 +18,4 @@ export * from './bookings/wire.ts';
 export * from './notes/wire.ts';
 export * from './timeline/wire.ts';
 export { NOTE_SESSION_MINUTES } from './notes/events.ts';
+export * from './imports/wire.ts';
