@@ -12,3 +12,4 @@ export * from './edge/table.ts';
 export * from './timeline/table.ts';
 export * from './bookings/table.ts';
 export * from './notes/table.ts';
+export * from './imports/table.ts';

@@ -6,6 +6,7 @@ import { customFields } from './domains/custom-fields/index.ts';
 import { customers } from './domains/customers/index.ts';
 import { doors } from './domains/doors/index.ts';
 import { edge } from './domains/edge/index.ts';
+import { imports } from './domains/imports/index.ts';
 import { lists } from './domains/lists/index.ts';
 import { notes } from './domains/notes/index.ts';
 import { organizations } from './domains/organizations/index.ts';
@@ -34,4 +35,5 @@ export const domains: readonly Domain[] = [
   bookings,
   notes,
   presence,
+  imports,
 ];

@@ -13,6 +13,7 @@ export const permissionDescriptions = {
   'customers.erase': "Erase a customer's personal data on request, keeping the anonymous record",
   'customers.bulk': 'Tag, untag or add to a marketing list many customers at once',
   'customers.export': 'Download customers as CSV',
+  'customers.import': 'Import customers from CSV files, see the import history and undo an import',
   'companies.edit': 'Create and rename companies, link and unlink their people',
   'companies.domains': "Add or remove a company's email domains (people at them are linked automatically)",
   'companies.delete': 'Delete a company and its links',

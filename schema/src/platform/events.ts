@@ -4,6 +4,7 @@ import { bookingEvents } from '../bookings/events.ts';
 import { customerEvents } from '../customers/events.ts';
 import { doorEvents } from '../doors/events.ts';
 import { edgeEvents } from '../edge/events.ts';
+import { importEvents } from '../imports/events.ts';
 import { noteEvents } from '../notes/events.ts';
 import { timelineEvents } from '../timeline/events.ts';
 
@@ -32,6 +33,7 @@ export const eventSchemas = {
   ...bookingEvents,
   ...noteEvents,
   ...timelineEvents,
+  ...importEvents,
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

@@ -15,7 +15,7 @@ import {
 } from './reader.ts';
 
 /** A source of the file's bytes that can be read again from the start (a file on disk, the stored upload). */
-export type FileSource = () => AsyncIterable<Buffer> | Readable;
+export type FileSource = () => AsyncIterable<Buffer> | Iterable<Buffer> | Readable;
 
 export type Inspection = {
   encoding: Encoding;

@@ -101,7 +101,7 @@ export type ReadOptions = { encoding: Encoding; delimiter: Delimiter };
  * line breaks; values are unescaped. The first record, the header, goes to `onHeader`.
  */
 export async function* readRecords(
-  source: AsyncIterable<Buffer> | Readable,
+  source: AsyncIterable<Buffer> | Iterable<Buffer> | Readable,
   options: ReadOptions,
   onHeader: (names: string[]) => void,
 ): AsyncGenerator<FileRecord> {
