@@ -147,16 +147,16 @@ describe('matching and repeats', () => {
     await owner.post('/api/customers', { firstName: 'Other', lastName: 'Person', emails: ['other@example.com'] });
     await owner.post('/api/customers', { firstName: 'Third', lastName: 'Person', emails: ['third@example.com'] });
     const csv = [
-      'First Name,Last Name,Email,Email 2,Phone',
-      'New,Name,match@example.com,,',
-      'Rita,Repeat,rita@example.com,,+44 7911 123456',
-      'Rita,,RITA@example.com,rita2@example.com,',
-      'Both,Sides,third@example.com,other@example.com,',
+      'First Name,Last Name,Email,Email 2,Phone,Tags',
+      'New,Name,match@example.com,,,',
+      'Rita,Repeat,rita@example.com,,+44 7911 123456,Regulars',
+      'Rita,,RITA@example.com,rita2@example.com,,',
+      'Both,Sides,third@example.com,other@example.com,,',
     ].join('\n');
     const up = await upload(owner, csv);
     expect(up.status).toBe(201);
     const mapping = { ...up.body.suggested, onMatch: 'overwrite' as const };
-    expect(mapping.columns.map((c) => c.target)).toEqual(['firstName', 'lastName', 'email', 'email', 'phone']);
+    expect(mapping.columns.map((c) => c.target)).toEqual(['firstName', 'lastName', 'email', 'email', 'phone', 'tags']);
     expect((await owner.request('PUT', `/api/imports/${up.body.import.id}/settings`, { mapping })).status).toBe(200);
     const run = await runToEnd(owner, up.body.import.id);
     expect(run.result).toMatchObject({ counts: { rows: 4, created: 1, matched: 1, updated: 1, duplicates: 1, failed: 1 } });
@@ -169,6 +169,13 @@ describe('matching and repeats', () => {
       [owner.orgId],
     );
     expect(rita).toEqual([{ id: expect.any(String), emails: ['rita@example.com', 'rita2@example.com'] }]);
+    // A tag the organization did not have is created; the list's tag filter (tag_ids) and customer_tags agree.
+    const [tagged] = await q(
+      `select c.tag_ids, array_agg(ct.tag_id) as linked, g.id from customers c join customer_tags ct on ct.customer_id = c.id join tags g on g.id = ct.tag_id
+        where c.id = $1 and g.name = 'Regulars' group by c.tag_ids, g.id`,
+      [rita[0].id],
+    );
+    expect(tagged).toEqual({ tag_ids: [tagged.id], linked: [tagged.id], id: expect.any(String) });
     const errors = await q(`select line, "column", reason from customer_import_errors where import_id = $1`, [up.body.import.id]);
     expect(errors).toEqual([
       {

@@ -282,17 +282,42 @@ const COLUMNS = [
 async function writeStage(client: Client, ctx: BatchContext): Promise<void> {
   const q = (text: string, params: unknown[] = []) => client.query(text, params);
   const { orgId, importId } = ctx;
+  // Tags by name, created when missing (like the API's tag picker).
+  await q(
+    `insert into tags (org_id, name, color)
+     select distinct on (lower(t.name)) $1, t.name, '#6b7280'
+       from import_stage s cross join lateral unnest(string_to_array(s.tags, E'\\x1f')) t(name)
+      where s.tags <> ''
+     on conflict do nothing`,
+    [orgId],
+  );
   // New customers, their contacts, tags and custom values.
   await q(
     `insert into customers (id, org_id, customer_number, first_name, last_name, external_id, language, source, date_of_birth, company_name,
-                            marketing_consent, consent_at, consent_method, primary_email, primary_phone)
+                            marketing_consent, consent_at, consent_method, primary_email, primary_phone, tag_ids)
      select id, $1, coalesce(customer_number, 'C' || nextval('customer_number_seq')), first_name, last_name, external_id, language, source,
             date_of_birth, company_name, coalesce(consent_given, false),
             case when consent_given is not null then coalesce(consent_at, now()) end, case when consent_given is not null then 'import' end,
-            nullif(split_part(emails, E'\\x1f', 1), ''), nullif(split_part(phones_e164, E'\\x1f', 1), '')
-       from import_stage where ${NEW}`,
+            nullif(split_part(emails, E'\\x1f', 1), ''), nullif(split_part(phones_e164, E'\\x1f', 1), ''),
+            coalesce((select array_agg(distinct g.id order by g.id) from unnest(string_to_array(s.tags, E'\\x1f')) t(name)
+                        join tags g on g.org_id = $1 and lower(g.name) = lower(t.name)), '{}')
+       from import_stage s where ${NEW}`,
     [orgId],
   );
+  // Their customer_tags rows: the new rows carry tag_ids already, so the mirror's trigger (which
+  // would write each new customer a second time, a third of a batch's time) is skipped where the
+  // role may, as the seed does; otherwise it runs and writes the same arrays.
+  const { rows: may } = await q(`select has_parameter_privilege('session_replication_role', 'SET') as ok`);
+  if (may[0]?.ok) await q('set local session_replication_role = replica');
+  await q(
+    `insert into customer_tags (org_id, customer_id, tag_id)
+     select distinct $1::uuid, s.id, g.id
+       from import_stage s cross join lateral unnest(string_to_array(s.tags, E'\\x1f')) t(name)
+       join tags g on g.org_id = $1 and lower(g.name) = lower(t.name)
+      where s.tags <> '' and s.${NEW}`,
+    [orgId],
+  );
+  if (may[0]?.ok) await q('set local session_replication_role = origin');
   await q(
     `insert into customer_import_effects (import_id, org_id, customer_id, line, action)
      select $1, $2, id, line, 'created' from import_stage where ${NEW}`,
@@ -372,21 +397,13 @@ async function writeStage(client: Client, ctx: BatchContext): Promise<void> {
         and (s.${NEW} or not exists (select 1 from customer_addresses x where x.customer_id = s.id))`,
     [orgId],
   );
-  // Tags by name, created when missing (like the API's tag picker), then linked.
-  await q(
-    `insert into tags (org_id, name, color)
-     select distinct on (lower(t.name)) $1, t.name, '#6b7280'
-       from import_stage s cross join lateral unnest(string_to_array(s.tags, E'\\x1f')) t(name)
-      where s.tags <> ''
-     on conflict do nothing`,
-    [orgId],
-  );
+  // Tags of customers that existed: through the mirror trigger, as any writer's.
   await q(
     `insert into customer_tags (org_id, customer_id, tag_id)
      select distinct $1::uuid, s.id, g.id
        from import_stage s cross join lateral unnest(string_to_array(s.tags, E'\\x1f')) t(name)
        join tags g on g.org_id = $1 and lower(g.name) = lower(t.name)
-      where s.tags <> ''
+      where s.tags <> '' and s.${OLD}
      on conflict do nothing`,
     [orgId],
   );

@@ -499,6 +499,7 @@ export class RowConverter {
       firstName: firstName ?? undefined,
       lastName: lastName ?? undefined,
       emails,
+      phones: phones.map((p) => p.e164),
       customerNumber: one('customerNumber')?.[0],
       externalId: one('externalId')?.[0],
       language: one('language')?.[0],
@@ -515,8 +516,9 @@ export class RowConverter {
       }
     }
     if (!meetsMinimumIdentity({ firstName, lastName, emails, phones })) fail(null, MINIMUM_IDENTITY_MESSAGE);
-    if (errors.length) return { ok: false, errors };
-    const c = parsed.data!;
+    if (!parsed.success && !errors.length) fail(null, parsed.error.issues[0]?.message ?? 'Not a valid customer');
+    if (errors.length || !parsed.success) return { ok: false, errors };
+    const c = parsed.data;
     return {
       ok: true,
       customer: {
