@@ -71,7 +71,7 @@ export type BatchContext = {
   /** The header, for naming columns in conflicts. */
   columnOf: (target: string) => string | null;
   /** Write nothing (preview, dry run); `seenKeys` then stands in for what earlier batches would have written. */
-  dryRun?: { seenKeys: Map<string, string> };
+  dryRun?: { seenKeys: Map<string, string>; createdIds: Set<string> };
 };
 
 export type BatchResult = { counts: ImportCounts; failed: FailedRow[]; outcomes: RowOutcome[] };
@@ -185,7 +185,7 @@ export async function applyBatch(client: Client, ctx: BatchContext, rows: BatchR
     const created = new Set(mine.map((r) => r.customer_id));
     for (const d of decided) if (d.id && created.has(d.id)) d.action = 'merge';
   }
-  if (seen) for (const d of decided) if (d.id && [...seen.values()].includes(d.id)) d.action = 'merge';
+  if (ctx.dryRun) for (const d of decided) if (d.id && ctx.dryRun.createdIds.has(d.id)) d.action = 'merge';
 
   const onMatch: MatchAction = ctx.mapping.onMatch;
   const write: Array<{ group: Group; action: 'create' | 'update' | 'merge'; id: string; mode: 'fill' | 'overwrite' }> = [];
@@ -195,7 +195,10 @@ export async function applyBatch(client: Client, ctx: BatchContext, rows: BatchR
       counts.created++;
       const id = crypto.randomUUID();
       write.push({ group: d.group, action: 'create', id, mode: 'fill' });
-      if (seen) for (const k of keysOf(d.group.customer)) seen.set(k, id);
+      if (seen) {
+        for (const k of keysOf(d.group.customer)) seen.set(k, id);
+        ctx.dryRun!.createdIds.add(id);
+      }
       continue;
     }
     o.matchId = d.id;

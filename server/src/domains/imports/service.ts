@@ -135,7 +135,7 @@ export const importJob = defineJob({
     const converter = new RowConverter(row.mapping, job.payload.actor.defaultCountry, definitions, row.delimiter === ';');
     const columnOf = (target: string) => row.mapping!.columns.find((c) => c.target === target)?.header ?? null;
     let at = job.checkpoint ?? { records: 0, counts: emptyImportCounts() };
-    const seenKeys = new Map<string, string>();
+    const dryRunState = { seenKeys: new Map<string, string>(), createdIds: new Set<string>() };
     let estimate = 0;
     let batch: BatchRow[] = [];
     let records = 0;
@@ -154,7 +154,7 @@ export const importJob = defineJob({
       if (dryRun) {
         const client = await job.db.$client.connect();
         try {
-          const r = await applyBatch(client, { orgId: job.orgId, importId: row.id, mapping: row.mapping!, columnOf, dryRun: { seenKeys } }, rows);
+          const r = await applyBatch(client, { orgId: job.orgId, importId: row.id, mapping: row.mapping!, columnOf, dryRun: dryRunState }, rows);
           add(next.counts, r.counts);
         } finally {
           client.release();
@@ -334,7 +334,11 @@ export class ImportService {
     const client = await this.db.$client.connect();
     try {
       const columnOf = (target: string) => row.mapping!.columns.find((c) => c.target === target)?.header ?? null;
-      const result = await applyBatch(client, { orgId: actor.orgId, importId: id, mapping: row.mapping, columnOf, dryRun: { seenKeys: new Map() } }, batch);
+      const result = await applyBatch(
+        client,
+        { orgId: actor.orgId, importId: id, mapping: row.mapping, columnOf, dryRun: { seenKeys: new Map(), createdIds: new Set() } },
+        batch,
+      );
       const ids = [...new Set(result.outcomes.map((o) => o.matchId).filter((x): x is string => !!x))];
       const { rows: matched } = ids.length
         ? await client.query<{ id: string; customer_number: string; name: string }>(
