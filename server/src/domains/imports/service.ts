@@ -140,9 +140,10 @@ export const importJob = defineJob({
     let batch: BatchRow[] = [];
     let records = 0;
     const started = Date.now();
+    const doneBefore = at.records;
     const message = (done: number) => {
       const seconds = (Date.now() - started) / 1000;
-      const rate = seconds > 0.5 ? Math.round((done - (job.checkpoint?.records ?? 0)) / seconds) : 0;
+      const rate = seconds > 0.5 ? Math.round((done - doneBefore) / seconds) : 0;
       return `${dryRun ? 'Checking' : 'Importing'} rows${rate ? ` · ${rate.toLocaleString('en')} rows/s` : ''}`;
     };
     const flush = async () => {
