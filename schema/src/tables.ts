@@ -15,3 +15,4 @@ export * from './enquiries/table.ts';
 export * from './notes/table.ts';
 export * from './analytics/table.ts';
 export * from './orders/table.ts';
+export * from './imports/table.ts';

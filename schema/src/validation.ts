@@ -23,3 +23,4 @@ export * from './orders/money.ts';
 export { NOTE_SESSION_MINUTES } from './notes/events.ts';
 export * from './analytics/wire.ts';
 export * from './auth/wire.ts';
+export * from './imports/wire.ts';

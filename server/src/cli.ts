@@ -1,9 +1,11 @@
-import { writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { organizations } from '@foyer/schema/tables';
-import { RoleSchema } from '@foyer/schema/validation';
+import { IMPORT_MAX_FILE_BYTES_CLI, ImportMappingSchema, RoleSchema, matchActions, type ImportCounts, type MatchAction } from '@foyer/schema/validation';
+import { runImportHere } from './domains/imports/run-here.ts';
 import { readConfig } from './platform/config.ts';
 import { connect, type Database } from './platform/db/connect.ts';
 import { startEmbeddedPostgres, type EmbeddedCluster } from './platform/db/embedded.ts';
@@ -37,6 +39,12 @@ Usage: pnpm foyer <command> [options]
   devices add NAME [--org SLUG] [--doors "Front door,Back door"] [--agent-config FILE] [--server URL]
       Add an edge device for these doors (default: all) and print its one-time pairing code;
       with --agent-config, also write a config for the agent's simulation mode.
+
+  import customers FILE [--mapping FILE] [--dry-run] [--on-match skip|fill|overwrite] [--org SLUG]
+      Import customers from a CSV file (up to 1 GB): the encoding, delimiter and the mapping are
+      worked out from the file unless --mapping gives one (JSON: an ImportMapping, as the import
+      page saves it); --dry-run counts what would happen without writing. Failed rows go to
+      FILE.errors.csv with their line and reason.
 
 The database is DATABASE_URL, or the embedded one under FOYER_DATA_DIR (default ./.foyer),
 shared with a running server.`;
@@ -96,6 +104,9 @@ async function run(argv: string[]): Promise<string> {
       doors: { type: 'string' },
       'agent-config': { type: 'string' },
       server: { type: 'string', default: 'http://localhost:3000' },
+      mapping: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'on-match': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -107,7 +118,7 @@ async function run(argv: string[]): Promise<string> {
   };
 
   const command = `${noun} ${verb ?? ''}`.trim();
-  if (!['orgs add', 'users add', 'seed', 'devices add'].includes(command)) throw new UsageError(`Unknown command "${command}"`);
+  if (!['orgs add', 'users add', 'seed', 'devices add', 'import customers'].includes(command)) throw new UsageError(`Unknown command "${command}"`);
   const { database, cluster } = await openDatabase();
   try {
     if (command === 'orgs add') {
@@ -152,6 +163,10 @@ async function run(argv: string[]): Promise<string> {
         .filter(Boolean)
         .join('\n');
     }
+    if (command === 'import customers') {
+      const org = await findOrg(database, values.org);
+      return await importCustomers(database, org, need(arg, 'the file'), { mapping: values.mapping, dryRun: !!values['dry-run'], onMatch: values['on-match'] });
+    }
     const count = Number(need(values.customers, '--customers N'));
     if (!Number.isInteger(count) || count < 1 || count > 10_000_000) throw new UsageError('--customers is a whole number from 1 to 10,000,000');
     const seedCustomers = await loadSeeder();
@@ -172,6 +187,67 @@ async function run(argv: string[]): Promise<string> {
     await database.close();
     await cluster?.stop();
   }
+}
+
+/** `import customers FILE`: upload from disk, map, run here with a progress bar, print the counts. */
+async function importCustomers(
+  database: Database,
+  org: { id: string; name: string },
+  given: string,
+  opts: { mapping?: string; dryRun: boolean; onMatch?: string },
+) {
+  // pnpm runs this in server/: a relative path is the caller's (INIT_CWD).
+  const file = resolve(process.env.INIT_CWD ?? process.cwd(), given);
+  const info = await stat(file).catch(() => {
+    throw new UsageError(`No file ${file}`);
+  });
+  if (info.size > IMPORT_MAX_FILE_BYTES_CLI) throw new UsageError(`${file} is ${(info.size / 1e9).toFixed(2)} GB: the limit is 1 GB; split the file`);
+  const [settings] = await database.db.select({ country: organizations.defaultCountry }).from(organizations).where(eq(organizations.id, org.id));
+  const actor = { orgId: org.id, userId: null, defaultCountry: settings?.country ?? 'GB' };
+  const services = createServices(database.db);
+  const uploaded = await services.imports.upload(actor, basename(file), createReadStream(file), IMPORT_MAX_FILE_BYTES_CLI);
+  const id = uploaded.import.id;
+  let mapping = uploaded.suggested;
+  if (opts.mapping) {
+    const raw = JSON.parse(await readFile(resolve(process.env.INIT_CWD ?? process.cwd(), opts.mapping), 'utf8')) as { mapping?: unknown };
+    const parsed = ImportMappingSchema.safeParse(raw.mapping ?? raw);
+    if (!parsed.success) throw new UsageError(`${opts.mapping}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    mapping = parsed.data;
+  }
+  if (opts.onMatch) {
+    if (!matchActions.includes(opts.onMatch as MatchAction)) throw new UsageError(`--on-match is one of ${matchActions.join(', ')}`);
+    mapping = { ...mapping, onMatch: opts.onMatch as MatchAction };
+  }
+  await services.imports.configure(actor, id, { mapping });
+  const { encoding, delimiter, format } = uploaded.import;
+  process.stderr.write(`${basename(file)}: ${encoding}, ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-separated${format ? `, a ${format} export` : ''}\n`);
+  for (const c of mapping.columns) process.stderr.write(`  ${c.header.padEnd(32)} → ${c.target ?? '(ignored)'}${c.address ? ` (address ${c.address})` : ''}\n`);
+  if (!opts.dryRun) await database.db.execute(sql`update customer_imports set status = 'running' where id = ${id}`);
+  const started = performance.now();
+  const bar = (p: { done?: number; total?: number; message?: string }) => {
+    const total = Math.max(p.total ?? 0, p.done ?? 0);
+    const share = total ? (p.done ?? 0) / total : 0;
+    const filled = Math.round(share * 30);
+    process.stderr.write(
+      `\r  [${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${Math.round(share * 100)}%  ${(p.done ?? 0).toLocaleString('en')} rows  ${p.message ?? ''}   `,
+    );
+  };
+  const result = (await runImportHere(database.db, org.id, { importId: id, dryRun: opts.dryRun, actor }, bar)) as { counts: ImportCounts };
+  process.stderr.write('\n');
+  const c = result.counts;
+  const lines = [
+    `${opts.dryRun ? 'Dry run (nothing written)' : 'Imported'} ${c.rows.toLocaleString('en')} rows into "${org.name}" in ${((performance.now() - started) / 1000).toFixed(1)} s:`,
+    `  new ${c.created}, matched ${c.matched} (updated ${c.updated}, skipped ${c.skipped}), repeats merged ${c.duplicates}, failed ${c.failed}`,
+  ];
+  if (!opts.dryRun && c.failed) {
+    const out = `${file}.errors.csv`;
+    const parts: string[] = [];
+    await services.imports.errorsCsv(org.id, id, async (text) => void parts.push(text));
+    await writeFile(out, parts.join(''));
+    lines.push(`  failed rows, with their line and reason: ${out}`);
+  }
+  if (!opts.dryRun) lines.push(`  import ${id} (undo it on the import page)`);
+  return lines.join('\n');
 }
 
 run(process.argv.slice(2)).then(

@@ -8,6 +8,7 @@ import { customers } from './domains/customers/index.ts';
 import { doors } from './domains/doors/index.ts';
 import { edge } from './domains/edge/index.ts';
 import { enquiries } from './domains/enquiries/index.ts';
+import { imports } from './domains/imports/index.ts';
 import { lists } from './domains/lists/index.ts';
 import { notes } from './domains/notes/index.ts';
 import { orders } from './domains/orders/index.ts';
@@ -40,4 +41,5 @@ export const domains: readonly Domain[] = [
   orders,
   presence,
   analytics,
+  imports,
 ];

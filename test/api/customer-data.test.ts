@@ -118,7 +118,7 @@ describe('the customer-data contract covers every table about a customer', () =>
 
   it('registers one for every domain with rows about a customer', () => {
     expect(contributors.map((c) => c.domain).sort()).toEqual(
-      ['bookings', 'companies', 'custom-fields', 'customers', 'doors', 'enquiries', 'lists', 'notes', 'orders', 'tags', 'timeline'].sort(),
+      ['bookings', 'companies', 'custom-fields', 'customers', 'doors', 'enquiries', 'imports', 'lists', 'notes', 'orders', 'tags', 'timeline'].sort(),
     );
   });
 });

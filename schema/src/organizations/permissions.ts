@@ -17,6 +17,7 @@ export const permissionDescriptions = {
   'customers.bulk': 'Tag, untag or add to a marketing list the customers chosen in the list',
   'segments.bulk': 'Tag, untag or add to a marketing list every customer of a segment or list query at once (a background job)',
   'customers.export': 'Download customers as CSV',
+  'customers.import': 'Import customers from CSV files, see the import history and undo an import',
   'companies.edit': 'Create and rename companies, link and unlink their people',
   'companies.domains': "Add or remove a company's email domains (people at them are linked automatically)",
   'companies.delete': 'Delete a company and its links',

@@ -5,6 +5,7 @@ import { customerEvents } from '../customers/events.ts';
 import { doorEvents } from '../doors/events.ts';
 import { edgeEvents } from '../edge/events.ts';
 import { enquiryEvents } from '../enquiries/events.ts';
+import { importEvents } from '../imports/events.ts';
 import { noteEvents } from '../notes/events.ts';
 import { orderEvents } from '../orders/events.ts';
 import { organizationEvents } from '../organizations/events.ts';
@@ -39,6 +40,7 @@ export const eventSchemas = {
   ...orderEvents,
   ...organizationEvents,
   ...timelineEvents,
+  ...importEvents,
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

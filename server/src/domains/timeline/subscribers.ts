@@ -39,6 +39,7 @@ export function timelineSubscribers(services: Services): Subscriber[] {
     subscriber({ id: 'timeline.profile', on: ['customer.created', 'customer.updated', 'customer.erased', 'customer.merged'], handle: profileChanged }),
     subscriber({ id: 'timeline.notes', on: ['note.edited', 'note.attachment.added'], handle: noteChanged }),
     subscriber({ id: 'timeline.orders', on: ['order.placed', 'order.cancelled', 'payment.received', 'refund.issued'], handle: moneyChanged }),
+    subscriber({ id: 'timeline.imports', on: ['customers.imported'], handle: customersImported }),
     // On every node: staff here with the profile open see the entry at once.
     localSubscriber({
       id: 'timeline.live',
@@ -199,6 +200,28 @@ async function profileChanged(event: OutboxEvent<'customer.created' | 'customer.
     case 'customer.merged':
       return record(tx, event, event.payload.intoId, { ...base, type: 'profile_merged', from: { customerNumber: event.payload.fromCustomerNumber } });
   }
+}
+
+/**
+ * I1: a batch of an import committed: each customer it created gets its profile_created entry
+ * (source import), the batch's entries in one statement. Exactly once per event through the
+ * delivery mark (these entries carry no event id: one event writes thousands).
+ */
+async function customersImported(event: OutboxEvent<'customers.imported'>, tx: Tx) {
+  const { importId, fromLine, toLine, actorUserId } = event.payload;
+  const data = TimelineEntrySchema.parse({
+    id: 0,
+    type: 'profile_created',
+    category: 'profile',
+    source: 'import',
+    occurredAt: iso(event.createdAt),
+    actor: await actorOf(tx, event.orgId, actorUserId),
+  });
+  await tx.execute(sql`
+    insert into activities (org_id, customer_id, category, type, source, occurred_at, data)
+    select f.org_id, f.customer_id, 'profile', 'profile_created', 'import', f.created_at, ${JSON.stringify({ actor: data.actor })}::jsonb
+      from customer_import_effects f
+     where f.import_id = ${importId} and f.org_id = ${event.orgId} and f.action = 'created' and f.line between ${fromLine} and ${toLine}`);
 }
 
 async function noteChanged(event: OutboxEvent<'note.edited' | 'note.attachment.added'>, tx: Tx) {

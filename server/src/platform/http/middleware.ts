@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { IMPORT_MAX_UPLOAD_BYTES } from '@foyer/schema/validation';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { Logger } from '../logger.ts';
 import { AppError } from '../errors.ts';
@@ -64,19 +65,24 @@ const photoLimit = tooLarge(MAX_PHOTO_BYTES, '8 MiB');
 /** A note attachment may be 10 MB; the multipart envelope around it gets a little room. */
 const attachmentLimit = tooLarge(10 * 1024 * 1024 + 64 * 1024, '10 MB');
 
+/** An import's file is streamed into the database as it arrives (ImportService.upload counts it too). */
+const importLimit = tooLarge(IMPORT_MAX_UPLOAD_BYTES, `${IMPORT_MAX_UPLOAD_BYTES / 1024 / 1024} MB (larger files: the CLI, pnpm foyer import customers FILE)`);
+
 /**
- * 1 MiB for JSON; photos (PUT …/photo) may be 8 MiB, as phones take them; note attachments 10 MB.
- * GET and HEAD are let through untouched: no route reads their body, and asking for it (as
- * bodyLimit does) makes the Node adapter build a full web Request, 4% of a read's CPU.
+ * 1 MiB for JSON; photos (PUT …/photo) may be 8 MiB, as phones take them; note attachments 10 MB;
+ * import files 200 MB. GET and HEAD are let through untouched: no route reads their body, and
+ * asking for it (as bodyLimit does) makes the Node adapter build a full web Request, 4% of a read's CPU.
  */
 export const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
   c.req.method === 'GET' || c.req.method === 'HEAD'
     ? next()
-    : c.req.method === 'PUT' && c.req.path.endsWith('/photo')
-      ? photoLimit(c, next)
-      : c.req.method === 'POST' && c.req.path.endsWith('/notes/attachments')
-        ? attachmentLimit(c, next)
-        : jsonLimit(c, next);
+    : c.req.method === 'POST' && c.req.path === '/api/imports/customers'
+      ? importLimit(c, next)
+      : c.req.method === 'PUT' && c.req.path.endsWith('/photo')
+        ? photoLimit(c, next)
+        : c.req.method === 'POST' && c.req.path.endsWith('/notes/attachments')
+          ? attachmentLimit(c, next)
+          : jsonLimit(c, next);
 
 /** No page may frame Foyer (clickjacking): the old header for old browsers, CSP for the rest. */
 export const FRAME_HEADERS = { 'x-frame-options': 'DENY', 'content-security-policy': "frame-ancestors 'none'" } as const;

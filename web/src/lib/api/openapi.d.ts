@@ -8040,6 +8040,831 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a CSV file of customers (the raw bytes as the body, up to 200 MB; ?fileName=): its encoding, delimiter, header and a suggested mapping */
+        post: {
+            parameters: {
+                query?: {
+                    fileName?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                    "application/octet-stream": string;
+                };
+            };
+            responses: {
+                /** @description The import, the suggested mapping and the first rows */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportUploadResult"];
+                    };
+                };
+                /** @description Not a text file, empty, only a header, duplicate column names, broken quoting (the message names the line) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.import: Import customers from CSV files, see the import history and undo an import */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the upload limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The import history, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Imports */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Import"][];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.import: Import customers from CSV files, see the import history and undo an import */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Saved mappings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Saved mappings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SavedImportMapping"][];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.import: Import customers from CSV files, see the import history and undo an import */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save a mapping under a name (the same name replaces it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SavedImportMappingCreate"];
+                };
+            };
+            responses: {
+                /** @description Saved */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SavedImportMapping"];
+                    };
+                };
+                /** @description Not a valid mapping */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.import: Import customers from CSV files, see the import history and undo an import */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/mappings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a saved mapping */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.import: Import customers from CSV files, see the import history and undo an import */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such mapping */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The import */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Import"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.import: Import customers from CSV files, see the import history and undo an import */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such import in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the mapping (and override the encoding or delimiter); checked against the file */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ImportSettings"];
+                };
+            };
+            responses: {
+                /** @description The import */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Import"];
+                    };
+                };
+                /** @description A field mapped twice, an unknown custom field, columns that do not match */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.import: Import customers from CSV files, see the import history and undo an import */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such import in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Already run */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The first 100 rows as they would land: customer, match, row errors. Writes nothing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The preview */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportPreview"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.import: Import customers from CSV files, see the import history and undo an import */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such import in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No mapping yet */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the import, or a dry run of the whole file (counts only), as a background job (progress: job:progress on /staff) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default false */
+                        dryRun?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description The job */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JobRun"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.import: Import customers from CSV files, see the import history and undo an import */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such import in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No mapping yet, or already run */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop a running import after its current batch; what it finished stays (undo takes it back) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The import */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Import"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.import: Import customers from CSV files, see the import history and undo an import */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such import in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not running */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo an import: remove the customers it created that nobody changed since, put back what it overwrote; says what it kept */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The import, with what undo did */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Import"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.import: Import customers from CSV files, see the import history and undo an import */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such import in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Running, or nothing to undo */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}/errors.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rows that failed, as the file had them, with each row's line and reasons */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks customers.import: Import customers from CSV files, see the import history and undo an import */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such import in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs/{id}": {
         parameters: {
             query?: never;
@@ -8120,7 +8945,7 @@ export interface components {
                     id: string;
                     name: string;
                 } | null;
-                permissions: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.browse" | "customers.ban" | "customers.renumber" | "customers.bulk" | "segments.bulk" | "customers.export" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "notes.moderate" | "bookings.take" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "enquiries.view" | "enquiries.manage" | "settings.manage" | "apikeys.manage" | "team.view" | "team.manage")[];
+                permissions: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.browse" | "customers.ban" | "customers.renumber" | "customers.bulk" | "segments.bulk" | "customers.export" | "customers.import" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "notes.moderate" | "bookings.take" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "enquiries.view" | "enquiries.manage" | "settings.manage" | "apikeys.manage" | "team.view" | "team.manage")[];
                 avatarUrl: string | null;
             };
             organization: {
@@ -8211,7 +9036,7 @@ export interface components {
         CustomRole: {
             id: string;
             name: string;
-            permissions: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.browse" | "customers.ban" | "customers.renumber" | "customers.bulk" | "segments.bulk" | "customers.export" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "notes.moderate" | "bookings.take" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "enquiries.view" | "enquiries.manage" | "settings.manage" | "apikeys.manage" | "team.view" | "team.manage")[];
+            permissions: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.browse" | "customers.ban" | "customers.renumber" | "customers.bulk" | "segments.bulk" | "customers.export" | "customers.import" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "notes.moderate" | "bookings.take" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "enquiries.view" | "enquiries.manage" | "settings.manage" | "apikeys.manage" | "team.view" | "team.manage")[];
             members: number;
         };
         InviteCreated: {
@@ -8239,11 +9064,11 @@ export interface components {
         };
         RoleCreate: {
             name: string;
-            permissions: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.browse" | "customers.ban" | "customers.renumber" | "customers.bulk" | "segments.bulk" | "customers.export" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "notes.moderate" | "bookings.take" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "enquiries.view" | "enquiries.manage" | "settings.manage" | "apikeys.manage" | "team.view" | "team.manage")[];
+            permissions: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.browse" | "customers.ban" | "customers.renumber" | "customers.bulk" | "segments.bulk" | "customers.export" | "customers.import" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "notes.moderate" | "bookings.take" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "enquiries.view" | "enquiries.manage" | "settings.manage" | "apikeys.manage" | "team.view" | "team.manage")[];
         };
         RolePatch: {
             name?: string;
-            permissions?: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.browse" | "customers.ban" | "customers.renumber" | "customers.bulk" | "segments.bulk" | "customers.export" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "notes.moderate" | "bookings.take" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "enquiries.view" | "enquiries.manage" | "settings.manage" | "apikeys.manage" | "team.view" | "team.manage")[];
+            permissions?: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.browse" | "customers.ban" | "customers.renumber" | "customers.bulk" | "segments.bulk" | "customers.export" | "customers.import" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "notes.moderate" | "bookings.take" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "enquiries.view" | "enquiries.manage" | "settings.manage" | "apikeys.manage" | "team.view" | "team.manage")[];
         };
         CustomerPage: {
             items: components["schemas"]["CustomerListItem"][];
@@ -9824,7 +10649,7 @@ export interface components {
         };
         ApiKeyCreate: {
             name: string;
-            permissions: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.browse" | "customers.ban" | "customers.renumber" | "customers.bulk" | "segments.bulk" | "customers.export" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "notes.moderate" | "bookings.take" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "enquiries.view" | "enquiries.manage" | "settings.manage" | "apikeys.manage" | "team.view" | "team.manage")[];
+            permissions: ("customers.view" | "customers.edit" | "customers.delete" | "customers.erase" | "customers.browse" | "customers.ban" | "customers.renumber" | "customers.bulk" | "segments.bulk" | "customers.export" | "customers.import" | "companies.edit" | "companies.domains" | "companies.delete" | "tags.create" | "tags.edit" | "tags.delete" | "fields.define" | "fields.delete" | "segments.manage" | "lists.create" | "lists.delete" | "doors.view" | "doors.manage" | "devices.manage" | "access.grant" | "access.revoke" | "credentials.issue" | "credentials.revoke" | "bookings.view" | "bookings.cancel" | "bookings.manage" | "services.manage" | "notes.view" | "notes.write" | "notes.moderate" | "bookings.take" | "analytics.view" | "orders.view" | "orders.create" | "orders.cancel" | "payments.refund" | "enquiries.view" | "enquiries.manage" | "settings.manage" | "apikeys.manage" | "team.view" | "team.manage")[];
         };
         ClvModel: {
             fit: {
@@ -9851,6 +10676,113 @@ export interface components {
             details: {
                 [key: string]: number;
             };
+        };
+        ImportUploadResult: {
+            import: components["schemas"]["Import"];
+            suggested: components["schemas"]["ImportMapping"];
+            sample: string[][];
+        };
+        Import: {
+            /** Format: uuid */
+            id: string;
+            fileName: string;
+            bytes: number;
+            /** @enum {string} */
+            encoding: "utf8" | "utf16le" | "utf16be" | "windows1252";
+            /** @enum {string} */
+            delimiter: "," | ";" | "\t";
+            /** @enum {string|null} */
+            format: "google" | "outlook" | "outlook.com" | "hubspot" | "mailchimp" | "twenty" | null;
+            headers: string[];
+            mapping: components["schemas"]["ImportMapping"];
+            /** @enum {string} */
+            status: "uploaded" | "running" | "done" | "failed" | "cancelled" | "undone";
+            counts: components["schemas"]["ImportCounts"];
+            /** Format: uuid */
+            jobId: string | null;
+            createdBy: {
+                /** Format: uuid */
+                userId: string;
+                name: string;
+            } | null;
+            createdAt: string;
+            finishedAt: string | null;
+            undo: {
+                removed: number;
+                reverted: number;
+                kept: string[];
+            } | null;
+        };
+        ImportMapping: {
+            columns: {
+                header: string;
+                /** @description A customer field, custom.<key>, or null to ignore the column */
+                target: ("firstName" | "lastName" | "fullName" | "email" | "phone" | "phoneCountry" | "companyName" | "language" | "source" | "externalId" | "customerNumber" | "dateOfBirth" | "tags" | "consent" | "consentAt" | "address.line1" | "address.line2" | "address.city" | "address.region" | "address.postalCode" | "address.country") | string | null;
+                country?: string;
+                address?: number;
+            }[];
+            /** @enum {string} */
+            dateFormat: "YYYY-MM-DD" | "DD/MM/YYYY" | "MM/DD/YYYY" | "DD.MM.YYYY";
+            /** @enum {string} */
+            onMatch: "skip" | "fill" | "overwrite";
+            /** @default import */
+            source: string;
+            /** @default [] */
+            tags: string[];
+        } | null;
+        ImportCounts: {
+            rows: number;
+            created: number;
+            matched: number;
+            updated: number;
+            skipped: number;
+            failed: number;
+            duplicates: number;
+        } | null;
+        SavedImportMapping: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            mapping: components["schemas"]["ImportMapping"];
+            createdAt: string;
+        };
+        SavedImportMappingCreate: {
+            name: string;
+            mapping: components["schemas"]["ImportMapping"];
+        };
+        ImportSettings: {
+            /** @enum {string} */
+            encoding?: "utf8" | "utf16le" | "utf16be" | "windows1252";
+            /** @enum {string} */
+            delimiter?: "," | ";" | "\t";
+            mapping: components["schemas"]["ImportMapping"];
+        };
+        ImportPreview: {
+            rows: {
+                line: number;
+                /** @enum {string} */
+                outcome: "new" | "match" | "duplicate" | "error";
+                customer: {
+                    firstName: string | null;
+                    lastName: string | null;
+                    emails: string[];
+                    phones: string[];
+                    companyName: string | null;
+                    dateOfBirth: string | null;
+                    tags: string[];
+                } | null;
+                match: {
+                    customerNumber: string;
+                    name: string;
+                } | null;
+                errors: components["schemas"]["ImportRowError"][];
+            }[];
+            ms: number;
+        };
+        ImportRowError: {
+            line: number;
+            column: string | null;
+            reason: string;
         };
     };
     responses: never;
