@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pathParam } from '../platform/wire.ts';
+import { isoDate, isoDateTime, pathParam } from '../platform/wire.ts';
 
 // C8: services staff offer in the public booking flow, and what the flow sends and receives.
 
@@ -167,9 +167,8 @@ export const TimeZoneSchema = z
 /** How far ahead the public flow offers dates. */
 export const BOOKING_HORIZON_DAYS = 90;
 
-const isoDate = z.iso.date({ error: 'A date is written YYYY-MM-DD' });
 
-export const SlotsQuerySchema = z.object({ date: isoDate });
+export const SlotsQuerySchema = z.object({ date: isoDate() });
 
 export const PublicServiceSchema = ServiceSchema.pick({
   id: true,
@@ -232,7 +231,7 @@ export const BookingCreateSchema = z
   .object({
     flowToken: z.string({ error: 'Enter your details first' }).min(1, 'Enter your details first').max(512),
     serviceId: z.uuid({ error: 'Not a service id' }),
-    startsAt: z.iso.datetime({ offset: true, error: 'A time is an ISO 8601 instant, e.g. 2026-05-01T09:00:00Z' }),
+    startsAt: isoDateTime('A time is an ISO 8601 instant, e.g. 2026-05-01T09:00:00Z'),
     partySize: z
       .number({ error: 'Party size is a number of people' })
       .int('Party size is a whole number of people')
