@@ -167,7 +167,6 @@ export const TimeZoneSchema = z
 /** How far ahead the public flow offers dates. */
 export const BOOKING_HORIZON_DAYS = 90;
 
-
 export const SlotsQuerySchema = z.object({ date: isoDate() });
 
 export const PublicServiceSchema = ServiceSchema.pick({

@@ -67,9 +67,7 @@ function typedValue(def: FieldDefinition, value: CustomValue): ValueRow | string
       return Number.isFinite(n) ? { ...base, valueText: String(n), valueNumber: n } : `${def.label} takes a number`;
     }
     case 'date':
-      return typeof value === 'string' && isRealDate(value)
-        ? { ...base, valueText: value, valueDate: value }
-        : `${def.label} takes a date written YYYY-MM-DD`;
+      return typeof value === 'string' && isRealDate(value) ? { ...base, valueText: value, valueDate: value } : `${def.label} takes a date written YYYY-MM-DD`;
     case 'choice':
       return typeof value === 'string' && def.options?.includes(value) ? { ...base, valueText: value } : `${def.label} is one of: ${def.options?.join(', ')}`;
     case 'boolean':
