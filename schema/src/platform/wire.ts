@@ -3,6 +3,10 @@ import { z } from 'zod';
 /** C1: a customer's system id as the API writes it: 32 lowercase hex characters, no dashes. */
 export const systemIdPattern = /^[0-9a-f]{32}$/;
 
+/** A UUID as PostgreSQL reads one: a value it cannot read as `uuid` fails the whole statement. */
+export const isUuid = (value: unknown): value is string =>
+  typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
 export const toSystemId = (uuid: string): string => uuid.replaceAll('-', '').toLowerCase();
 
 export const fromSystemId = (id: string): string => `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`;

@@ -4,6 +4,7 @@ import {
   COUNT_CAP,
   normalizePhone,
   isRealDate,
+  isUuid,
   lifecycleStages,
   parseRange,
   toSystemId,
@@ -401,7 +402,6 @@ const nullableSorts = new Set<SortKey>(['name', 'email', 'phone', 'lastOrder']);
 
 type Cursor = { v: string | null; id: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isInteger = (v: string) => /^-?\d{1,18}$/.test(v);
 /** A timestamptz as PostgreSQL writes it (`2026-05-01 10:00:00.123+00`), with a real date and time. */
 const isTimestamp = (v: string) => {
@@ -440,7 +440,7 @@ function readCursor(after: string, sort: string): Cursor {
   if (!Array.isArray(parsed) || parsed.length !== 3 || typeof parsed[0] !== 'string' || !(parsed[1] === null || typeof parsed[1] === 'string'))
     throw refuse('after is the nextCursor of a previous page');
   const [cursorSort, v, id] = parsed as [string, string | null, unknown];
-  if (typeof id !== 'string' || !UUID.test(id)) throw refuse('after is the nextCursor of a previous page');
+  if (!isUuid(id)) throw refuse('after is the nextCursor of a previous page');
   if (cursorSort !== sort) throw refuse('after belongs to another sort; start again from page 1');
   // The value is compared with the sort's column: one of another type (a forged cursor) would be
   // PostgreSQL's error, so it is checked here against what that column holds.
