@@ -4015,6 +4015,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/edge/devices/{id}/quarantine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The device's last 100 events that could never be stored, each with why (the rest of their batch was stored) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Quarantined events, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["QuarantinedEvent"][];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks doors.view: See doors, edge devices, the door log, and who may open which door */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such device in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/edge/pair": {
         parameters: {
             query?: never;
@@ -6197,6 +6264,13 @@ export interface components {
         EdgeDevicePatch: {
             name?: string;
             doorIds?: string[];
+        };
+        QuarantinedEvent: {
+            seq: number;
+            reason: string;
+            /** @description The event as the device sent it (control characters shown as U+FFFD); null on old entries */
+            event?: unknown;
+            receivedAt: string;
         };
         PairResponse: {
             deviceId: string;
