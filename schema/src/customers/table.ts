@@ -66,6 +66,9 @@ export const customers = pgTable(
     const listFilters = [t.language, t.tagIds, t.lifecycleStage, t.status, t.source, t.marketingConsent];
     return [
       uniqueIndex('customers_org_number_idx').on(t.orgId, t.customerNumber),
+      // A customer number is one whatever its case: `ada-00001` cannot sit beside `ADA-00001`, and
+      // either ref opens the same person. (The index above stays for exact lookups and search.)
+      uniqueIndex('customers_org_number_lower_idx').on(t.orgId, sql`lower(${t.customerNumber})`),
       // The list's default order (newest first) walks this index instead of sorting. It and the name
       // order below carry, after the id, the columns the list's commonest filters read (language,
       // tags, lifecycle, status, source, consent): a filtered page in these orders is then an
