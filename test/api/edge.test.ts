@@ -363,7 +363,16 @@ describe('permission sync (Da2)', () => {
 
     let since = device.deltas.length;
     expect((await owner.patch(`/api/customers/${ada.id}`, { status: 'banned' })).status).toBe(200);
-    expect((await device.deltaFor(ada.id, since, true)).customers).toEqual([{ customerId: ada.id, entries: [] }]);
+    // Banned: her card stays on the device, flagged and for no door, so that a tap is denied as `banned`.
+    const banned = await until(
+      () =>
+        device.deltas.slice(since).find((d) => d.customers.some((c) => c.customerId === ada.id && c.entries.length > 0 && c.entries.every((e) => e.banned))),
+      2000,
+      'the banned delta',
+    );
+    expect(banned.customers).toEqual([
+      { customerId: ada.id, entries: [expect.objectContaining({ doorId: '', banned: true, credentialHash: expect.any(String) })] },
+    ]);
     since = device.deltas.length;
     await owner.patch(`/api/customers/${ada.id}`, { status: 'active' });
     expect((await device.deltaFor(ada.id, since)).customers[0]!.entries).toHaveLength(1);
@@ -378,7 +387,7 @@ describe('permission sync (Da2)', () => {
     // A device that was away gets a snapshot without them.
     const later = await connect(await pairedDevice(owner, [d.id]));
     await later.sync(0);
-    expect(later.entries().map((e) => e.customerId)).toEqual([ada.id]);
+    expect(later.entries().map((e) => [e.customerId, e.banned ?? false])).toEqual([[ada.id, false]]);
   });
 
   it("moves a merged customer's entries to the one kept, on the device too (D2)", async () => {

@@ -25,6 +25,11 @@ export const EdgeEntrySchema = z.object({
   /** ISO times; endsAt null for open-ended. */
   startsAt: z.string(),
   endsAt: z.string().nullable(),
+  /**
+   * A banned customer's credential: sent with doorId '' (no door), so that the agent denies it
+   * saying `banned`, and an agent that predates the flag still denies it (no permission for the door).
+   */
+  banned: z.literal(true).optional(),
 });
 export type EdgeEntry = z.infer<typeof EdgeEntrySchema>;
 
@@ -57,6 +62,7 @@ export const edgeReasons = [
   'opened_without_grant',
   'held_open_too_long',
   'closed_after_alarm',
+  'banned',
 ] as const;
 export type EdgeReason = (typeof edgeReasons)[number];
 
