@@ -89,7 +89,7 @@ describe('a bulk action on a segment (L5)', () => {
     expect(lateTagged!.n).toBe(0);
     // One history entry per customer, never two.
     const [audit] = await q<{ rows: number; customers: number }>(
-      `select count(*)::int as rows, count(distinct entity_id)::int as customers from audit_log where org_id = $1 and changes->'tags'->>'after' = 'added Segment'`,
+      `select count(*)::int as rows, count(distinct entity_id)::int as customers from audit_log where org_id = $1 and changes->'tags'->'after' ? 'Segment' and not changes->'tags'->'before' ? 'Segment'`,
       [owner.orgId],
     );
     expect(audit).toEqual({ rows: N, customers: N });

@@ -102,8 +102,14 @@ export class CustomerBulkService {
           insert into customer_tags (org_id, customer_id, tag_id) select ${actor.orgId}, customer_id, tag_id from allowed
           on conflict do nothing returning customer_id, tag_id),
         audited as (
-          ${audit(sql`jsonb_build_object('tags', jsonb_build_object('before', null, 'after', 'added ' || string_agg(tg.name, ', ')))`)}
-          from added join tags tg on tg.id = added.tag_id group by customer_id
+          ${audit(
+            tagChange(
+              sql`select ct.tag_id from customer_tags ct where ct.customer_id = changed.customer_id`,
+              sql`select ct.tag_id from customer_tags ct where ct.customer_id = changed.customer_id
+                  union select a.tag_id from added a where a.customer_id = changed.customer_id`,
+            ),
+          )}
+          from (select distinct customer_id from added) changed
           returning 1)
         select (select count(*) from target)::int as matched, (select count(*) from audited)::int as changed,
                (select count(distinct customer_id) from pairs p where have + nth > ${cap}::int)::int as capped`);
@@ -118,8 +124,14 @@ export class CustomerBulkService {
           where ct.org_id = ${actor.orgId} and ct.customer_id = t.id and ct.tag_id = any(${uuidArray(action.tagIds)})
           returning ct.customer_id, ct.tag_id),
         audited as (
-          ${audit(sql`jsonb_build_object('tags', jsonb_build_object('before', 'removed ' || string_agg(tg.name, ', '), 'after', null))`)}
-          from removed join tags tg on tg.id = removed.tag_id group by customer_id
+          ${audit(
+            tagChange(
+              sql`select ct.tag_id from customer_tags ct where ct.customer_id = changed.customer_id`,
+              sql`select ct.tag_id from customer_tags ct where ct.customer_id = changed.customer_id
+                  except select r.tag_id from removed r where r.customer_id = changed.customer_id`,
+            ),
+          )}
+          from (select distinct customer_id from removed) changed
           returning 1)
         select (select count(*) from target)::int as matched, (select count(*) from audited)::int as changed, 0 as capped`);
       return result.rows[0]!;
@@ -179,6 +191,17 @@ export class CustomerBulkService {
     }
   }
 }
+
+/**
+ * A bulk tag change in a customer's history as a single edit writes it: the tag names before and
+ * after, in the profile's order (built-in first, then by name). The statement's other parts see
+ * the tags as they were before it (PostgreSQL runs a WITH query on one snapshot), so `before`
+ * reads customer_tags as it is and `after` adds or takes away what the statement changed.
+ */
+const tagChange = (before: SQL, after: SQL) => {
+  const names = (ids: SQL) => sql`(select coalesce(jsonb_agg(tg.name order by tg.builtin desc, tg.name), '[]'::jsonb) from tags tg where tg.id in (${ids}))`;
+  return sql`jsonb_build_object('tags', jsonb_build_object('before', ${names(before)}, 'after', ${names(after)}))`;
+};
 
 /** The export's columns of a customer `c`: the same for a streamed export and a job's batches. */
 export const exportColumns = sql`
