@@ -1,6 +1,9 @@
+ALTER TABLE "organizations" ADD COLUMN "max_active_bookings_per_customer" integer DEFAULT 5 NOT NULL;--> statement-breakpoint
+ALTER TABLE "customers" ADD COLUMN "possible_duplicate_of" uuid;--> statement-breakpoint
 ALTER TABLE "door_event_rejects" ADD COLUMN "org_id" uuid;--> statement-breakpoint
 ALTER TABLE "door_event_rejects" ADD COLUMN "event" jsonb;--> statement-breakpoint
 ALTER TABLE "door_event_rejects" ADD COLUMN "customer_id" uuid;--> statement-breakpoint
+ALTER TABLE "customers" ADD CONSTRAINT "customers_possible_duplicate_of_customers_id_fk" FOREIGN KEY ("possible_duplicate_of") REFERENCES "public"."customers"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "door_event_rejects" ADD CONSTRAINT "door_event_rejects_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "door_event_rejects" ADD CONSTRAINT "door_event_rejects_customer_id_customers_id_fk" FOREIGN KEY ("customer_id") REFERENCES "public"."customers"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 -- Customer numbers that differ only in case (issue 12) named two people; from now on they are one

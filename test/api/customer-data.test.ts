@@ -66,6 +66,9 @@ async function customerColumns(): Promise<{ table: string; column: string }[]> {
     join pg_class cl on cl.oid = a.attrelid and cl.relkind in ('r', 'p')
     join pg_namespace ns on ns.oid = cl.relnamespace and ns.nspname = 'public'
     where a.attnum > 0 and not a.attisdropped
+      -- customers.possible_duplicate_of points at another customer: the customers contributor's
+      -- merge moves it, and deleting the one it points at clears it (on delete set null).
+      and not (cl.relname = 'customers' and a.attname = 'possible_duplicate_of')
       and (a.attname = 'customer_id'
         or exists (select 1 from pg_constraint k
                    where k.contype = 'f' and k.conrelid = cl.oid and k.confrelid = 'public.customers'::regclass and a.attnum = any(k.conkey)))

@@ -1,5 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, date, index, integer, pgEnum, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  pgEnum,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { organizations } from '../organizations/table.ts';
 import { bytea } from '../platform/types.ts';
 
@@ -27,6 +42,11 @@ export const customers = pgTable(
     language: text('language'),
     source: text('source').notNull().default('dashboard'),
     status: customerStatus('status').notNull().default('active'),
+    /**
+     * Made by the public booking flow for someone who gave a known customer's email or phone
+     * without proof that it is theirs: the customer they may be (for staff to merge, or not).
+     */
+    possibleDuplicateOf: uuid('possible_duplicate_of').references((): AnyPgColumn => customers.id, { onDelete: 'set null' }),
     dateOfBirth: date('date_of_birth'),
     companyName: text('company_name'),
     /** Set when the customer has a photo; part of the photo's URL so a new one is never cached stale. */

@@ -2,10 +2,11 @@ import { eq } from 'drizzle-orm';
 import { organizations } from '@foyer/schema/tables';
 import type { DbOrTx } from '../../platform/db/connect.ts';
 
-export type Settings = { maxTagsPerCustomer: number | null; defaultCountry: string; timezone: string };
+export type Settings = { maxTagsPerCustomer: number | null; maxActiveBookingsPerCustomer: number; defaultCountry: string; timezone: string };
 
 const settingsColumns = {
   maxTagsPerCustomer: organizations.maxTagsPerCustomer,
+  maxActiveBookingsPerCustomer: organizations.maxActiveBookingsPerCustomer,
   defaultCountry: organizations.defaultCountry,
   timezone: organizations.timezone,
 };

@@ -5794,11 +5794,13 @@ export interface components {
         Settings: {
             maxTagsPerCustomer: number | null;
             defaultCountry: string;
+            maxActiveBookingsPerCustomer: number;
             timezone: string;
         };
         SettingsPatch: {
             maxTagsPerCustomer?: number | null;
             defaultCountry?: string;
+            maxActiveBookingsPerCustomer?: number;
             timezone?: string;
         };
         Segment: {
