@@ -146,7 +146,12 @@ describe('custom tags (T1)', () => {
 describe('settings', () => {
   it('starts with no tag cap and the organization country', async () => {
     const org = await foyer.signIn();
-    expect((await org.get('/api/settings')).body).toEqual({ maxTagsPerCustomer: null, defaultCountry: 'GB', timezone: 'Europe/London' });
+    expect((await org.get('/api/settings')).body).toEqual({
+      maxTagsPerCustomer: null,
+      maxActiveBookingsPerCustomer: 5,
+      defaultCountry: 'GB',
+      timezone: 'Europe/London',
+    });
   });
 
   it('sets and clears the tag cap and the country, for this organization only', async () => {
@@ -154,17 +159,29 @@ describe('settings', () => {
     const other = await foyer.signIn();
     expect((await org.patch('/api/settings', { maxTagsPerCustomer: 9 })).body).toEqual({
       maxTagsPerCustomer: 9,
+      maxActiveBookingsPerCustomer: 5,
       defaultCountry: 'GB',
       timezone: 'Europe/London',
     });
     expect((await org.patch('/api/settings', { defaultCountry: 'FR' })).body).toEqual({
       maxTagsPerCustomer: 9,
+      maxActiveBookingsPerCustomer: 5,
       defaultCountry: 'FR',
       timezone: 'Europe/London',
     });
-    expect((await org.patch('/api/settings', {})).body).toEqual({ maxTagsPerCustomer: 9, defaultCountry: 'FR', timezone: 'Europe/London' });
+    expect((await org.patch('/api/settings', {})).body).toEqual({
+      maxTagsPerCustomer: 9,
+      maxActiveBookingsPerCustomer: 5,
+      defaultCountry: 'FR',
+      timezone: 'Europe/London',
+    });
     expect((await org.patch('/api/settings', { maxTagsPerCustomer: null })).body.maxTagsPerCustomer).toBeNull();
-    expect((await other.get('/api/settings')).body).toEqual({ maxTagsPerCustomer: null, defaultCountry: 'GB', timezone: 'Europe/London' });
+    expect((await other.get('/api/settings')).body).toEqual({
+      maxTagsPerCustomer: null,
+      maxActiveBookingsPerCustomer: 5,
+      defaultCountry: 'GB',
+      timezone: 'Europe/London',
+    });
   });
 
   it.each([
