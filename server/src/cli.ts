@@ -253,8 +253,12 @@ async function importCustomers(
 run(process.argv.slice(2)).then(
   (message) => console.log(message),
   (error) => {
-    if (error instanceof UsageError || error instanceof AppError) console.error(`foyer: ${error.message}\n\nRun "pnpm foyer --help" for usage.`);
+    const refusal = error instanceof UsageError || error instanceof AppError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    if (refusal) console.error(`foyer: ${(error as Error).message}\n\nRun "pnpm foyer --help" for usage.`);
     else console.error(error);
+    // Every refusal exits non-zero, also once the embedded database ran: its exit hook
+    // (async-exit-hook) ends the process itself, and with 0, so exitCode alone was lost.
     process.exitCode = 1;
+    process.stderr.write('', () => process.exit(1));
   },
 );

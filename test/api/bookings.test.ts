@@ -36,6 +36,10 @@ const tomorrowAt = (time: string) => `${addDays(localDateOf(new Date(), 'UTC'), 
 /** The customer a flow token names: its payload is readable (only its signature is secret). */
 const customerOfToken = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).c as string;
 
+/** The customer a flow-made customer may be (possible_duplicate_of), or null. */
+const duplicateOf = async (customerId: string) =>
+  (await sql('select possible_duplicate_of from customers where id = $1', [customerId])).rows[0]?.possible_duplicate_of ?? null;
+
 async function identify(venue: string, body: Record<string, unknown>, client = publicClient) {
   const res = await client.post(`/api/public/book/${venue}/identify`, body);
   expect(res.status, res.text).toBe(200);
@@ -257,28 +261,32 @@ describe('identify (C8)', () => {
     expect(forNew.status).toBe(200);
     expect(Object.keys(forKnown.body)).toEqual(['flowToken']);
     expect(Object.keys(forNew.body)).toEqual(['flowToken']);
-    expect(customerOfToken(forKnown.body.flowToken)).toBe(fromSystemId(known.body.id));
+    // An email on file proves nothing: the token is for a new customer, flagged as maybe the known one.
+    expect(customerOfToken(forKnown.body.flowToken)).not.toBe(fromSystemId(known.body.id));
+    expect(await duplicateOf(customerOfToken(forKnown.body.flowToken))).toBe(fromSystemId(known.body.id));
     // The public form does not rename someone on file.
     expect((await owner.get(`/api/customers/${known.body.id}`)).body.firstName).toBe('Known');
   });
 
-  it('matches any of a customer’s emails, in any case', async () => {
+  it('flags a possible duplicate by any of a customer’s emails, in any case, and reuses it for the same names', async () => {
     const second = `Second${++n}@Guest.TEST`;
     const c = await owner.post('/api/customers', { firstName: 'Two', lastName: 'Emails', emails: [`first${n}@guest.test`, second] });
     const token = await identify(slug, { firstName: 'Two', lastName: 'Emails', email: second.toLowerCase() });
-    expect(customerOfToken(token)).toBe(fromSystemId(c.body.id));
+    expect(customerOfToken(token)).not.toBe(fromSystemId(c.body.id));
+    expect(await duplicateOf(customerOfToken(token))).toBe(fromSystemId(c.body.id));
+    expect(customerOfToken(await identify(slug, { firstName: 'two', lastName: 'EMAILS', email: second }))).toBe(customerOfToken(token));
   });
 
   it('matches a phone written in another format, and an earlier number', async () => {
     const c = await owner.post('/api/customers', { firstName: 'Phone', lastName: 'Person', phones: ['+44 7911 123456'] });
     expect(c.status).toBe(201);
     const token = await identify(slug, { firstName: 'P', lastName: 'P', email: `other${++n}@guest.test`, phone: '07911 123456' });
-    expect(customerOfToken(token)).toBe(fromSystemId(c.body.id));
+    expect(await duplicateOf(customerOfToken(token))).toBe(fromSystemId(c.body.id));
 
     const changed = await owner.patch(`/api/customers/${c.body.id}`, { phones: ['+44 7911 123457'] });
     expect(changed.status, changed.text).toBe(200);
-    const earlier = await identify(slug, { firstName: 'P', lastName: 'P', email: `another${++n}@guest.test`, phone: '0044 7911 123456' });
-    expect(customerOfToken(earlier)).toBe(fromSystemId(c.body.id));
+    const earlier = await identify(slug, { firstName: 'Q', lastName: 'Q', email: `another${++n}@guest.test`, phone: '0044 7911 123456' });
+    expect(await duplicateOf(customerOfToken(earlier))).toBe(fromSystemId(c.body.id));
   });
 
   it('creates a customer with source online otherwise, through the customer service (audited, company linked)', async () => {
@@ -290,8 +298,11 @@ describe('identify (C8)', () => {
     expect(created.body).toMatchObject({ firstName: 'Grace', lastName: 'Hopper', source: 'online', primaryPhone: '+442079460958' });
     expect(created.body.companies.map((x: { id: string }) => x.id)).toContain(company.body.id);
     expect((await owner.get(`/api/customers/${id}/history`)).body.items[0].action).toBe('created');
-    // The same person again: the same customer, not a twin.
-    expect(customerOfToken(await identify(slug, { firstName: 'Grace', lastName: 'Hopper', email: email.toLowerCase() }))).toBe(customerOfToken(token));
+    // The same email again proves nothing: a customer flagged as maybe Grace, the same one each time.
+    const again = customerOfToken(await identify(slug, { firstName: 'Grace', lastName: 'Hopper', email: email.toLowerCase() }));
+    expect(again).not.toBe(customerOfToken(token));
+    expect(await duplicateOf(again)).toBe(customerOfToken(token));
+    expect(customerOfToken(await identify(slug, { firstName: 'Grace', lastName: 'Hopper', email }))).toBe(again);
   });
 
   it.each([
@@ -464,6 +475,34 @@ describe('bookings (C8)', () => {
     const res = await book(slug, { flowToken: token, serviceId: s.id, startsAt: tomorrowAt('10:00'), partySize: 1, idempotencyKey: key() });
     expect(res.status).toBe(403);
     expect(res.body.error.message).toBe('Online booking is not available: please contact the venue');
+  });
+
+  it('gives a banned email the same answer as any other, and the customer it makes is banned too', async () => {
+    const email = `banned${++n}@guest.test`;
+    const c = await owner.post('/api/customers', { firstName: 'Still', lastName: 'Banned', emails: [email] });
+    await owner.patch(`/api/customers/${c.body.id}`, { status: 'banned' });
+    const res = await publicClient.post(`/api/public/book/${slug}/identify`, { firstName: 'Some', lastName: 'One', email });
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body)).toEqual(['flowToken']);
+    const made = customerOfToken(res.body.flowToken);
+    expect(await duplicateOf(made)).toBe(fromSystemId(c.body.id));
+    expect((await owner.get(`/api/customers/${made.replaceAll('-', '')}`)).body.status).toBe('banned');
+  });
+
+  it('caps the upcoming bookings one customer holds (the setting, 5 by default), with a clear error', async () => {
+    const s = await service(owner, { capacity: 50 });
+    expect((await owner.get('/api/settings')).body.maxActiveBookingsPerCustomer).toBe(5);
+    expect((await owner.patch('/api/settings', { maxActiveBookingsPerCustomer: 2 })).status).toBe(200);
+    const token = await identify(slug, { firstName: 'Many', lastName: 'Slots', email: `many${++n}@guest.test` });
+    const at = (time: string) => book(slug, { flowToken: token, serviceId: s.id, startsAt: tomorrowAt(time), partySize: 1, idempotencyKey: key() });
+    expect((await at('10:00')).status).toBe(201);
+    expect((await at('11:00')).status).toBe(201);
+    const third = await at('12:00');
+    expect(third.status).toBe(409);
+    expect(third.body.error.code).toBe('booking_limit');
+    expect(issueFields(third.body)).toEqual(['startsAt']);
+    expect((await owner.patch('/api/settings', { maxActiveBookingsPerCustomer: 5 })).status).toBe(200);
+    expect((await at('12:00')).status).toBe(201);
   });
 
   it('keeps organizations apart: another venue’s service, customer or booking is a 404', async () => {

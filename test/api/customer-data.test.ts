@@ -66,6 +66,9 @@ async function customerColumns(): Promise<{ table: string; column: string }[]> {
     join pg_class cl on cl.oid = a.attrelid and cl.relkind in ('r', 'p')
     join pg_namespace ns on ns.oid = cl.relnamespace and ns.nspname = 'public'
     where a.attnum > 0 and not a.attisdropped
+      -- customers.possible_duplicate_of points at another customer: the customers contributor's
+      -- merge moves it, and deleting the one it points at clears it (on delete set null).
+      and not (cl.relname = 'customers' and a.attname = 'possible_duplicate_of')
       and (a.attname = 'customer_id'
         or exists (select 1 from pg_constraint k
                    where k.contype = 'f' and k.conrelid = cl.oid and k.confrelid = 'public.customers'::regclass and a.attnum = any(k.conkey)))
@@ -182,6 +185,12 @@ async function loaded(label: string, custom: Record<string, string> = {}): Promi
   ok(await owner.post(`/api/customers/${id}/credentials`, { kind: 'barcode', value: `4000${i}001`, label: `${label}'s card` }));
   const old = await owner.post(`/api/customers/${id}/credentials`, { kind: 'barcode', value: `4000${i}002` });
   ok(await owner.delete(`/api/credentials/${old.body.id}`));
+  // An event of theirs the device sent that was quarantined (issue 12).
+  await q(
+    `insert into door_event_rejects (device_id, org_id, seq, reason, event, customer_id)
+     values ($2, $1, $3, 'malformed: credentialMasked', jsonb_build_object('customerId', $4::text, 'credentialMasked', '••${i}'), $4::uuid)`,
+    [owner.orgId, shared.deviceId, ++seq, uuid],
+  );
   for (let v = 0; v < 2; v++) {
     const event = await q(
       `insert into door_events (org_id, device_id, seq, door_id, kind, result, reason, credential_hash, credential_masked, customer_id, occurred_at)
@@ -312,9 +321,10 @@ const expected: Record<string, { impact: Record<string, number>; erased: string[
   lists: { impact: { 'marketing list memberships': 2 }, erased: ['marketing_list_members'], keptByErase: [], clashes: { marketing_list_members: 1 } },
   doors: {
     impact: { 'door permissions': 1, 'credentials (cards, fobs and codes)': 1, 'revoked door permissions and credentials': 1 },
-    erased: ['door_permissions', 'credentials'],
+    // A quarantined event keeps its row, anonymous: the customer's id leaves it.
+    erased: ['door_permissions', 'credentials', 'door_event_rejects'],
     keptByErase: ['door_events'],
-    clashes: { door_permissions: 0, credentials: 0, door_events: 0 },
+    clashes: { door_permissions: 0, credentials: 0, door_events: 0, door_event_rejects: 0 },
   },
   // Other entries: created, phones changed, photo changed (written from the outbox events of those requests).
   timeline: { impact: { 'visits on the timeline': 2, 'other timeline entries': 3 }, erased: [], keptByErase: ['activities'], clashes: { activities: 0 } },

@@ -151,7 +151,7 @@ describe('kill -9 in the middle of a step', () => {
     expect(run).toMatchObject({ status: 'succeeded', attempt: 2, result: { matched: N, changed: N, skipped: [] }, progress: { done: N, total: N } });
     expect(await tagged()).toBe(N);
     const [audit] = await q<{ rows: number; customers: number }>(
-      `select count(*)::int as rows, count(distinct entity_id)::int as customers from audit_log where org_id = $1 and changes->'tags'->>'after' = 'added Durable'`,
+      `select count(*)::int as rows, count(distinct entity_id)::int as customers from audit_log where org_id = $1 and changes->'tags'->'after' ? 'Durable' and not changes->'tags'->'before' ? 'Durable'`,
       [orgId],
     );
     expect(audit).toEqual({ rows: N, customers: N });

@@ -89,7 +89,7 @@ describe('a bulk action on a segment (L5)', () => {
     expect(lateTagged!.n).toBe(0);
     // One history entry per customer, never two.
     const [audit] = await q<{ rows: number; customers: number }>(
-      `select count(*)::int as rows, count(distinct entity_id)::int as customers from audit_log where org_id = $1 and changes->'tags'->>'after' = 'added Segment'`,
+      `select count(*)::int as rows, count(distinct entity_id)::int as customers from audit_log where org_id = $1 and changes->'tags'->'after' ? 'Segment' and not changes->'tags'->'before' ? 'Segment'`,
       [owner.orgId],
     );
     expect(audit).toEqual({ rows: N, customers: N });
@@ -173,6 +173,8 @@ describe('an export of a segment (I2)', () => {
         phones: ['+44 20 7946 0018'],
         language: 'xx',
         dateOfBirth: '1985-12-10',
+        externalId: 'EXT-1',
+        addresses: [{ purpose: 'billing', line1: '1 Acme Way', postalCode: 'EC1 1AA', city: 'London', country: 'GB' }],
         custom: { [field.key]: 'Suite 1' },
       },
       { firstName: '+Plus', lastName: 'Minus', emails: ['plus@x.test'], language: 'xx' },
@@ -191,7 +193,15 @@ describe('an export of a segment (I2)', () => {
     const [header, ...rows] = parseCsv(file.text);
     expect(rows).toHaveLength(3);
     const ada = Object.fromEntries(header!.map((h, i) => [h, rows.find((r) => r[3] === 'Lovelace')![i]]));
-    expect(ada).toMatchObject({ first_name: 'Ada, "the" first', date_of_birth: '1985-12-10', custom_room: 'Suite 1', phones: "'+442079460018" });
+    expect(ada).toMatchObject({
+      first_name: 'Ada, "the" first',
+      date_of_birth: '1985-12-10',
+      custom_room: 'Suite 1',
+      phones: "'+442079460018",
+      external_id: 'EXT-1',
+      addresses: 'billing: 1 Acme Way, EC1 1AA London, GB',
+      consent_method: '',
+    });
     expect(ada.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   }, 60_000);
 

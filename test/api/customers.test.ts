@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINIMUM_IDENTITY_MESSAGE } from '@foyer/schema/validation';
 import { issueFields, type ApiClient } from '../support/client.ts';
@@ -79,6 +80,38 @@ describe('creating customers', () => {
     const again = await staff.post('/api/customers', { firstName: 'Num', lastName: 'Ber', customerNumber: 'MEM-00042' });
     expect(again.status).toBe(409);
     expect(fields(again.body)).toEqual(['customerNumber']);
+  });
+
+  it('refuses a customer number that differs only in case, and opens the customer by it in any case', async () => {
+    const first = await staff.post('/api/customers', { firstName: 'Ada', lastName: 'Upper', customerNumber: 'ADA-00001' });
+    expect(first.status).toBe(201);
+    const again = await staff.post('/api/customers', { firstName: 'Ada', lastName: 'Lower', customerNumber: 'ada-00001' });
+    expect(again.status).toBe(409);
+    expect(fields(again.body)).toEqual(['customerNumber']);
+    const other = await staff.post('/api/customers', { firstName: 'Bea', lastName: 'Other', customerNumber: 'BEA-00001' });
+    expect((await staff.patch(`/api/customers/${other.body.id}`, { customerNumber: 'Ada-00001' })).status).toBe(409);
+    expect((await staff.get('/api/customers/ada-00001')).body.id).toBe(first.body.id);
+    // The notes' attachments take the number as ref too, like every other customer route.
+    const files = await staff.get('/api/customers/ada-00001/notes/attachments');
+    expect(files.status).toBe(200);
+    expect(files.body.items).toEqual([]);
+  });
+
+  it('migration 0015 resolves numbers that clash by case: the earlier keeps it, the later gets a suffix and a history entry', async () => {
+    const pool = foyer.database.pool;
+    const a = await staff.post('/api/customers', { firstName: 'Old', lastName: 'Case', customerNumber: 'CASE-00007' });
+    const b = await staff.post('/api/customers', { firstName: 'New', lastName: 'Case', customerNumber: 'OTHER-00007' });
+    // The state before the migration: no case-insensitive index, two numbers differing in case.
+    await pool.query('drop index customers_org_number_lower_idx');
+    await pool.query(`update customers set customer_number = 'case-00007' where customer_number = 'OTHER-00007'`);
+    const migration = readFileSync(new URL('../../schema/migrations/0019_harden.sql', import.meta.url), 'utf8');
+    for (const statement of migration.split('--> statement-breakpoint').filter((s) => /customers_org_number_lower_idx|WITH ranked/.test(s)))
+      await pool.query(statement);
+    expect((await staff.get(`/api/customers/${a.body.id}`)).body.customerNumber).toBe('CASE-00007');
+    const renamed = (await staff.get(`/api/customers/${b.body.id}`)).body.customerNumber as string;
+    expect(renamed).toMatch(/^case-00007-2-[0-9a-f]{4}$/);
+    const history = await staff.get(`/api/customers/${b.body.id}/history`);
+    expect(JSON.stringify(history.body)).toContain(renamed);
   });
 
   it('refuses an email already held, in any case, naming the holder', async () => {

@@ -62,7 +62,19 @@ describe('bulk actions (L5)', () => {
     expect(again.body.changed).toBe(0);
     expect((await owner.get(`/api/customers?tags=${tagIds[0]}`)).body.total).toBe(3);
     const history = (await owner.get(`/api/customers/${ids[0]}/history`)).body.items;
-    expect(history[0].changes.tags.after).toBe('added Alpha');
+    expect(history[0].changes.tags).toEqual({ before: [], after: ['Alpha'] });
+  });
+
+  it('writes a bulk tag change in the history as a single edit does: the tags before and after', async () => {
+    const one = (await owner.post('/api/customers', { firstName: 'Tagged', lastName: 'Twice' })).body.id as string;
+    expect((await owner.patch(`/api/customers/${one}`, { tags: [tagIds[1], tagIds[2]] })).status).toBe(200);
+    expect((await owner.post('/api/customers/bulk', { target: { ids: [one] }, action: { type: 'addTags', tagIds: [tagIds[0]] } })).body.changed).toBe(1);
+    let history = (await owner.get(`/api/customers/${one}/history`)).body.items;
+    const names = (ids: string[]) => ids.map((id) => ['Alpha', 'Beta', 'Gamma'][tagIds.indexOf(id)]!).sort();
+    expect(history[0].changes.tags).toEqual({ before: names([tagIds[1]!, tagIds[2]!]), after: names([tagIds[0]!, tagIds[1]!, tagIds[2]!]) });
+    expect((await owner.post('/api/customers/bulk', { target: { ids: [one] }, action: { type: 'removeTags', tagIds: [tagIds[1]] } })).body.changed).toBe(1);
+    history = (await owner.get(`/api/customers/${one}/history`)).body.items;
+    expect(history[0].changes.tags).toEqual({ before: names([tagIds[0]!, tagIds[1]!, tagIds[2]!]), after: names([tagIds[0]!, tagIds[2]!]) });
   });
 
   it('tags every customer a query matches, and removes them again', async () => {

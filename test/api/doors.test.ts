@@ -49,10 +49,11 @@ describe('doors (Da2)', () => {
     const renamed = await owner.patch(`/api/doors/${id}`, { name: 'Garden door', location: '' });
     expect(renamed.body).toMatchObject({ name: 'Garden door', location: null, pulseMs: 5000, lockType: 'fail_safe', heldOpenAlarmSeconds: 30 });
     expect((await owner.get(`/api/doors/${id}`)).body.name).toBe('Garden door');
-    // An empty patch changes nothing and answers the door as it is (it once answered 500).
-    const unchanged = await owner.patch(`/api/doors/${id}`, {});
-    expect(unchanged.status).toBe(200);
-    expect(unchanged.body).toMatchObject({ name: 'Garden door', pulseMs: 5000 });
+    // An empty patch is a mistake of the client's (it once answered 500): a 400, the door unchanged.
+    const empty = await owner.patch(`/api/doors/${id}`, {});
+    expect(empty.status).toBe(400);
+    expect(empty.body.error).toMatchObject({ code: 'validation_failed', issues: [{ field: '(body)', message: expect.stringContaining('Nothing to change') }] });
+    expect((await owner.get(`/api/doors/${id}`)).body).toMatchObject({ name: 'Garden door', pulseMs: 5000 });
     expect((await owner.get('/api/doors')).body.items.map((d: { id: string }) => d.id)).toContain(id);
 
     expect((await owner.delete(`/api/doors/${id}`)).status).toBe(204);

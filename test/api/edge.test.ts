@@ -363,7 +363,16 @@ describe('permission sync (Da2)', () => {
 
     let since = device.deltas.length;
     expect((await owner.patch(`/api/customers/${ada.id}`, { status: 'banned' })).status).toBe(200);
-    expect((await device.deltaFor(ada.id, since, true)).customers).toEqual([{ customerId: ada.id, entries: [] }]);
+    // Banned: her card stays on the device, flagged and for no door, so that a tap is denied as `banned`.
+    const banned = await until(
+      () =>
+        device.deltas.slice(since).find((d) => d.customers.some((c) => c.customerId === ada.id && c.entries.length > 0 && c.entries.every((e) => e.banned))),
+      2000,
+      'the banned delta',
+    );
+    expect(banned.customers).toEqual([
+      { customerId: ada.id, entries: [expect.objectContaining({ doorId: '', banned: true, credentialHash: expect.any(String) })] },
+    ]);
     since = device.deltas.length;
     await owner.patch(`/api/customers/${ada.id}`, { status: 'active' });
     expect((await device.deltaFor(ada.id, since)).customers[0]!.entries).toHaveLength(1);
@@ -378,7 +387,7 @@ describe('permission sync (Da2)', () => {
     // A device that was away gets a snapshot without them.
     const later = await connect(await pairedDevice(owner, [d.id]));
     await later.sync(0);
-    expect(later.entries().map((e) => e.customerId)).toEqual([ada.id]);
+    expect(later.entries().map((e) => [e.customerId, e.banned ?? false])).toEqual([[ada.id, false]]);
   });
 
   it("moves a merged customer's entries to the one kept, on the device too (D2)", async () => {
@@ -494,6 +503,41 @@ describe('door events (Da2)', () => {
     const stored = await sql('select seq from door_events where device_id = $1 order by seq', [device.pairing.deviceId]);
     expect(stored.rows.map((r) => Number(r.seq))).toEqual([1, 6, 7]);
     expect(device.socket.connected).toBe(true);
+  });
+
+  it('quarantines one bad event with its reason, stores the good ones around it, and shows the quarantine on the device', async () => {
+    const d = await door(owner);
+    const ada = await member(owner, d.id);
+    const pairing = await pairedDevice(owner, [d.id]);
+    const device = await connect(pairing);
+    const reply = await device.send([
+      event(d.id, 1),
+      event(d.id, 2, { credentialMasked: '••••\u0000AB', customerId: ada.id }),
+      event(d.id, 3, { at: '0000-06-01T00:00:00.000Z' }),
+      event(d.id, 4, { at: '+275760-09-13T00:00:00.000Z' }),
+      event(d.id, 5, { reason: 'valid_permission', result: 'granted', customerId: ada.id }),
+    ]);
+    // Acknowledged past the bad ones: the agent's journal moves on and never resends them.
+    expect(reply).toEqual({ storedThrough: 5 });
+    const stored = await sql('select seq from door_events where device_id = $1 order by seq', [pairing.deviceId]);
+    expect(stored.rows.map((r) => Number(r.seq))).toEqual([1, 5]);
+
+    const quarantine = await owner.get(`/api/edge/devices/${pairing.deviceId}/quarantine`);
+    expect(quarantine.status).toBe(200);
+    const bySeq = Object.fromEntries(quarantine.body.items.map((q: { seq: number }) => [q.seq, q]));
+    expect(Object.keys(bySeq)).toEqual(['2', '3', '4']);
+    expect(bySeq[2]).toMatchObject({ reason: 'malformed: credentialMasked', event: { credentialMasked: '••••\uFFFDAB', customerId: ada.id } });
+    expect(bySeq[3].reason).toContain('0001–9999');
+    expect(bySeq[4].reason).toContain('0001–9999');
+    // Another organization sees no such device.
+    expect((await other.get(`/api/edge/devices/${pairing.deviceId}/quarantine`)).status).toBe(404);
+
+    // The quarantined copy names the customer: erasing them takes their id and card out of it.
+    expect((await owner.post(`/api/customers/${ada.id}/erase`)).status).toBe(200);
+    const after = await owner.get(`/api/edge/devices/${pairing.deviceId}/quarantine`);
+    const erased = after.body.items.find((q: { seq: number }) => q.seq === 2);
+    expect(erased.event).not.toHaveProperty('customerId');
+    expect(erased.event).not.toHaveProperty('credentialMasked');
   });
 
   it("puts a granted visit on the customer's timeline and on the staff sockets of its organization only", async () => {

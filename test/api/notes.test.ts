@@ -164,6 +164,26 @@ describe('shared notes over the staff socket', () => {
     danaSocket.close();
   });
 
+  it('drops a forged mention id alone: the real mention of the same update still notifies', async () => {
+    const owner = await foyer.signIn();
+    const erin = await colleague(owner.orgId, 'Erin');
+    const customerId = await newCustomer(owner, 'Fred', 'Forged');
+    const editor = await NoteEditor.connect(foyer.url, owner.cookie, customerId);
+    editor.doc.transact(() => {
+      editor.paragraph('Ask \u0000');
+      editor.mention('------------------------------------', 'Nobody');
+      editor.mention('not-a-uuid\u0000', 'Nobody else');
+      editor.mention(erin.userId, 'Erin');
+    });
+    await editor.settled();
+    editor.close();
+    await eventually(async () => (await erin.get('/api/notifications')).body.items.length === 1, 3000, 'the real mention');
+    // The update was stored whole: a colleague opening the note reads it.
+    const reader = await NoteEditor.connect(foyer.url, erin.cookie, customerId);
+    expect(reader.text).toContain('@Erin');
+    reader.close();
+  });
+
   it('folds a long log into a snapshot and keeps every character', async () => {
     const owner = await foyer.signIn();
     const customerId = await newCustomer(owner);

@@ -149,6 +149,7 @@ describe('settings', () => {
     const org = await foyer.signIn();
     expect((await org.get('/api/settings')).body).toEqual({
       maxTagsPerCustomer: null,
+      maxActiveBookingsPerCustomer: 5,
       defaultCountry: 'GB',
       timezone: 'Europe/London',
       defaultCurrency: 'GBP',
@@ -164,11 +165,13 @@ describe('settings', () => {
     const other = await foyer.signIn();
     expect((await org.patch('/api/settings', { maxTagsPerCustomer: 9 })).body).toMatchObject({
       maxTagsPerCustomer: 9,
+      maxActiveBookingsPerCustomer: 5,
       defaultCountry: 'GB',
       timezone: 'Europe/London',
     });
     expect((await org.patch('/api/settings', { defaultCountry: 'FR' })).body).toMatchObject({
       maxTagsPerCustomer: 9,
+      maxActiveBookingsPerCustomer: 5,
       defaultCountry: 'FR',
       timezone: 'Europe/London',
     });

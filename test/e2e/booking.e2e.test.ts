@@ -164,6 +164,17 @@ describe('the public booking flow (C8)', () => {
     await sauna.getByRole('button', { name: 'Deactivate' }).click();
     await sauna.getByText('Inactive').waitFor();
     await snap(desk, 'booking-8-settings-services');
+
+    // The online booking limit (issue 12): a bad number is refused where it was typed, a good one saved.
+    const limit = desk.getByRole('form', { name: 'Online booking limit' });
+    await limit.getByLabel('Upcoming bookings per customer').fill('0');
+    await limit.getByRole('button', { name: 'Save limit' }).click();
+    await limit.getByText('A whole number from 1 to 1000').waitFor();
+    await limit.getByLabel('Upcoming bookings per customer').fill('3');
+    await limit.getByRole('button', { name: 'Save limit' }).click();
+    await expect.poll(async () => (await desk.request.get(`${foyer.url}/api/settings`)).json()).toMatchObject({ maxActiveBookingsPerCustomer: 3 });
+    await limit.scrollIntoViewIfNeeded();
+    await snap(desk, 'booking-9-settings-limit', { fullPage: false });
     await desk.close();
   });
 });

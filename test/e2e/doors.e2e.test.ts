@@ -320,6 +320,22 @@ describe('doors, access and the live door log in Chromium', () => {
     await snap(page, 'doors-log-denied');
   });
 
+  it("shows the device's quarantined event, with why, on the devices page; the good event of its batch is in the log", async () => {
+    const bad = { ...accessEvent('denied', 'no_permission'), credentialMasked: '••••\u00002C3D' };
+    const good = accessEvent('denied', 'no_permission');
+    expect(await device!.timeout(5000).emitWithAck('events', [bad, good])).toEqual({ storedThrough: good.seq });
+    await page.goto(`${foyer.url}/doors/devices`);
+    await page.getByTestId('device-quarantine-link').first().click();
+    const quarantine = page.getByTestId('device-quarantine');
+    await expect.poll(() => quarantine.textContent()).toMatch(new RegExp(`Events not stored.*${bad.seq}.*malformed: credentialMasked`));
+    await snap(page, 'doors-device-quarantine');
+    await page.setViewportSize({ width: 1024, height: 800 });
+    await snap(page, 'doors-device-quarantine-1024');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${foyer.url}/doors/log`);
+    expect(await page.getByTestId('log-row').count()).toBe(4);
+  });
+
   it('the real edge agent, in simulation mode, pairs and its tap shows in the log live', async () => {
     // Ada may open the gate again; a second device, run by the agent itself, drives it too.
     expect((await api.post(`/api/customers/${ada.id}/door-permissions`, { doorId: door.id })).status).toBe(201);

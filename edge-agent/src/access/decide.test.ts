@@ -29,6 +29,15 @@ describe('decide', () => {
     expect(decide(cache, 'nope', DOOR, at('2026-05-01T00:00:00Z'))).toEqual({ granted: false, reason: 'unknown_credential', customerId: null });
   });
 
+  it("denies a banned customer's credential as banned, naming them", () => {
+    const withBanned = PermissionCache.from({
+      version: 1,
+      doors: [],
+      entries: [{ ...entry({ credentialHash: 'hb', customerId: 'cb', doorId: '' }), banned: true }],
+    });
+    expect(decide(withBanned, 'hb', DOOR, at('2026-05-01T00:00:00Z'))).toEqual({ granted: false, reason: 'banned', customerId: 'cb' });
+  });
+
   it('denies a known credential without an entry for this door', () => {
     expect(decide(cache, 'h3', DOOR, at('2026-05-01T00:00:00Z'))).toEqual({ granted: false, reason: 'no_permission', customerId: 'c3' });
   });

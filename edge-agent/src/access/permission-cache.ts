@@ -2,7 +2,7 @@ import { EdgeDoorSchema, EdgeEntrySchema, type EdgeDoor, type EdgeEntry } from '
 import { z } from 'zod';
 
 /** An entry with its window parsed once, so that a decision compares numbers, not ISO strings. */
-export type HeldEntry = { customerId: string; doorId: string; startsAtMs: number; endsAtMs: number };
+export type HeldEntry = { customerId: string; doorId: string; startsAtMs: number; endsAtMs: number; banned?: true };
 
 export const PermissionFileSchema = z.object({
   version: z.number().int().min(0),
@@ -67,6 +67,7 @@ export class PermissionCache {
         doorId: entry.doorId,
         startsAtMs: Date.parse(entry.startsAt),
         endsAtMs: entry.endsAt === null ? Infinity : Date.parse(entry.endsAt),
+        ...(entry.banned ? { banned: true as const } : {}),
       };
       push(this.byHash, entry.credentialHash, held);
       push(this.raw, entry.customerId, entry);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pathParam } from '../platform/wire.ts';
+import { isoDate, isoDateTime, pathParam } from '../platform/wire.ts';
 
 // C8: services staff offer in the public booking flow, and what the flow sends and receives.
 
@@ -167,9 +167,7 @@ export const TimeZoneSchema = z
 /** How far ahead the public flow offers dates. */
 export const BOOKING_HORIZON_DAYS = 90;
 
-const isoDate = z.iso.date({ error: 'A date is written YYYY-MM-DD' });
-
-export const SlotsQuerySchema = z.object({ date: isoDate });
+export const SlotsQuerySchema = z.object({ date: isoDate() });
 
 export const PublicServiceSchema = ServiceSchema.pick({
   id: true,
@@ -232,7 +230,7 @@ export const BookingCreateSchema = z
   .object({
     flowToken: z.string({ error: 'Enter your details first' }).min(1, 'Enter your details first').max(512),
     serviceId: z.uuid({ error: 'Not a service id' }),
-    startsAt: z.iso.datetime({ offset: true, error: 'A time is an ISO 8601 instant, e.g. 2026-05-01T09:00:00Z' }),
+    startsAt: isoDateTime('A time is an ISO 8601 instant, e.g. 2026-05-01T09:00:00Z'),
     partySize: z
       .number({ error: 'Party size is a number of people' })
       .int('Party size is a whole number of people')
@@ -325,7 +323,7 @@ export const BookingNoShowSchema = z
   .strict()
   .meta({ id: 'BookingNoShow' });
 
-export const DayQuerySchema = z.object({ date: isoDate.optional() });
+export const DayQuerySchema = z.object({ date: isoDate().optional() });
 
 /** How the guest of a booking arrived: checked in at the desk, or through a door that day. */
 export const ArrivalSchema = z.object({ how: z.enum(['desk', 'door']), at: z.string() }).meta({ id: 'Arrival' });

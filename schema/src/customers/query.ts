@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDate } from '../platform/wire.ts';
 import { LifecycleStageSchema } from './wire.ts';
 
 /**
@@ -29,7 +30,7 @@ const list = <T extends z.ZodType<string, string>>(item: T) =>
     )
     .pipe(z.array(item).max(50));
 
-const day = z.iso.date({ error: 'A date is written YYYY-MM-DD' });
+const day = isoDate();
 
 /**
  * The customer list's query string (L2–L4), as the UI keeps it in its URL and the API reads it.

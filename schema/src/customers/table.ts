@@ -1,5 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, date, index, integer, pgEnum, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  pgEnum,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { organizations } from '../organizations/table.ts';
 import { bytea } from '../platform/types.ts';
 
@@ -27,6 +42,11 @@ export const customers = pgTable(
     language: text('language'),
     source: text('source').notNull().default('dashboard'),
     status: customerStatus('status').notNull().default('active'),
+    /**
+     * Made by the public booking flow for someone who gave a known customer's email or phone
+     * without proof that it is theirs: the customer they may be (for staff to merge, or not).
+     */
+    possibleDuplicateOf: uuid('possible_duplicate_of').references((): AnyPgColumn => customers.id, { onDelete: 'set null' }),
     dateOfBirth: date('date_of_birth'),
     companyName: text('company_name'),
     /** Set when the customer has a photo; part of the photo's URL so a new one is never cached stale. */
@@ -66,6 +86,9 @@ export const customers = pgTable(
     const listFilters = [t.language, t.tagIds, t.lifecycleStage, t.status, t.source, t.marketingConsent];
     return [
       uniqueIndex('customers_org_number_idx').on(t.orgId, t.customerNumber),
+      // A customer number is one whatever its case: `ada-00001` cannot sit beside `ADA-00001`, and
+      // either ref opens the same person. (The index above stays for exact lookups and search.)
+      uniqueIndex('customers_org_number_lower_idx').on(t.orgId, sql`lower(${t.customerNumber})`),
       // The list's default order (newest first) walks this index instead of sorting. It and the name
       // order below carry, after the id, the columns the list's commonest filters read (language,
       // tags, lifecycle, status, source, consent): a filtered page in these orders is then an

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pathParam, systemIdPattern } from '../platform/wire.ts';
+import { isoDate, isoDateTime, pathParam, systemIdPattern } from '../platform/wire.ts';
 
 /**
  * Tags one customer may have at most, also when the organization sets no cap of its own: the
@@ -53,9 +53,7 @@ export const LanguageSchema = z
 export const ExternalIdSchema = z.string().trim().min(1).max(100, 'An external id has at most 100 characters');
 
 /** YYYY-MM-DD */
-const isoDate = z.iso.date({ error: 'A date is written YYYY-MM-DD' });
-
-export const DateOfBirthSchema = isoDate.refine((d) => d >= '1900-01-01' && d <= new Date().toISOString().slice(0, 10), {
+export const DateOfBirthSchema = isoDate().refine((d) => d >= '1900-01-01' && d <= new Date().toISOString().slice(0, 10), {
   message: 'A date of birth is between 1900 and today',
 });
 
@@ -102,7 +100,7 @@ export const ConsentInputSchema = z
     given: z.boolean({ error: 'Consent is given (true) or not (false)' }),
     method: z.string().trim().min(1).max(100, 'A consent method has at most 100 characters').optional(),
     /** When it was given; defaults to now. Imports carry the original date. */
-    at: z.iso.datetime({ offset: true, error: 'A time is ISO 8601, e.g. 2026-05-01T10:00:00Z' }).optional(),
+    at: isoDateTime('A time is ISO 8601, e.g. 2026-05-01T10:00:00Z').optional(),
   })
   .strict();
 

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, customerRef, orgRef } from '../platform/columns.ts';
 import { customers } from '../customers/table.ts';
 import { edgeDevices } from '../edge/table.ts';
+import { organizations } from '../organizations/table.ts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -104,9 +105,11 @@ export const doorEvents = pgTable(
 );
 
 /**
- * Sequence numbers of events a device sent that could never be stored (another door, a customer
- * of no organization of its own, a malformed record): remembered so that the acknowledgement moves
- * past them and the device's journal is not stuck resending them forever.
+ * The quarantine: events a device sent that could never be stored (another door, a customer of no
+ * organization of its own, a malformed record, a NUL in a field, a time PostgreSQL cannot hold),
+ * each with why. Remembered so that the acknowledgement moves past them and the device's journal
+ * is not stuck resending them forever, while the good events of the same batch are stored; staff
+ * see them on the device's page (GET /api/edge/devices/{id}/quarantine).
  */
 export const doorEventRejects = pgTable(
   'door_event_rejects',
@@ -114,9 +117,15 @@ export const doorEventRejects = pgTable(
     deviceId: uuid('device_id')
       .notNull()
       .references(() => edgeDevices.id, { onDelete: 'cascade' }),
+    /** Null only on rows quarantined before migration 0015, which kept no event and no customer. */
+    orgId: uuid('org_id').references(() => organizations.id, { onDelete: 'cascade' }),
     seq: bigint('seq', { mode: 'number' }).notNull(),
     reason: text('reason').notNull(),
+    /** The event as the device sent it, made storable (control characters shown as U+FFFD, long text cut). */
+    event: jsonb('event'),
+    /** The organization's customer the event names, when it names one: erasure and deletion reach the row. */
+    customerId: uuid('customer_id').references(() => customers.id, { onDelete: 'set null' }),
     receivedAt: at('received_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.deviceId, t.seq] })],
+  (t) => [primaryKey({ columns: [t.deviceId, t.seq] }), index('door_event_rejects_customer_idx').on(t.customerId)],
 );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuerySchema } from '../platform/wire.ts';
+import { isoDateTime, PageQuerySchema } from '../platform/wire.ts';
 
 /**
  * R2: what a credential is. `rfid` covers cards and key fobs read by RDM6300/EM4100 or Wiegand
@@ -58,9 +58,9 @@ export const DoorCreateSchema = z
 export const PermissionCreateSchema = z
   .object({
     doorId: z.uuid({ error: 'Not a door id' }),
-    startsAt: z.iso.datetime({ offset: true }).optional(),
+    startsAt: isoDateTime().optional(),
     /** Absent for open-ended access. */
-    endsAt: z.iso.datetime({ offset: true }).nullable().optional(),
+    endsAt: isoDateTime().nullable().optional(),
     notes: z.string().trim().max(500).optional(),
   })
   .strict()
@@ -135,7 +135,8 @@ export function patchOf<S extends z.ZodRawShape>(shape: S) {
   return z
     .object(fields as { [K in keyof S]: S[K] extends z.ZodDefault<infer T> ? T : S[K] })
     .partial()
-    .strict();
+    .strict()
+    .refine((patch) => Object.values(patch).some((v) => v !== undefined), { error: 'Nothing to change: give at least one field' });
 }
 
 /** PATCH /api/doors/{id}; a blank location clears it. */

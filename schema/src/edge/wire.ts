@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { lockTypes, PermissionCreateSchema } from '../doors/wire.ts';
+import { CONTROL_CHARACTERS, controlCharacterMessage } from '../platform/wire.ts';
 
 /** The pairing trade: a one-time code for the device's own secret and its organization's credential key. */
 export const PairRequestSchema = z
@@ -24,6 +25,11 @@ export const EdgeEntrySchema = z.object({
   /** ISO times; endsAt null for open-ended. */
   startsAt: z.string(),
   endsAt: z.string().nullable(),
+  /**
+   * A banned customer's credential: sent with doorId '' (no door), so that the agent denies it
+   * saying `banned`, and an agent that predates the flag still denies it (no permission for the door).
+   */
+  banned: z.literal(true).optional(),
 });
 export type EdgeEntry = z.infer<typeof EdgeEntrySchema>;
 
@@ -56,23 +62,42 @@ export const edgeReasons = [
   'opened_without_grant',
   'held_open_too_long',
   'closed_after_alarm',
+  'banned',
 ] as const;
 export type EdgeReason = (typeof edgeReasons)[number];
 
 /** A decision the agent made, journaled with its per-device sequence number. */
+/** A string field of a device's event: a control character in it (a NUL) quarantines the event. */
+const eventText = () =>
+  z
+    .string()
+    .max(1000)
+    .refine((v) => !CONTROL_CHARACTERS.test(v), { error: controlCharacterMessage });
+
 export const EdgeEventSchema = z.object({
   seq: z.number().int().min(1),
-  at: z.string(),
-  doorId: z.string(),
+  at: eventText(),
+  doorId: eventText(),
   kind: z.enum(['access', 'door']),
   /** access: the decision; door: what the door contact reported. */
   result: z.enum(['granted', 'denied', 'held_open', 'forced_open', 'closed']),
   reason: z.enum(edgeReasons),
-  credentialHash: z.string().nullable(),
-  credentialMasked: z.string().nullable(),
-  customerId: z.string().nullable(),
+  credentialHash: eventText().nullable(),
+  credentialMasked: eventText().nullable(),
+  customerId: eventText().nullable(),
 });
 export type EdgeEvent = z.infer<typeof EdgeEventSchema>;
+
+/** An event a device sent that will never be stored, with why (issue 12: the batch around it is stored). */
+export const QuarantinedEventSchema = z
+  .object({
+    seq: z.number().int(),
+    reason: z.string(),
+    event: z.unknown().meta({ description: 'The event as the device sent it (control characters shown as U+FFFD); null on old entries' }),
+    receivedAt: z.string(),
+  })
+  .meta({ id: 'QuarantinedEvent' });
+export type QuarantinedEvent = z.infer<typeof QuarantinedEventSchema>;
 
 export const DeviceSchema = z
   .object({

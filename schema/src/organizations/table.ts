@@ -12,6 +12,8 @@ export const organizations = pgTable('organizations', {
   defaultCountry: text('default_country').notNull().default('GB'),
   /** T1: at most this many tags on one customer; null for no cap. */
   maxTagsPerCustomer: integer('max_tags_per_customer'),
+  /** C8: how many confirmed future bookings one customer may hold at once (online booking refuses more). */
+  maxActiveBookingsPerCustomer: integer('max_active_bookings_per_customer').notNull().default(5),
   /** IANA time zone the venue's opening hours and booking slots are read in. */
   timezone: text('timezone').notNull().default('Europe/London'),
   /** ISO 4217: the currency money is kept and totalled in (figures, CLV); set from the country when the organization is made. */

@@ -45,6 +45,8 @@ export const SettingsSchema = z
   .object({
     maxTagsPerCustomer: z.number().int().min(1).max(MAX_TAGS_PER_CUSTOMER).nullable(),
     defaultCountry: z.string().regex(/^[A-Z]{2}$/),
+    /** How many confirmed future bookings one customer may hold at once; the public booking flow refuses more (C8). */
+    maxActiveBookingsPerCustomer: z.number().int().min(1).max(1000),
     /** IANA time zone of the venue: opening hours and booking times are read in it (C8). */
     timezone: TimeZoneSchema,
     /** ISO 4217: what figures and CLV are totalled in, and what an order is in when it names none. */

@@ -26,3 +26,24 @@ export function uniqueViolation(error: unknown): string | null {
   const pgError = e?.code ? e : e?.cause;
   return pgError?.code === '23505' ? (pgError.constraint ?? '') : null;
 }
+
+/**
+ * PostgreSQL's SQLSTATEs for a value it cannot take (class 22, "data exception": a NUL in text, a
+ * date out of range, a number too big, text that is not a uuid): input that slipped past
+ * validation, not the server failing. The message, for the 400, or null for any other error.
+ */
+const INPUT_ERRORS: Record<string, string> = {
+  '22P05': 'A text contains a character that cannot be stored',
+  '22021': 'A text contains a byte sequence that is not valid text',
+  '22008': 'A date or time is out of range',
+  '22007': 'A date or time is not valid',
+  '22003': 'A number is out of range',
+  '22P02': 'A value is not of the expected type',
+  '22001': 'A text is too long',
+  '22023': 'A value is not valid',
+};
+export function inputRefusedByDatabase(error: unknown): string | null {
+  const e = error as { code?: string; cause?: { code?: string } };
+  const code = typeof e?.code === 'string' ? e.code : e?.cause?.code;
+  return (code && INPUT_ERRORS[code]) ?? null;
+}

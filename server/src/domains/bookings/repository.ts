@@ -210,6 +210,41 @@ export async function matchCustomer(db: DbOrTx, orgId: string, email: string | u
   return byPhone?.id;
 }
 
+/**
+ * The customer the flow made before for someone who gave `knownId`'s email or phone under these
+ * names: the same stranger coming back gets the same record, not a new one each time.
+ */
+export async function findPossibleDuplicate(db: DbOrTx, orgId: string, knownId: string, firstName: string, lastName: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(
+      and(
+        eq(customers.orgId, orgId),
+        eq(customers.possibleDuplicateOf, knownId),
+        sql`lower(coalesce(${customers.firstName}, '')) = lower(${firstName}) and lower(coalesce(${customers.lastName}, '')) = lower(${lastName})`,
+        sql`${customers.erasedAt} is null`,
+      ),
+    )
+    .limit(1);
+  return row?.id;
+}
+
+/** Flags a customer the flow just made as maybe `knownId`, with `knownId`'s status (a ban follows the person). */
+export async function flagPossibleDuplicate(db: DbOrTx, orgId: string, id: string, knownId: string) {
+  await db.execute(sql`
+    update customers c set possible_duplicate_of = k.id, status = k.status
+    from customers k where c.org_id = ${orgId} and c.id = ${id} and k.org_id = ${orgId} and k.id = ${knownId}`);
+}
+
+/** How many confirmed bookings the customer holds that have not started yet. */
+export async function countActiveBookings(db: DbOrTx, orgId: string, customerId: string, now: Date): Promise<number> {
+  const { rows } = await db.execute<{ n: number }>(sql`
+    select count(*)::int as n from bookings
+    where org_id = ${orgId} and customer_id = ${customerId} and status = 'confirmed' and starts_at > ${now.toISOString()}::timestamptz`);
+  return rows[0]?.n ?? 0;
+}
+
 export async function customerStatusOf(db: DbOrTx, orgId: string, id: string) {
   const [row] = await db
     .select({ status: customers.status, erasedAt: customers.erasedAt })

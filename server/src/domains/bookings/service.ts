@@ -14,6 +14,7 @@ import {
   type PublicVenue,
   type Slots,
 } from '@foyer/schema/validation';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/connect.ts';
 import { AppError, invalid, notFound, uniqueViolation } from '../../platform/errors.ts';
 import { writeEvent } from '../../platform/outbox.ts';
@@ -100,18 +101,20 @@ export class BookingService {
   }
 
   /**
-   * Who is booking: the customer with this email (any of theirs, any case) or phone (current or
-   * earlier), or a new customer with source `online`. The answer is a flow token either way, and
-   * nothing else: the flow cannot learn whether someone is on file. A returning customer's record
-   * is not changed by what the public form says.
+   * Who is booking: a new customer with source `online`. An email or phone already on file proves
+   * nothing (anyone can type it), so it does not open that customer's profile to the flow: the
+   * flow makes (or, the same names again, reuses) a customer flagged as a possible duplicate of
+   * the one on file, for staff to merge; that customer carries the known one's status, so a ban
+   * follows the person. The answer is a flow token either way, and nothing else: the flow cannot
+   * learn whether someone is on file, or banned. The record on file is not changed.
    */
   async identify(slug: string, input: { firstName: string; lastName: string; email: string; phone?: string }): Promise<{ flowToken: string }> {
     const org = await this.org(slug);
     const phone = input.phone === undefined ? undefined : normalizePhone(input.phone, org.defaultCountry);
     if (phone === null) throw badField('phone', `"${input.phone}" is not a valid phone number: include the country code, e.g. +44 20 7946 0958`);
-    let customerId = await repo.matchCustomer(this.db, org.id, input.email, phone?.e164);
-    if (!customerId) {
-      const actor: Actor = { orgId: org.id, userId: null, defaultCountry: org.defaultCountry };
+    const actor: Actor = { orgId: org.id, userId: null, defaultCountry: org.defaultCountry };
+    let known = await repo.matchCustomer(this.db, org.id, input.email, phone?.e164);
+    if (!known) {
       try {
         // Through the customer service: validation, company-domain links and the audit row apply.
         const created = await this.customers.create(actor, {
@@ -121,15 +124,21 @@ export class BookingService {
           phones: phone ? [phone.raw] : undefined,
           source: 'online',
         });
-        customerId = fromSystemId(created.id);
+        return { flowToken: await issueFlowToken(this.db, org.id, fromSystemId(created.id)) };
       } catch (error) {
-        // The same person identifying twice at once: the other request created them.
+        // Another request took the email meanwhile: it is on file now, so this is as for one on file.
         if (!(error instanceof AppError && error.code === 'email_taken')) throw error;
-        customerId = await repo.matchCustomer(this.db, org.id, input.email, phone?.e164);
-        if (!customerId) throw error;
+        known = await repo.matchCustomer(this.db, org.id, input.email, phone?.e164);
+        if (!known) throw error;
       }
     }
-    return { flowToken: await issueFlowToken(this.db, org.id, customerId) };
+    const again = await repo.findPossibleDuplicate(this.db, org.id, known, input.firstName, input.lastName);
+    if (again) return { flowToken: await issueFlowToken(this.db, org.id, again) };
+    // The email and phone are the known customer's (they are unique): the new record has the names.
+    const created = await this.customers.create(actor, { firstName: input.firstName, lastName: input.lastName, source: 'online' });
+    const id = fromSystemId(created.id);
+    await repo.flagPossibleDuplicate(this.db, org.id, id, known);
+    return { flowToken: await issueFlowToken(this.db, org.id, id) };
   }
 
   /**
@@ -158,13 +167,23 @@ export class BookingService {
     if (!customer || customer.erasedAt)
       throw new AppError(401, 'flow_token_invalid', 'Your details have expired: enter them again', field('flowToken', 'Enter your details again'));
     if (customer.status === 'banned') throw new AppError(403, 'booking_refused', 'Online booking is not available: please contact the venue');
+    const limit = (await findSettings(this.db, org.id))?.maxActiveBookingsPerCustomer ?? 5;
 
     try {
       const booking = await this.db.transaction(async (tx) => {
+        // One customer's bookings are decided one at a time, so that two at once cannot pass the cap together.
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`bookings-of:${who.customerId}`}, 0))`);
         await repo.lockSlot(tx, service.id, startsAt);
         // A retry that waited on the lock behind its first attempt sees that attempt now.
         const first = await repo.findBookingByKey(tx, org.id, input.idempotencyKey);
         if (first) return { row: first, fresh: false };
+        if ((await repo.countActiveBookings(tx, org.id, who.customerId, now)) >= limit)
+          throw new AppError(
+            409,
+            'booking_limit',
+            `You already have ${limit} upcoming ${limit === 1 ? 'booking' : 'bookings'}, the most this venue takes online`,
+            [{ field: 'startsAt', message: `At most ${limit} upcoming ${limit === 1 ? 'booking' : 'bookings'} at a time: cancel one or contact the venue` }],
+          );
         const booked = (await repo.bookedBySlot(tx, service.id, startsAt, new Date(startsAt.getTime() + 1))).get(startsAt.getTime()) ?? 0;
         const left = Math.max(0, service.capacity - booked);
         if (input.partySize > left) {

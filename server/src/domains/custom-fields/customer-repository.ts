@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql, type Column, type SQL } from 'drizzle-orm';
 import { customFields, customFieldValues } from '@foyer/schema/tables';
-import type { FieldIssue } from '@foyer/schema/validation';
+import { isRealDate, type FieldIssue } from '@foyer/schema/validation';
 import type { DbOrTx } from '../../platform/db/connect.ts';
 import { invalid } from '../../platform/errors.ts';
 
@@ -78,9 +78,7 @@ function typedValue(def: FieldDefinition, value: CustomValue): ValueRow | string
       return Number.isFinite(n) ? { ...base, valueText: String(n), valueNumber: n } : `${def.label} takes a number`;
     }
     case 'date':
-      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))
-        ? { ...base, valueText: value, valueDate: value }
-        : `${def.label} takes a date written YYYY-MM-DD`;
+      return typeof value === 'string' && isRealDate(value) ? { ...base, valueText: value, valueDate: value } : `${def.label} takes a date written YYYY-MM-DD`;
     case 'choice':
       return typeof value === 'string' && def.options?.includes(value) ? { ...base, valueText: value } : `${def.label} is one of: ${def.options?.join(', ')}`;
     case 'boolean':

@@ -102,8 +102,14 @@ export class CustomerBulkService {
           insert into customer_tags (org_id, customer_id, tag_id) select ${actor.orgId}, customer_id, tag_id from allowed
           on conflict do nothing returning customer_id, tag_id),
         audited as (
-          ${audit(sql`jsonb_build_object('tags', jsonb_build_object('before', null, 'after', 'added ' || string_agg(tg.name, ', ')))`)}
-          from added join tags tg on tg.id = added.tag_id group by customer_id
+          ${audit(
+            tagChange(
+              sql`select ct.tag_id from customer_tags ct where ct.customer_id = changed.customer_id`,
+              sql`select ct.tag_id from customer_tags ct where ct.customer_id = changed.customer_id
+                  union select a.tag_id from added a where a.customer_id = changed.customer_id`,
+            ),
+          )}
+          from (select distinct customer_id from added) changed
           returning 1)
         select (select count(*) from target)::int as matched, (select count(*) from audited)::int as changed,
                (select count(distinct customer_id) from pairs p where have + nth > ${cap}::int)::int as capped`);
@@ -118,8 +124,14 @@ export class CustomerBulkService {
           where ct.org_id = ${actor.orgId} and ct.customer_id = t.id and ct.tag_id = any(${uuidArray(action.tagIds)})
           returning ct.customer_id, ct.tag_id),
         audited as (
-          ${audit(sql`jsonb_build_object('tags', jsonb_build_object('before', 'removed ' || string_agg(tg.name, ', '), 'after', null))`)}
-          from removed join tags tg on tg.id = removed.tag_id group by customer_id
+          ${audit(
+            tagChange(
+              sql`select ct.tag_id from customer_tags ct where ct.customer_id = changed.customer_id`,
+              sql`select ct.tag_id from customer_tags ct where ct.customer_id = changed.customer_id
+                  except select r.tag_id from removed r where r.customer_id = changed.customer_id`,
+            ),
+          )}
+          from (select distinct customer_id from removed) changed
           returning 1)
         select (select count(*) from target)::int as matched, (select count(*) from audited)::int as changed, 0 as capped`);
       return result.rows[0]!;
@@ -180,16 +192,30 @@ export class CustomerBulkService {
   }
 }
 
+/**
+ * A bulk tag change in a customer's history as a single edit writes it: the tag names before and
+ * after, in the profile's order (built-in first, then by name). The statement's other parts see
+ * the tags as they were before it (PostgreSQL runs a WITH query on one snapshot), so `before`
+ * reads customer_tags as it is and `after` adds or takes away what the statement changed.
+ */
+const tagChange = (before: SQL, after: SQL) => {
+  const names = (ids: SQL) => sql`(select coalesce(jsonb_agg(tg.name order by tg.builtin desc, tg.name), '[]'::jsonb) from tags tg where tg.id in (${ids}))`;
+  return sql`jsonb_build_object('tags', jsonb_build_object('before', ${names(before)}, 'after', ${names(after)}))`;
+};
+
 /** The export's columns of a customer `c`: the same for a streamed export and a job's batches. */
 export const exportColumns = sql`
   c.id, c.customer_number, c.first_name, c.last_name, c.primary_email,
   (select string_agg(e.address, '; ' order by e.position) from customer_emails e where e.customer_id = c.id) as emails,
   c.primary_phone,
   (select string_agg(p.e164, '; ' order by p.position) from customer_phones p where p.customer_id = c.id and p.position is not null) as phones,
+  -- One address a cell part: "billing: 1 Acme Way, Floor 2, EC1 1AA London, Greater London, GB".
+  (select string_agg(a.purpose || ': ' || concat_ws(', ', a.line1, a.line2, nullif(concat_ws(' ', a.postal_code, a.city), ''), a.region, a.country), '; ' order by a.position)
+     from customer_addresses a where a.customer_id = c.id) as addresses,
   c.language, c.source, c.status, c.lifecycle_stage, c.total_spent_cents, c.clv_cents,
-  c.marketing_consent, c.consent_at,
+  c.marketing_consent, c.consent_at, c.consent_method,
   c.date_of_birth::text as date_of_birth, -- YYYY-MM-DD (pg's own parser would make it a Date of local midnight)
-  c.company_name,
+  c.company_name, c.external_id,
   (select string_agg(t.name, '; ' order by t.name) from customer_tags ct join tags t on t.id = ct.tag_id where ct.customer_id = c.id) as tags,
   (select string_agg(co.name, '; ' order by co.name) from customer_companies cc join companies co on co.id = cc.company_id where cc.customer_id = c.id) as companies,
   (select jsonb_object_agg(v.field_id, v.value_text) from custom_field_values v where v.customer_id = c.id) as custom,
@@ -206,6 +232,7 @@ export function csvHeader(fields: ExportField[]): string {
     'emails',
     'primary_phone',
     'phones',
+    'addresses',
     'language',
     'source',
     'status',
@@ -214,8 +241,10 @@ export function csvHeader(fields: ExportField[]): string {
     'clv',
     'marketing_consent',
     'consent_at',
+    'consent_method',
     'date_of_birth',
     'company_name',
+    'external_id',
     'tags',
     'companies',
     ...fields.map((f) => `custom_${f.key}`),
@@ -246,6 +275,7 @@ function exportRow(r: ExportRow, fields: ExportField[]): unknown[] {
     r.emails,
     r.primary_phone,
     r.phones,
+    r.addresses,
     r.language,
     r.source,
     r.status,
@@ -254,8 +284,10 @@ function exportRow(r: ExportRow, fields: ExportField[]): unknown[] {
     money(r.clv_cents),
     r.marketing_consent ? 'yes' : 'no',
     time(r.consent_at),
+    r.consent_method,
     r.date_of_birth,
     r.company_name,
+    r.external_id,
     r.tags,
     r.companies,
     ...fields.map((f) => r.custom?.[f.id]),

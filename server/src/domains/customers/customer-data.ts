@@ -144,6 +144,10 @@ export const customerData: CustomerDataContributor = {
 
   /** Runs last: moves contacts, addresses, photo and history to `into`, fills its blanks, then removes `from`. */
   async merge(ctx, from, into) {
+    // Who might have been `from` might be `into` now; `into` is no longer a possible duplicate of `from`.
+    await ctx.tx.execute(sql`
+      update customers set possible_duplicate_of = case when id = ${into} then null else ${into}::uuid end
+      where org_id = ${ctx.orgId} and possible_duplicate_of = ${from}`);
     const words = await nameWordsOf(ctx.tx, ctx.orgId, from);
     await appendPositioned(ctx, customerEmails, from, into);
     await mergePhones(ctx, from, into);

@@ -3,6 +3,9 @@ import { customers } from '@foyer/schema/tables';
 import {
   COUNT_CAP,
   normalizePhone,
+  isRealDate,
+  isUuid,
+  lifecycleStages,
   parseRange,
   toSystemId,
   type CustomerListItem,
@@ -285,9 +288,10 @@ function customFieldConditions(custom: Record<string, string>, fields: FieldDefi
     if (def.type === 'number' || def.type === 'date') {
       const { eq: exact, min, max } = parseRange(value);
       const column = def.type === 'number' ? sql`v.value_number` : sql`v.value_date`;
-      const parse = (v: string) => (def.type === 'number' ? (Number.isFinite(Number(v)) ? Number(v) : null) : /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null);
+      const parse = (v: string) => (def.type === 'number' ? (v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null) : isRealDate(v) ? v : null);
       const bounds = [exact, min, max].filter((v) => v !== undefined).map((v) => parse(v!));
-      if (bounds.some((b) => b === null)) {
+      // `..` alone is a range with neither end: no filter at all, so it is refused like a typo.
+      if (bounds.length === 0 || bounds.some((b) => b === null)) {
         issues.push({ field, message: `${def.label} is filtered by a ${def.type === 'number' ? 'number' : 'date (YYYY-MM-DD)'} or a range min..max` });
         continue;
       }
@@ -435,6 +439,24 @@ const nullableSorts = new Set<SortKey>(['name', 'email', 'phone', 'lastOrder']);
 
 type Cursor = { v: string | null; id: string };
 
+const isInteger = (v: string) => /^-?\d{1,18}$/.test(v);
+/** A timestamptz as PostgreSQL writes it (`2026-05-01 10:00:00.123+00`), with a real date and time. */
+const isTimestamp = (v: string) => {
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.exec(v);
+  return !!m && isRealDate(m[1]!) && Number(m[2]) < 24 && Number(m[3]) < 60 && Number(m[4]) < 60;
+};
+/** What a cursor's value may be for each sort: its column's type, as `::text` writes it. */
+const cursorValueFits: Record<Exclude<SortKey, 'relevance'>, (v: string) => boolean> = {
+  name: () => true,
+  email: () => true,
+  phone: () => true,
+  lifecycle: (v) => (lifecycleStages as readonly string[]).includes(v),
+  clv: isInteger,
+  lastOrder: isTimestamp,
+  totalSpent: isInteger,
+  created: isTimestamp,
+};
+
 /**
  * `after`: where the previous page ended, so that the next page starts there through the sort's
  * index (a row comparison) instead of skipping every row before it; page 200 then costs what page
@@ -455,8 +477,12 @@ function readCursor(after: string, sort: string): Cursor {
   if (!Array.isArray(parsed) || parsed.length !== 3 || typeof parsed[0] !== 'string' || !(parsed[1] === null || typeof parsed[1] === 'string'))
     throw refuse('after is the nextCursor of a previous page');
   const [cursorSort, v, id] = parsed as [string, string | null, unknown];
-  if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw refuse('after is the nextCursor of a previous page');
+  if (!isUuid(id)) throw refuse('after is the nextCursor of a previous page');
   if (cursorSort !== sort) throw refuse('after belongs to another sort; start again from page 1');
+  // The value is compared with the sort's column: one of another type (a forged cursor) would be
+  // PostgreSQL's error, so it is checked here against what that column holds.
+  const key = (sort.replace(/^-/, '') || 'created') as Exclude<SortKey, 'relevance'>;
+  if (v !== null && !cursorValueFits[key]?.(v)) throw refuse('after is the nextCursor of a previous page');
   return { v, id };
 }
 

@@ -41,7 +41,7 @@ export type CustomerColumns = Partial<
 
 /** C3: a reference is the 32-hex system id or the customer number. */
 export async function findCustomerIdByRef(db: DbOrTx, orgId: string, ref: string): Promise<string | undefined> {
-  const match = systemIdPattern.test(ref) ? eq(customers.id, fromSystemId(ref)) : eq(customers.customerNumber, ref);
+  const match = systemIdPattern.test(ref) ? eq(customers.id, fromSystemId(ref)) : sql`lower(${customers.customerNumber}) = lower(${ref})`;
   const [row] = await db
     .select({ id: customers.id })
     .from(customers)
@@ -114,7 +114,8 @@ const profileById = (db: Db) =>
 const profileByNumber = (db: Db) =>
   prepared(db, 'customer_profile_by_number', (db, name) =>
     profileSelect(db)
-      .where(and(eq(customers.orgId, sql.placeholder('orgId')), eq(customers.customerNumber, sql.placeholder('number'))))
+      // Numbers are one whatever their case (customers_org_number_lower_idx).
+      .where(and(eq(customers.orgId, sql.placeholder('orgId')), sql`lower(${customers.customerNumber}) = lower(${sql.placeholder('number')})`))
       .prepare(name),
   );
 
@@ -207,7 +208,9 @@ export async function customerNumberTaken(db: DbOrTx, orgId: string, customerNum
   const [row] = await db
     .select({ id: customers.id })
     .from(customers)
-    .where(and(eq(customers.orgId, orgId), eq(customers.customerNumber, customerNumber), exceptId ? ne(customers.id, exceptId) : undefined));
+    .where(
+      and(eq(customers.orgId, orgId), sql`lower(${customers.customerNumber}) = lower(${customerNumber})`, exceptId ? ne(customers.id, exceptId) : undefined),
+    );
   return !!row;
 }
 

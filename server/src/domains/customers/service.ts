@@ -27,6 +27,9 @@ import { findCustomerPage, loadCustomerListItems, photoUrl } from './list-reposi
 import { setCustomerTags } from '../tags/customer-repository.ts';
 import * as repo from './repository.ts';
 
+/** The unique indexes on customer numbers: exactly, and whatever the case. */
+const isNumberIndex = (constraint: string | null) => constraint === 'customers_org_number_idx' || constraint === 'customers_org_number_lower_idx';
+
 /**
  * Says, in the transaction that changed the customer, that they changed: door access follows
  * status, erasure, deletion and merge (the edge domain's subscriber works out what devices hold).
@@ -212,7 +215,7 @@ export class CustomerService {
         });
       } catch (error) {
         const constraint = uniqueViolation(error);
-        if (constraint === 'customers_org_number_idx' && !input.customerNumber && attempt < 5) continue;
+        if (isNumberIndex(constraint) && !input.customerNumber && attempt < 5) continue;
         throw await this.conflictFrom(error, actor.orgId, emails, input.customerNumber);
       }
     }
@@ -415,7 +418,7 @@ export class CustomerService {
   private async conflictFrom(error: unknown, orgId: string, emails: string[], customerNumber?: string, exceptId?: string) {
     const constraint = uniqueViolation(error);
     if (constraint === 'customer_emails_org_address_idx') return emailConflict(emails, await repo.findEmailHolders(this.db, orgId, emails, exceptId));
-    if (constraint === 'customers_org_number_idx') return numberConflict(customerNumber);
+    if (isNumberIndex(constraint)) return numberConflict(customerNumber);
     return error;
   }
 }

@@ -1,10 +1,22 @@
 import { sql } from 'drizzle-orm';
-import { credentials, doorEvents, doorPermissions } from '@foyer/schema/tables';
+import { credentials, doorEventRejects, doorEvents, doorPermissions } from '@foyer/schema/tables';
 import { redactAudit } from '../../platform/audit.ts';
-import { countOf, deleteOf, moveAll, type CustomerDataContributor } from '../../platform/customer-data.ts';
+import { countOf, deleteOf, moveAll, type CustomerDataContext, type CustomerDataContributor } from '../../platform/customer-data.ts';
 
 const live = sql`revoked_at is null`;
 const revoked = sql`revoked_at is not null`;
+
+/**
+ * A quarantined event keeps why it was refused and what door it was for, not whose it was: the
+ * customer's id, the card's hash and its masked number leave the copy of the event.
+ */
+async function forgetInQuarantine(ctx: CustomerDataContext, id: string) {
+  await ctx.tx.execute(sql`
+    update door_event_rejects
+    set customer_id = null,
+        event = case when jsonb_typeof(event) = 'object' then event - 'customerId' - 'credentialHash' - 'credentialMasked' else event end
+    where org_id = ${ctx.orgId} and customer_id = ${id}`);
+}
 
 /**
  * Da1, Da2, R2: who may open which door, with which card, and the door log. Permissions and
@@ -13,7 +25,7 @@ const revoked = sql`revoked_at is not null`;
  * `customer.changed` event, which the customer service sends after the transaction.
  */
 export const customerData: CustomerDataContributor = {
-  tables: [doorPermissions, credentials, doorEvents],
+  tables: [doorPermissions, credentials, doorEvents, doorEventRejects],
 
   async impact(ctx, id) {
     const revokedCount = (await countOf(ctx, doorPermissions, id, revoked)) + (await countOf(ctx, credentials, id, revoked));
@@ -31,6 +43,7 @@ export const customerData: CustomerDataContributor = {
     await ctx.tx.execute(sql`
       update door_events set credential_hash = null, credential_masked = null
       where org_id = ${ctx.orgId} and customer_id = ${id}`);
+    await forgetInQuarantine(ctx, id);
     await redactAudit(ctx.tx, ctx.orgId, id, ['doorAccess', 'credentials']);
   },
 
@@ -39,6 +52,7 @@ export const customerData: CustomerDataContributor = {
     await deleteOf(ctx, doorPermissions, id);
     await deleteOf(ctx, credentials, id);
     await ctx.tx.execute(sql`update door_events set customer_id = null where org_id = ${ctx.orgId} and customer_id = ${id}`);
+    await forgetInQuarantine(ctx, id);
   },
 
   /**
@@ -49,5 +63,6 @@ export const customerData: CustomerDataContributor = {
     await moveAll(ctx, doorPermissions, from, into);
     await moveAll(ctx, credentials, from, into);
     await moveAll(ctx, doorEvents, from, into);
+    await moveAll(ctx, doorEventRejects, from, into);
   },
 };

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { customers, doorEventRejects, doorEvents, doors, edgeDevices } from '@foyer/schema/tables';
 import type { DbOrTx } from '../../platform/db/connect.ts';
 
@@ -47,14 +47,29 @@ export async function insertNewEvents(tx: DbOrTx, events: NewDoorEvent[]): Promi
 }
 
 /** Remembers seqs that can never be stored; a seq stored already stays stored. */
-export async function insertRejects(tx: DbOrTx, deviceId: string, rejects: { seq: number; reason: string }[]) {
+export type Reject = { seq: number; reason: string; event: unknown; customerId: string | null };
+
+/** Quarantines events that can never be stored, with why; a seq stored already stays stored. */
+export async function insertRejects(tx: DbOrTx, device: { id: string; orgId: string }, rejects: Reject[]) {
   if (rejects.length === 0) return;
   await tx.execute(sql`
-    insert into door_event_rejects (device_id, seq, reason)
-    select ${deviceId}::uuid, r.seq, r.reason
-    from jsonb_to_recordset(${JSON.stringify(rejects)}::jsonb) as r(seq bigint, reason text)
-    where not exists (select 1 from door_events e where e.device_id = ${deviceId} and e.seq = r.seq)
+    insert into door_event_rejects (device_id, org_id, seq, reason, event, customer_id)
+    select ${device.id}::uuid, ${device.orgId}::uuid, r.seq, r.reason, r.event, r."customerId"
+    from jsonb_to_recordset(${JSON.stringify(rejects)}::jsonb) as r(seq bigint, reason text, event jsonb, "customerId" uuid)
+    where not exists (select 1 from door_events e where e.device_id = ${device.id} and e.seq = r.seq)
     on conflict do nothing`);
+}
+
+export type QuarantinedRow = { seq: number; reason: string; event: unknown; receivedAt: Date };
+
+/** The device's quarantined events, newest first. */
+export async function quarantineOf(db: DbOrTx, deviceId: string, limit: number): Promise<QuarantinedRow[]> {
+  return db
+    .select({ seq: doorEventRejects.seq, reason: doorEventRejects.reason, event: doorEventRejects.event, receivedAt: doorEventRejects.receivedAt })
+    .from(doorEventRejects)
+    .where(eq(doorEventRejects.deviceId, deviceId))
+    .orderBy(desc(doorEventRejects.receivedAt), desc(doorEventRejects.seq))
+    .limit(limit);
 }
 
 /**

@@ -1,4 +1,12 @@
-import { EdgeEventSchema, fromSystemId, systemIdPattern, toSystemId, type EdgeEvent } from '@foyer/schema/validation';
+import {
+  CONTROL_CHARACTERS,
+  EdgeEventSchema,
+  fromSystemId,
+  systemIdPattern,
+  toSystemId,
+  type EdgeEvent,
+  type QuarantinedEvent,
+} from '@foyer/schema/validation';
 import type { DoorLogEntry } from '@foyer/schema/realtime';
 import type { Db } from '../../platform/db/connect.ts';
 import { writeEvent } from '../../platform/outbox.ts';
@@ -10,8 +18,8 @@ import type { EdgeDevice } from '../edge/sync-service.ts';
 /** At most this many events in one `events` message; the agent sends its journal in batches below it. */
 export const MAX_EVENT_BATCH = 1000;
 
-/** An event that will never be stored, with its seq when it had a usable one. */
-export type Refusal = { seq: number | null; reason: string };
+/** An event that will never be stored, with its seq when it had a usable one, and the event as sent. */
+export type Refusal = { seq: number | null; reason: string; raw?: unknown };
 
 /** A page of the log; the next one is asked for with `before` = the last item's id. */
 export type DoorLogPage = { items: DoorLogEntry[]; pageSize: number; hasMore: boolean };
@@ -22,6 +30,30 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The agent echoes the 32-hex ids it was sent; a dashed UUID is read too. */
 const customerUuid = (id: string) => (systemIdPattern.test(id) ? fromSystemId(id) : UUID.test(id) ? id.toLowerCase() : undefined);
+
+/** The customer id an event (even a malformed one) names, as a UUID, if it reads as one. */
+const rawCustomerId = (raw: unknown): string | undefined => {
+  const id = (raw as { customerId?: unknown } | null)?.customerId;
+  return typeof id === 'string' ? customerUuid(id) : undefined;
+};
+
+/** The event made storable in jsonb, for staff to read: control characters and broken surrogates shown as U+FFFD, text cut. */
+export function storableEvent(raw: unknown): unknown {
+  const clean = (v: string) =>
+    v
+      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+      .replace(new RegExp(CONTROL_CHARACTERS.source, 'g'), '\uFFFD')
+      .slice(0, 500);
+  const text = JSON.stringify(raw === undefined ? null : raw, (_key, value: unknown) => {
+    if (typeof value === 'string') return clean(value);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [clean(k), v]));
+    return value;
+  });
+  return text.length > 8000 ? { truncated: text.slice(0, 8000) } : JSON.parse(text);
+}
+
+/** PostgreSQL's timestamptz holds 4713 BC–294276 AD; the agent writes times with toISOString, so 0001–9999 is what a real one is. */
+const storableTime = (t: number) => t >= -62_135_596_800_000 && t < 253_402_300_800_000;
 
 const seqOf = (raw: unknown): number | null => {
   const seq = (raw as { seq?: unknown } | null)?.seq;
@@ -62,14 +94,15 @@ export class DoorEventService {
     const parsed = new Map<number, EdgeEvent>();
     for (const raw of batch) {
       const result = EdgeEventSchema.safeParse(raw);
-      if (!result.success) refused.push({ seq: seqOf(raw), reason: `malformed: ${result.error.issues.map((i) => i.path.join('.') || '(event)').join(', ')}` });
+      if (!result.success)
+        refused.push({ seq: seqOf(raw), raw, reason: `malformed: ${result.error.issues.map((i) => i.path.join('.') || '(event)').join(', ')}` });
       else if (!parsed.has(result.data.seq)) parsed.set(result.data.seq, result.data);
     }
 
     const { storedThrough, storedIds } = await this.db.transaction(async (tx) => {
       const { storedThrough: watermark } = await repo.lockDevice(tx, device.id);
       const doors = new Map((await doorsOfDevice(tx, device.orgId, device.id)).map((d) => [d.id, d.name]));
-      const wanted = [...parsed.values()].map((e) => e.customerId && customerUuid(e.customerId)).filter((id): id is string => !!id);
+      const wanted = batch.map(rawCustomerId).filter((id): id is string => !!id);
       const ownCustomers = await repo.customersOfOrg(tx, device.orgId, wanted);
       const decidedBefore = await repo.rejectedSeqs(tx, device.id, [...parsed.keys()]);
 
@@ -77,7 +110,7 @@ export class DoorEventService {
       for (const event of parsed.values()) {
         if (decidedBefore.has(event.seq)) continue;
         const problem = this.problemWith(event, doors, ownCustomers);
-        if (problem) refused.push({ seq: event.seq, reason: problem });
+        if (problem) refused.push({ seq: event.seq, reason: problem, raw: event });
         else valid.push({ event, occurredAt: new Date(event.at), customerId: event.customerId && customerUuid(event.customerId)! });
       }
 
@@ -107,14 +140,24 @@ export class DoorEventService {
       );
       await repo.insertRejects(
         tx,
-        device.id,
-        refused.filter((r): r is { seq: number; reason: string } => r.seq !== null),
+        device,
+        refused.flatMap((r) => {
+          if (r.seq === null) return [];
+          const customerId = rawCustomerId(r.raw);
+          return [{ seq: r.seq, reason: r.reason, event: storableEvent(r.raw), customerId: customerId && ownCustomers.has(customerId) ? customerId : null }];
+        }),
       );
       return { storedThrough: await repo.advanceWatermark(tx, device.id, watermark), storedIds: stored.map((s) => s.id) };
     });
 
     const stored = (await repo.logRowsByIds(this.db, device.orgId, storedIds)).map(toLogEntry);
     return { storedThrough, stored, refused };
+  }
+
+  /** The last 100 events this device sent that were quarantined, newest first. */
+  async quarantine(deviceId: string): Promise<{ items: QuarantinedEvent[] }> {
+    const rows = await repo.quarantineOf(this.db, deviceId, 100);
+    return { items: rows.map((r) => ({ seq: r.seq, reason: r.reason, event: r.event ?? null, receivedAt: r.receivedAt.toISOString() })) };
   }
 
   /** The door log, newest first, from just before the entry `before` (its id) when given. */
@@ -126,7 +169,9 @@ export class DoorEventService {
   }
 
   private problemWith(event: EdgeEvent, doors: Map<string, string>, ownCustomers: Set<string>): string | undefined {
-    if (Number.isNaN(Date.parse(event.at))) return 'at is not a time';
+    const at = Date.parse(event.at);
+    if (Number.isNaN(at)) return 'at is not a time';
+    if (!storableTime(at)) return 'at is outside the years 0001–9999';
     if (!doors.has(event.doorId)) return 'not a door of this device';
     if (event.customerId !== null) {
       const id = customerUuid(event.customerId);

@@ -20,7 +20,7 @@ declare module '../../platform/domain.ts' {
 export const edge: Domain = {
   name: 'edge',
   services: ({ db }) => ({ edgeDevices: new EdgeDeviceService(db), edgeSync: new EdgeSyncService(db), edgeConnections: new EdgeConnections() }),
-  routes: (s) => new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).route('/edge', edgeDeviceRoutes(s.edgeDevices)),
+  routes: (s) => new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).route('/edge', edgeDeviceRoutes(s.edgeDevices, s.doorEvents)),
   realtime: ({ io, services, logger }) => ({ close: services.edgeConnections.attach(attachEdge(io, services, logger)) }),
   /**
    * What must happen once goes in a durable subscriber: a customer's change becomes a new edge

@@ -1,9 +1,18 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { DeviceCreateSchema, DevicePairingSchema, DevicePatchSchema, DeviceSchema, PairRequestSchema, PairResponseSchema } from '@foyer/schema/validation';
+import {
+  DeviceCreateSchema,
+  DevicePairingSchema,
+  DevicePatchSchema,
+  DeviceSchema,
+  PairRequestSchema,
+  PairResponseSchema,
+  QuarantinedEventSchema,
+} from '@foyer/schema/validation';
 import { clientAddress, validationHook, type AppEnv } from '../../platform/http/context.ts';
 import type { EdgeDeviceService } from './service.ts';
+import type { DoorEventService } from '../doors/events-service.ts';
 import { permit } from '../../platform/permissions.ts';
-import { body, error, json, orgOf, resourceRoutes, routeDefaults, uuidParams } from '../../platform/http/openapi.ts';
+import { body, error, itemsOf, json, orgOf, resourceRoutes, routeDefaults, uuidParams } from '../../platform/http/openapi.ts';
 
 const route = resourceRoutes('edge devices', 'device');
 const common = routeDefaults('edge devices');
@@ -39,6 +48,16 @@ const renewCode = createRoute({
   responses: { 200: json(DevicePairingSchema, 'The code'), 404: error('No such device in this organization') },
 });
 
+const quarantine = createRoute({
+  ...common,
+  ...permit('doors.view'),
+  method: 'get',
+  path: '/devices/{id}/quarantine',
+  summary: "The device's last 100 events that could never be stored, each with why (the rest of their batch was stored)",
+  request: { params: uuidParams('device') },
+  responses: { 200: json(itemsOf(QuarantinedEventSchema), 'Quarantined events, newest first'), 404: error('No such device in this organization') },
+});
+
 const pair = createRoute({
   ...permit.public,
   method: 'post',
@@ -54,7 +73,7 @@ const pair = createRoute({
   },
 });
 
-export function edgeDeviceRoutes(devices: EdgeDeviceService) {
+export function edgeDeviceRoutes(devices: EdgeDeviceService, doorEvents: DoorEventService) {
   const devicesApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .openapi(list, async (c) => c.json(await devices.list(orgOf(c)), 200))
     .openapi(create, async (c) => {
@@ -71,6 +90,10 @@ export function edgeDeviceRoutes(devices: EdgeDeviceService) {
     .route('/devices', devicesApp)
     .openapi(renewCode, async (c) => {
       return c.json(await devices.renewPairingCode(orgOf(c), c.req.valid('param').id), 200);
+    })
+    .openapi(quarantine, async (c) => {
+      const device = await devices.get(orgOf(c), c.req.valid('param').id);
+      return c.json(await doorEvents.quarantine(device.id), 200);
     })
     .openapi(pair, async (c) => c.json(await devices.pair(c.req.valid('json').code, clientAddress(c)), 200));
 }

@@ -44,6 +44,7 @@ const toEntry = (r: Awaited<ReturnType<typeof entriesOfDevice>>[number]): EdgeEn
   doorId: r.doorId,
   startsAt: r.startsAt.toISOString(),
   endsAt: r.endsAt?.toISOString() ?? null,
+  ...(r.banned ? { banned: true as const } : {}),
 });
 
 /** Da2: what each device holds, read consistently, and when a customer's change reaches the doors. */

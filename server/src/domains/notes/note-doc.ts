@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { CONTROL_CHARACTERS } from '@foyer/schema/validation';
 
 /**
  * What the server knows about the shape of a note: Tiptap's Collaboration extension keeps the
@@ -57,8 +58,10 @@ export function plainTextOf(doc: Y.Doc): string {
     }
   };
   walk(doc.getXmlFragment(NOTE_FIELD));
+  // A pasted control character (a NUL cannot be stored in text) is not what anyone searches for.
   return out
     .join('')
+    .replace(new RegExp(CONTROL_CHARACTERS.source, 'g'), '')
     .replace(/\n{2,}/g, '\n')
     .trim();
 }

@@ -1,5 +1,5 @@
 import type { StaffNotification } from '@foyer/schema/realtime';
-import { toSystemId } from '@foyer/schema/validation';
+import { isUuid, toSystemId } from '@foyer/schema/validation';
 import type { Db } from '../../platform/db/connect.ts';
 import * as repo from './repository.ts';
 
@@ -37,7 +37,8 @@ export class NotificationService {
     customer: { id: string; name: string },
     userIds: string[],
   ): Promise<{ userId: string; notification: StaffNotification }[]> {
-    const wanted = [...new Set(userIds)].filter((id) => id !== actor.id && /^[0-9a-f-]{36}$/i.test(id));
+    // A forged id that is not even a UUID is dropped alone: PostgreSQL would refuse the whole lookup.
+    const wanted = [...new Set(userIds)].filter((id) => id !== actor.id && isUuid(id));
     const staff = await repo.staffInOrg(this.db, orgId, wanted);
     const rows = await repo.insertNotifications(
       this.db,

@@ -5,6 +5,7 @@ import type { Logger } from '../../platform/logger.ts';
 import { docFrom, plainTextOf } from './note-doc.ts';
 import * as repo from './repository.ts';
 import { writeEvent, type Tx } from '../../platform/outbox.ts';
+import { findCustomerIdByRef } from '../customers/repository.ts';
 
 /** Past this many updates after the snapshot, the log is folded into a new snapshot. */
 export const COMPACT_AFTER = 200;
@@ -39,10 +40,13 @@ export class NoteService {
     private readonly logger?: Logger,
   ) {}
 
-  /** The customer (by 32-hex system id) if they are this organization's and not erased; else undefined, whatever the reason. */
-  async customerFor(orgId: string, systemId: unknown) {
-    if (typeof systemId !== 'string' || !systemIdPattern.test(systemId)) return undefined;
-    const row = await repo.findNoteCustomer(this.db, orgId, fromSystemId(systemId));
+  /** The customer (by system id or customer number) if they are this organization's and not erased; else undefined, whatever the reason. */
+  async customerFor(orgId: string, ref: unknown) {
+    if (typeof ref !== 'string') return undefined;
+    // A ref is the system id or the customer number, as on every customer route (C3).
+    const id = systemIdPattern.test(ref) ? fromSystemId(ref) : await findCustomerIdByRef(this.db, orgId, ref);
+    if (!id) return undefined;
+    const row = await repo.findNoteCustomer(this.db, orgId, id);
     if (!row || row.erasedAt) return undefined;
     return { id: row.id, name: customerDisplayName({ ...row, primaryEmail: null }) };
   }

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../platform/db/connect.ts';
 
 export type Settings = {
   maxTagsPerCustomer: number | null;
+  maxActiveBookingsPerCustomer: number;
   defaultCountry: string;
   timezone: string;
   defaultCurrency: string;
@@ -15,6 +16,7 @@ export type Settings = {
 
 const settingsColumns = {
   maxTagsPerCustomer: organizations.maxTagsPerCustomer,
+  maxActiveBookingsPerCustomer: organizations.maxActiveBookingsPerCustomer,
   defaultCountry: organizations.defaultCountry,
   timezone: organizations.timezone,
   defaultCurrency: organizations.defaultCurrency,

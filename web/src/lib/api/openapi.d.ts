@@ -5154,6 +5154,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/edge/devices/{id}/quarantine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The device's last 100 events that could never be stored, each with why (the rest of their batch was stored) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Quarantined events, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["QuarantinedEvent"][];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The role lacks doors.view: See doors, edge devices, the door log, and who may open which door */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such device in this organization */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/edge/pair": {
         parameters: {
             query?: never;
@@ -9407,6 +9474,7 @@ export interface components {
         Settings: {
             maxTagsPerCustomer: number | null;
             defaultCountry: string;
+            maxActiveBookingsPerCustomer: number;
             timezone: string;
             defaultCurrency: components["schemas"]["Currency"];
             acceptedCurrencies: components["schemas"]["Currency"][];
@@ -9419,6 +9487,7 @@ export interface components {
         SettingsPatch: {
             maxTagsPerCustomer?: number | null;
             defaultCountry?: string;
+            maxActiveBookingsPerCustomer?: number;
             timezone?: string;
             defaultCurrency?: components["schemas"]["Currency"];
             acceptedCurrencies?: components["schemas"]["Currency"][];
@@ -10153,6 +10222,13 @@ export interface components {
         EdgeDevicePatch: {
             name?: string;
             doorIds?: string[];
+        };
+        QuarantinedEvent: {
+            seq: number;
+            reason: string;
+            /** @description The event as the device sent it (control characters shown as U+FFFD); null on old entries */
+            event?: unknown;
+            receivedAt: string;
         };
         PairResponse: {
             deviceId: string;

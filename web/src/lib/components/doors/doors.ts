@@ -59,6 +59,7 @@ export const toneClasses: Record<Tone, string> = {
 export const reasonTexts: Record<EdgeReason, string> = {
   valid_permission: 'Valid permission',
   unknown_credential: 'Unknown card',
+  banned: 'Banned: not let in',
   no_permission: 'No access to this door',
   outside_validity: 'Outside access hours',
   relay_failed: 'Allowed, but the lock did not release',
