@@ -5642,6 +5642,7 @@ export interface components {
             source?: string;
             /** @enum {string} */
             status?: "active" | "banned";
+            statusReason?: string;
             /** Format: date */
             dateOfBirth?: string | null;
             companyName?: string | null;
@@ -5734,6 +5735,7 @@ export interface components {
                 }[];
                 /** @enum {string} */
                 linkedBy: "domain" | "manual";
+                linkedDomain: string | null;
             }[];
             total: number;
             totalCapped: boolean;
