@@ -152,3 +152,55 @@ describe("a company's people", () => {
     await snap(page, 'staff-ui-company-1440', { fullPage: false });
   });
 });
+
+describe('unsaved profile edits', () => {
+  it('asks before a link leaves them, stays on Cancel, and leaves on OK', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${foyer.url}/customers/${numbers.ada}`);
+    const firstName = page.locator('#contact').getByLabel('First name');
+    await firstName.fill('Augusta');
+    const asked: string[] = [];
+    page.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.dismiss();
+    });
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Customers' }).click();
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toMatch(/unsaved changes/);
+    expect(new URL(page.url()).pathname).toBe(`/customers/${numbers.ada}`);
+    expect(await firstName.inputValue()).toBe('Augusta');
+
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Customers' }).click();
+    await page.waitForURL(/\/customers$/);
+  });
+
+  it('asks before a reload leaves them (beforeunload)', async () => {
+    await page.goto(`${foyer.url}/customers/${numbers.ada}`);
+    await page.locator('#contact').getByLabel('First name').fill('Augusta');
+    const kinds: string[] = [];
+    page.once('dialog', (d) => {
+      kinds.push(d.type());
+      void d.dismiss();
+    });
+    // Typing above is the user gesture Chromium wants before it shows a beforeunload prompt.
+    await page.reload({ timeout: 3000 }).catch(() => undefined);
+    await expect.poll(() => kinds).toEqual(['beforeunload']);
+  });
+
+  it('does not ask once the edits are saved', async () => {
+    await page.goto(`${foyer.url}/customers/${numbers.ada}`);
+    const contact = page.locator('#contact');
+    await contact.getByLabel('First name').fill('Augusta');
+    await contact.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(async () => (await apiGet<{ firstName: string }>(`/api/customers/${ids.ada}`)).firstName).toBe('Augusta');
+    let asked = false;
+    page.once('dialog', (d) => {
+      asked = true;
+      void d.dismiss();
+    });
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Customers' }).click();
+    await page.waitForURL(/\/customers$/);
+    expect(asked).toBe(false);
+  });
+});
