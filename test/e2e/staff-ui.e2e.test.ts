@@ -149,7 +149,12 @@ describe("a company's people", () => {
     const longLink = people.getByRole('link', { name: longName });
     expect(await longLink.getAttribute('title')).toBe(longName);
     expect((await longLink.boundingBox())!.width).toBeLessThan(320);
+    expect(await people.evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth)).toBe(0);
     await snap(page, 'staff-ui-company-1440', { fullPage: false });
+    await page.setViewportSize({ width: 1024, height: 900 });
+    expect(await people.evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth)).toBe(0);
+    await snap(page, 'staff-ui-company-1024', { fullPage: false });
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 });
 
