@@ -99,6 +99,33 @@ describe('long names and narrow windows', () => {
   }
 });
 
+describe('quick-find and every staff page at 1024 px', () => {
+  it('quick-find truncates a long name, with the whole name on hover', async () => {
+    await page.setViewportSize({ width: 1024, height: 900 });
+    await page.goto(`${foyer.url}/customers`);
+    await page.waitForLoadState('networkidle');
+    await page.keyboard.press('Control+k');
+    const dialog = page.getByRole('dialog', { name: 'Find a customer' });
+    await dialog.getByRole('combobox', { name: 'Find a customer' }).fill('Maximiliana');
+    const name = dialog.getByRole('option').first().getByTitle(longName);
+    await name.waitFor();
+    const [nameBox, dialogBox] = [await name.boundingBox(), await dialog.boundingBox()];
+    expect(nameBox!.x + nameBox!.width).toBeLessThanOrEqual(dialogBox!.x + dialogBox!.width);
+    expect(await name.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    await snap(page, 'staff-ui-quickfind-1024', { fullPage: false });
+    await page.keyboard.press('Escape');
+  });
+
+  for (const path of ['/customers', '/companies', '/doors', '/doors/devices', '/doors/log', '/settings']) {
+    it(`${path} does not scroll sideways`, async () => {
+      await page.setViewportSize({ width: 1024, height: 900 });
+      await page.goto(`${foyer.url}${path}`);
+      await page.locator('main h1').first().waitFor();
+      expect(await sidewaysOverflow()).toBe(0);
+    });
+  }
+});
+
 describe('a ban is confirmed, with its reason in the history', () => {
   it('asks before banning, and Cancel leaves the customer active', async () => {
     await page.setViewportSize({ width: 1440, height: 900 });
