@@ -67,7 +67,7 @@ describe('long names and narrow windows', () => {
     expect(longName.length).toBe(96);
   });
 
-  for (const width of [1440, 1024]) {
+  for (const width of [1440, 1280, 1024]) {
     it(`the list at ${width} px keeps the name in its column and does not scroll sideways`, async () => {
       await page.setViewportSize({ width, height: 900 });
       await page.goto(`${foyer.url}/customers`);
