@@ -142,6 +142,7 @@ describe('a ban is confirmed, with its reason in the history', () => {
     await page.getByRole('group', { name: 'Customer actions' }).getByRole('button', { name: 'Ban' }).click();
     const dialog = page.getByRole('alertdialog', { name: /Ban Ada Lovelace/ });
     await dialog.getByLabel(/Reason/).fill('Threatened the night porter');
+    await snap(page, 'staff-ui-ban-dialog-1440', { fullPage: false });
     await dialog.getByRole('button', { name: 'Ban customer' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await expect.poll(async () => (await apiGet<{ status: string }>(`/api/customers/${ids.ada}`)).status).toBe('banned');
