@@ -221,6 +221,16 @@ describe('domain links (Co2)', () => {
     expect(page.body.items.map((c: { id: string }) => c.id)).toEqual([carol.id, dave.id, bob.id, ann.id]);
     expect(page.body.items[0]).toMatchObject({ customerNumber: carol.customerNumber, primaryEmail: 'carol@elsewhere.test', tags: [] });
     expect(page.body.items.find((c: { id: string }) => c.id === stranger.id)).toBeUndefined();
+    // Each row names the domain that linked it, a second email's too (Dave's primary is at home.test).
+    const via = Object.fromEntries(
+      page.body.items.map((c: { id: string; linkedBy: string; linkedDomain: string | null }) => [c.id, [c.linkedBy, c.linkedDomain]]),
+    );
+    expect(via).toEqual({
+      [ann.id]: ['domain', 'acme.test'],
+      [bob.id]: ['domain', 'acme.test'],
+      [dave.id]: ['domain', 'acme.test'],
+      [carol.id]: ['manual', null],
+    });
 
     const removed = await org.delete(`/api/companies/${acme.id}/domains/ACME.test`);
     expect(removed.status).toBe(200);

@@ -272,3 +272,29 @@ describe('organizations are separate', () => {
     expect(mine.status).toBe(201);
   });
 });
+
+describe('a ban with a reason', () => {
+  it('keeps the reason in the history beside the status change, and erasure blanks it', async () => {
+    const c = (await staff.post('/api/customers', { firstName: 'Ban', lastName: 'Reason', emails: ['ban-reason@x.test'] })).body;
+    const banned = await staff.patch(`/api/customers/${c.id}`, { status: 'banned', statusReason: '  Threatened the night porter  ' });
+    expect(banned.status).toBe(200);
+    expect(banned.body.status).toBe('banned');
+    expect(banned.body).not.toHaveProperty('statusReason');
+    const [entry] = (await staff.get(`/api/customers/${c.id}/history`)).body.items;
+    expect(entry.changes.status).toEqual({ before: 'active', after: 'banned' });
+    expect(entry.changes.statusReason).toEqual({ before: null, after: 'Threatened the night porter' });
+
+    // A reason without a status change changes nothing and records nothing.
+    await staff.patch(`/api/customers/${c.id}`, { status: 'banned', statusReason: 'again' });
+    expect((await staff.get(`/api/customers/${c.id}/history`)).body.items).toHaveLength(2);
+
+    const tooLong = await staff.patch(`/api/customers/${c.id}`, { status: 'active', statusReason: 'x'.repeat(501) });
+    expect(tooLong.status).toBe(400);
+    expect(fields(tooLong.body)).toContain('statusReason');
+
+    expect((await staff.post(`/api/customers/${c.id}/erase`)).status).toBe(200);
+    const after = (await staff.get(`/api/customers/${c.id}/history`)).body.items;
+    const banEntry = after.find((h: { changes: Record<string, unknown> }) => h.changes.statusReason);
+    expect(banEntry.changes.statusReason.after).not.toBe('Threatened the night porter');
+  });
+});

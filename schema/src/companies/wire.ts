@@ -31,7 +31,13 @@ export type Company = z.infer<typeof CompanySchema>;
 /** A company's people: list rows, each saying how it is linked (by an email domain or by hand). */
 export const CompanyMemberPageSchema = z
   .object({
-    items: z.array(CustomerListItemSchema.extend({ linkedBy: z.enum(['domain', 'manual']) })),
+    items: z.array(
+      CustomerListItemSchema.extend({
+        linkedBy: z.enum(['domain', 'manual']),
+        /** For a domain link, the company domain that made it (it may be a second email's, not the primary's). */
+        linkedDomain: z.string().nullable(),
+      }),
+    ),
     total: z.number().int(),
     totalCapped: z.boolean(),
   })

@@ -181,6 +181,8 @@ export const CustomerPatchSchema = z
     language: customerFields.language.nullable().optional(),
     source: customerFields.source.optional(),
     status: z.enum(['active', 'banned']).optional(),
+    /** Why the status changes (a ban's reason): kept in the history with the change, not on the customer. */
+    statusReason: z.string().trim().max(500, 'At most 500 characters').optional(),
     dateOfBirth: customerFields.dateOfBirth.nullable().optional(),
     companyName: customerFields.companyName.nullable().optional(),
     marketingConsent: customerFields.marketingConsent.optional(),

@@ -19,7 +19,14 @@ export { TIMELINE_SOURCES, TimelineSourceSchema, StaffRefSchema, type TimelineSo
  * (the web's map of components is exhaustive: a kind without one does not compile).
  */
 export const TimelineEntrySchema = z
-  .discriminatedUnion('type', [...doorTimelineKinds, ...bookingTimelineKinds, ...customerTimelineKinds, ...noteTimelineKinds, ...orderTimelineKinds, ...enquiryTimelineKinds])
+  .discriminatedUnion('type', [
+    ...doorTimelineKinds,
+    ...bookingTimelineKinds,
+    ...customerTimelineKinds,
+    ...noteTimelineKinds,
+    ...orderTimelineKinds,
+    ...enquiryTimelineKinds,
+  ])
   .meta({ id: 'TimelineEntry' });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 export type TimelineType = TimelineEntry['type'];

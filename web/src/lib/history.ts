@@ -13,6 +13,7 @@ const labels: Record<string, string> = {
   language: 'Language',
   source: 'Source',
   status: 'Status',
+  statusReason: 'Reason',
 };
 
 const order = Object.keys(labels);

@@ -43,13 +43,21 @@ export async function syncDomainLinks(db: DbOrTx, orgId: string, scope: LinkScop
 
 const toUuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
-/** How each of these customers is linked to a company. */
+/**
+ * How each of these customers is linked to a company and, for a domain link, the domain that made it:
+ * the primary email's when it matches, else the first other email's (a link by a second email).
+ */
 export async function linksOf(db: DbOrTx, orgId: string, companyId: string, customerIds: string[]) {
-  const map = new Map<string, 'domain' | 'manual'>();
+  const map = new Map<string, { linkedBy: 'domain' | 'manual'; domain: string | null }>();
   if (customerIds.length === 0) return map;
-  const rows = await db.execute<{ customer_id: string; linked_by: 'domain' | 'manual' }>(sql`
-    select customer_id, linked_by from customer_companies
-    where org_id = ${orgId} and company_id = ${companyId} and customer_id = any(${toUuidArray(customerIds)})`);
-  for (const r of rows.rows) map.set(r.customer_id, r.linked_by);
+  const rows = await db.execute<{ customer_id: string; linked_by: 'domain' | 'manual'; domain: string | null }>(sql`
+    select cc.customer_id, cc.linked_by, (
+      select d.domain from customer_emails e
+      join company_domains d on d.org_id = e.org_id and d.domain = lower(split_part(e.address, '@', 2))
+      where e.org_id = cc.org_id and e.customer_id = cc.customer_id and d.company_id = cc.company_id
+      order by e.position limit 1) as domain
+    from customer_companies cc
+    where cc.org_id = ${orgId} and cc.company_id = ${companyId} and cc.customer_id = any(${toUuidArray(customerIds)})`);
+  for (const r of rows.rows) map.set(r.customer_id, { linkedBy: r.linked_by, domain: r.linked_by === 'domain' ? r.domain : null });
   return map;
 }

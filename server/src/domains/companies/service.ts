@@ -93,7 +93,14 @@ export class CompanyService {
     const query: CustomerQuery = { company: id, page, pageSize, tagMode: 'any', custom: {} };
     const { ids, total, totalCapped } = await findCustomerPage(this.db, orgId, query, { fields: [], country: '' });
     const [items, links] = await concurrently(this.db, [() => loadCustomerListItems(this.db, orgId, ids), () => linksOf(this.db, orgId, id, ids)]);
-    return { items: items.map((item, i) => ({ ...item, linkedBy: links.get(ids[i]!) ?? 'manual' })), total, totalCapped };
+    return {
+      items: items.map((item, i) => {
+        const link = links.get(ids[i]!);
+        return { ...item, linkedBy: link?.linkedBy ?? 'manual', linkedDomain: link?.domain ?? null };
+      }),
+      total,
+      totalCapped,
+    };
   }
 
   /** A manual link: it stays whatever the customer's emails or the company's domains become. */

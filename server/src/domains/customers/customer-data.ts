@@ -5,7 +5,7 @@ import { countOf, deleteOf, type CustomerDataContext, type CustomerDataContribut
 import { deleteCustomer, nameWordsOf, pruneNameWords } from './repository.ts';
 
 /** The history's fields whose values are the person's own (see auditView): erasure blanks them. */
-const PERSONAL_HISTORY = ['firstName', 'lastName', 'emails', 'phones', 'addresses', 'externalId', 'dateOfBirth', 'companyName', 'photo'];
+const PERSONAL_HISTORY = ['firstName', 'lastName', 'emails', 'phones', 'addresses', 'externalId', 'dateOfBirth', 'companyName', 'photo', 'statusReason'];
 
 const ownRows = [customerEmails, customerPhones, customerAddresses, customerPhotos] as const;
 

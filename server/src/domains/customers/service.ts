@@ -255,6 +255,8 @@ export class CustomerService {
         const after = (await repo.loadCustomers(tx, actor.orgId, [id]))[0]!;
         const changes = diff(auditView(before), auditView(after));
         if (Object.keys(changes).length === 0) throw new NothingChanged();
+        // A reason only means something beside the status change it explains.
+        if (changes.status && patch.statusReason) changes.statusReason = { before: null, after: patch.statusReason };
         await this.audit(tx, actor, id, 'updated', changes);
         await customerChanged(tx, actor.orgId, id);
         await this.updated(tx, actor, id, Object.keys(changes));

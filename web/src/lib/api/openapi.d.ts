@@ -9335,6 +9335,7 @@ export interface components {
             source?: string;
             /** @enum {string} */
             status?: "active" | "banned";
+            statusReason?: string;
             /** Format: date */
             dateOfBirth?: string | null;
             companyName?: string | null;
@@ -9427,6 +9428,7 @@ export interface components {
                 }[];
                 /** @enum {string} */
                 linkedBy: "domain" | "manual";
+                linkedDomain: string | null;
             }[];
             total: number;
             totalCapped: boolean;

@@ -20,5 +20,10 @@ describe('companies', () => {
     expect(linkedVia({ primaryEmail: 'ada@Acme.com' }, ['acme.com'])).toEqual({ by: 'domain', domain: 'acme.com' });
     expect(linkedVia({ primaryEmail: 'ada@gmail.com' }, ['acme.com'])).toEqual({ by: 'manual', domain: null });
     expect(linkedVia({ primaryEmail: 'ada@acme.com', linkedBy: 'manual' }, ['acme.com'])).toEqual({ by: 'manual', domain: null });
+    // Linked by a second email: the server names the domain, which the primary email does not show.
+    expect(linkedVia({ primaryEmail: 'ada@gmail.com', linkedBy: 'domain', linkedDomain: 'acme.com' }, ['acme.com'])).toEqual({
+      by: 'domain',
+      domain: 'acme.com',
+    });
   });
 });

@@ -44,15 +44,16 @@ export function matchingDomain(emails: { address: string }[], domains: string[])
 }
 
 /**
- * How a person on a company's list is linked. The list rows do not say; a primary email at one of
- * the company's domains is a domain link (a link by a secondary email shows as manual).
+ * How a person on a company's list is linked. The server names the domain that made a domain link
+ * (`linkedDomain`, which may be a second email's); without it, a primary email at one of the
+ * company's domains is taken as the link.
  */
 export function linkedVia(
-  person: Pick<CustomerListItem, 'primaryEmail'> & { linkedBy?: 'domain' | 'manual' },
+  person: Pick<CustomerListItem, 'primaryEmail'> & { linkedBy?: 'domain' | 'manual'; linkedDomain?: string | null },
   domains: string[],
 ): { by: 'domain' | 'manual'; domain: string | null } {
   const at = person.primaryEmail ? emailDomain(person.primaryEmail) : null;
-  const domain = at && domains.includes(at) ? at : null;
+  const domain = person.linkedDomain ?? (at && domains.includes(at) ? at : null);
   if (person.linkedBy) return { by: person.linkedBy, domain: person.linkedBy === 'domain' ? domain : null };
   return domain ? { by: 'domain', domain } : { by: 'manual', domain: null };
 }
