@@ -26,7 +26,6 @@ let foyer: TestFoyer;
 let owner: Staff;
 let ownerUserId: string;
 let services: Services;
-let slug: string;
 const open: { close: () => void }[] = [];
 
 beforeAll(async () => {
@@ -34,7 +33,6 @@ beforeAll(async () => {
   owner = await foyer.signIn();
   services = createServices(foyer.database.db);
   ownerUserId = (await sql<{ id: string }>('select id from users where email = $1', [owner.email]))[0]!.id;
-  slug = (await sql<{ slug: string }>('select slug from organizations where id = $1', [owner.orgId]))[0]!.slug;
 });
 afterAll(async () => {
   for (const s of open) s.close();
