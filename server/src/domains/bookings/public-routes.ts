@@ -10,10 +10,8 @@ import {
   VenueParamsSchema,
   VenueServiceParamsSchema,
 } from '@foyer/schema/validation';
-import type { MiddlewareHandler } from 'hono';
-import { clientAddress, validationHook, type AppEnv } from '../../platform/http/context.ts';
-import { AppError } from '../../platform/errors.ts';
-import { AttemptLimiter } from '../../platform/rate-limit.ts';
+import { validationHook, type AppEnv } from '../../platform/http/context.ts';
+import { limitPerAddressAndVenue } from '../../platform/http/public-limits.ts';
 import type { BookingService } from './service.ts';
 import { permit } from '../../platform/permissions.ts';
 import { body, error, json } from '../../platform/http/openapi.ts';
@@ -74,23 +72,9 @@ const book = createRoute({
   },
 });
 
-/** Per address: 240 requests in 5 minutes for each venue, of which 40 confirmations or identifications. */
-function limitPerAddress(): { all: MiddlewareHandler<AppEnv>; writes: MiddlewareHandler<AppEnv> } {
-  const all = new AttemptLimiter(240, 5 * 60_000);
-  const writes = new AttemptLimiter(40, 5 * 60_000);
-  const guard =
-    (limiter: AttemptLimiter): MiddlewareHandler<AppEnv> =>
-    async (c, next) => {
-      const slug = c.req.path.split('/')[4] ?? '';
-      const wait = limiter.take(`${clientAddress(c)} ${slug}`);
-      if (wait > 0) throw new AppError(429, 'rate_limited', `Too many requests: try again in ${wait} seconds`, undefined, { 'retry-after': String(wait) });
-      await next();
-    };
-  return { all: guard(all), writes: guard(writes) };
-}
-
 export function publicBookingRoutes(bookings: BookingService) {
-  const limit = limitPerAddress();
+  // Per address and venue: 240 requests in 5 minutes, of which 40 identifications or submissions.
+  const limit = limitPerAddressAndVenue({ all: 240, writes: 40, windowMs: 5 * 60_000 });
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', limit.all);
   app.on('POST', '*', limit.writes);

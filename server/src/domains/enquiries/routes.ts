@@ -11,10 +11,8 @@ import {
   IdentifyResponseSchema,
   PublicEnquiryVenueSchema,
 } from '@foyer/schema/validation';
-import type { MiddlewareHandler } from 'hono';
-import { auth, clientAddress, validationHook, type AppEnv } from '../../platform/http/context.ts';
-import { AppError } from '../../platform/errors.ts';
-import { AttemptLimiter } from '../../platform/rate-limit.ts';
+import { auth, validationHook, type AppEnv } from '../../platform/http/context.ts';
+import { limitPerAddressAndVenue } from '../../platform/http/public-limits.ts';
 import { permit } from '../../platform/permissions.ts';
 import { body, error, json, orgOf, routeDefaults, uuidParams } from '../../platform/http/openapi.ts';
 import type { EnquiryService } from './service.ts';
@@ -62,21 +60,9 @@ const submit = createRoute({
   },
 });
 
-/** Per address and venue: 120 requests in 5 minutes, of which 20 identifications or enquiries. */
-function limitPerAddress(): { all: MiddlewareHandler<AppEnv>; writes: MiddlewareHandler<AppEnv> } {
-  const guard =
-    (limiter: AttemptLimiter): MiddlewareHandler<AppEnv> =>
-    async (c, next) => {
-      const slug = c.req.path.split('/')[4] ?? '';
-      const wait = limiter.take(`${clientAddress(c)} ${slug}`);
-      if (wait > 0) throw new AppError(429, 'rate_limited', `Too many requests: try again in ${wait} seconds`, undefined, { 'retry-after': String(wait) });
-      await next();
-    };
-  return { all: guard(new AttemptLimiter(120, 5 * 60_000)), writes: guard(new AttemptLimiter(20, 5 * 60_000)) };
-}
-
 export function publicEnquiryRoutes(enquiries: EnquiryService) {
-  const limit = limitPerAddress();
+  // Per address and venue: 120 requests in 5 minutes, of which 20 identifications or submissions.
+  const limit = limitPerAddressAndVenue({ all: 120, writes: 20, windowMs: 5 * 60_000 });
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', limit.all);
   app.on('POST', '*', limit.writes);
