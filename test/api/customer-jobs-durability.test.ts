@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { connect, type Database } from '@foyer/server/platform/db/connect.ts';
-import { ApiClient } from '../support/client.ts';
 import { parseCsv } from '../support/csv.ts';
 import { createTestDatabase } from '../support/db.ts';
 import { OWNER } from '../support/foyer.ts';
-import { kill9, spawnFoyer, type FoyerProcess } from '../support/process.ts';
+import { kill9, signInOwner, spawnFoyer, type FoyerProcess } from '../support/process.ts';
 import { until } from '../support/sockets.ts';
 
 /**
@@ -27,11 +26,6 @@ async function start() {
   const p = await spawnFoyer({ DATABASE_URL: databaseUrl });
   processes.push(p);
   return p;
-}
-async function owner(p: FoyerProcess) {
-  const client = new ApiClient(p.url);
-  await client.login(OWNER.email, OWNER.password);
-  return client;
 }
 type Checkpoint = { total: number; after: number };
 const checkpointOf = async (runId: string) =>
@@ -109,7 +103,7 @@ afterAll(async () => {
 describe('kill -9 in the middle of a step', () => {
   it('of a bulk tag: the restarted node resumes after the last committed batch; every customer is tagged once, with one history entry', async () => {
     const node = await start();
-    const res = await (await owner(node)).post('/api/customers/bulk', { target: { query: 'language=nl' }, action: { type: 'addTags', tagIds: [tagId] } });
+    const res = await (await signInOwner(node)).post('/api/customers/bulk', { target: { query: 'language=nl' }, action: { type: 'addTags', tagIds: [tagId] } });
     expect(res.status).toBe(202);
     const runId = res.body.id as string;
 
@@ -142,7 +136,7 @@ describe('kill -9 in the middle of a step', () => {
     const again = await start();
     const run = await until(
       async () => {
-        const got = (await (await owner(again)).get(`/api/jobs/${runId}`)).body;
+        const got = (await (await signInOwner(again)).get(`/api/jobs/${runId}`)).body;
         return got.finishedAt && got;
       },
       120_000,
@@ -160,7 +154,7 @@ describe('kill -9 in the middle of a step', () => {
 
   it('of an export: the restarted node carries on from the last committed part; every row is in the file once, in order', async () => {
     const node = await start();
-    const res = await (await owner(node)).post('/api/customers/exports', { query: 'language=nl', sort: 'name' });
+    const res = await (await signInOwner(node)).post('/api/customers/exports', { query: 'language=nl', sort: 'name' });
     expect(res.status).toBe(202);
     const runId = res.body.id as string;
 
@@ -182,7 +176,7 @@ describe('kill -9 in the middle of a step', () => {
     expect(parts!.n).toBe(1 + at.after / 1000);
 
     const again = await start();
-    const client = await owner(again);
+    const client = await signInOwner(again);
     const run = await until(
       async () => {
         const got = (await client.get(`/api/jobs/${runId}`)).body;

@@ -8,8 +8,7 @@ import { connect, type Database } from '@foyer/server/platform/db/connect.ts';
 import { writeGoogleContacts } from '../bench/import-data.ts';
 import { ApiClient } from '../support/client.ts';
 import { createTestDatabase } from '../support/db.ts';
-import { OWNER } from '../support/foyer.ts';
-import { kill9, spawnFoyer, type FoyerProcess } from '../support/process.ts';
+import { kill9, signInOwner, spawnFoyer, type FoyerProcess } from '../support/process.ts';
 import { until } from '../support/sockets.ts';
 
 /**
@@ -30,11 +29,6 @@ async function start() {
   const p = await spawnFoyer({ DATABASE_URL: databaseUrl });
   processes.push(p);
   return p;
-}
-async function owner(p: FoyerProcess) {
-  const client = new ApiClient(p.url);
-  await client.login(OWNER.email, OWNER.password);
-  return client;
 }
 const finished = (client: () => Promise<ApiClient>, id: string) =>
   until(
@@ -62,7 +56,7 @@ describe('kill -9 in the middle of an import', () => {
     const file = join(dir, 'contacts.csv');
     await writeGoogleContacts(file, N);
     const node = await start();
-    const client = await owner(node);
+    const client = await signInOwner(node);
     const up = await client.post<ImportUploadResult>('/api/imports/customers?fileName=contacts.csv', new Uint8Array(readFileSync(file)), {
       'content-type': 'text/csv',
     });
@@ -120,7 +114,7 @@ describe('kill -9 in the middle of an import', () => {
     expect(await created()).toBe(at.counts.created);
 
     const again = await start();
-    const run = await finished(() => owner(again), runId);
+    const run = await finished(() => signInOwner(again), runId);
     expect(run).toMatchObject({ status: 'succeeded', attempt: 2 });
     expect((run.result as { counts: unknown }).counts).toEqual(expected);
     expect(await created()).toBe(expected.created);

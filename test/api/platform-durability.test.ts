@@ -2,11 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobProgressEvent } from '@foyer/schema/validation';
 import { connect, type Database } from '@foyer/server/platform/db/connect.ts';
-import { ApiClient } from '../support/client.ts';
 import { createTestDatabase } from '../support/db.ts';
-import { OWNER } from '../support/foyer.ts';
 import { createProbeTable } from '../support/platform-probe.ts';
-import { kill9, spawnFoyer, type FoyerProcess } from '../support/process.ts';
+import { kill9, signInOwner, spawnFoyer, type FoyerProcess } from '../support/process.ts';
 import { dropRedisPrefix, redisReachable, REDIS_URL } from '../support/redis.ts';
 import { connectStaff, until, type StaffClient } from '../support/sockets.ts';
 
@@ -37,11 +35,6 @@ async function start(node: string, env: Record<string, string> = {}) {
   processes.push(p);
   return p;
 }
-async function owner(p: FoyerProcess) {
-  const client = new ApiClient(p.url);
-  await client.login(OWNER.email, OWNER.password);
-  return client;
-}
 const query = async <T extends object>(text: string, params: unknown[] = []) => (await database.pool.query<T>(text, params)).rows;
 const effectsOf = (eventId: number) =>
   query<{ source: string; node: string }>('select source, node from probe_effects where key = $1 and source like $2 order by id', [String(eventId), 'probe.%']);
@@ -57,7 +50,7 @@ describe('kill -9', () => {
   it('between an event commit and its delivery: after a restart each durable subscriber acts on it exactly once', async () => {
     // probe.first and probe.flaky commit, then probe.blocking makes its effect and hangs inside its transaction.
     const first = await start('first', { PROBE_BLOCK: '1' });
-    const written = await (await owner(first)).post('/api/probe/events', { count: 1 });
+    const written = await (await signInOwner(first)).post('/api/probe/events', { count: 1 });
     expect(written.status).toBe(200);
     const [eventId] = written.body.ids as number[];
     await until(async () => first.output().includes(`probe: blocking on event ${eventId}`) || undefined, 10_000, 'the subscriber to block');
@@ -91,7 +84,7 @@ describe('kill -9', () => {
     // Alone on the database (also when the test above failed before it stopped its node).
     await Promise.all(processes.map((p) => p.stop()));
     const node = await start('job-first');
-    const enqueued = await (await owner(node)).post('/api/probe/jobs', { total: 40, delayMs: 100 });
+    const enqueued = await (await signInOwner(node)).post('/api/probe/jobs', { total: 40, delayMs: 100 });
     expect(enqueued.status).toBe(200);
     const runId = enqueued.body.id as string;
     const counted = async () =>
@@ -123,7 +116,7 @@ describe('kill -9', () => {
       'the job finished',
     );
     expect(await counted()).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    const got = await (await owner(again)).get(`/api/jobs/${runId}`);
+    const got = await (await signInOwner(again)).get(`/api/jobs/${runId}`);
     expect(got.body).toMatchObject({ status: 'succeeded', attempt: 2, result: { counted: 40 }, progress: { done: 40, total: 40, percent: 100 } });
     // The steps after the kill were done by the restarted node.
     const nodes = await query<{ node: string; n: number }>('select node, count(*)::int as n from probe_effects where source = $1 group by node order by node', [
@@ -139,7 +132,7 @@ describe('kill -9', () => {
   it('of the node running a job while another node is up: the other node notices and resumes the job', async () => {
     await Promise.all(processes.map((p) => p.stop()));
     const nodes = [await start('pair-1'), await start('pair-2')];
-    const enqueued = await (await owner(nodes[0]!)).post('/api/probe/jobs', { total: 40, delayMs: 100 });
+    const enqueued = await (await signInOwner(nodes[0]!)).post('/api/probe/jobs', { total: 40, delayMs: 100 });
     const runId = enqueued.body.id as string;
     const counted = async () =>
       (await query<{ key: string }>('select key from probe_effects where source = $1 order by id', [`job:${runId}`])).map((r) => Number(r.key));
@@ -165,7 +158,7 @@ describe('kill -9', () => {
       'the job finished',
     );
     expect(await counted()).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    expect((await (await owner(survivor)).get(`/api/jobs/${runId}`)).body).toMatchObject({ status: 'succeeded', attempt: 2 });
+    expect((await (await signInOwner(survivor)).get(`/api/jobs/${runId}`)).body).toMatchObject({ status: 'succeeded', attempt: 2 });
     await survivor.stop();
   }, 120_000);
 });
@@ -192,7 +185,7 @@ describe.skipIf(!!noRedis)('two nodes sharing PostgreSQL and Redis', () => {
 
   it('an event written through node A reaches the local subscribers of node B within a second; durable subscribers act once, on either node', async () => {
     // One event per transaction (its created_at, the transaction's start, is then close to its commit).
-    const client = await owner(nodeA);
+    const client = await signInOwner(nodeA);
     const ids: number[] = [];
     for (let i = 0; i < 20; i++) ids.push(...((await client.post('/api/probe/events', { count: 1 })).body.ids as number[]));
     // Local subscribers write their effect (with the database's clock) as they run.
@@ -231,7 +224,7 @@ describe.skipIf(!!noRedis)('two nodes sharing PostgreSQL and Redis', () => {
   }, 60_000);
 
   it('a job enqueued through node A shows its progress to staff on node B, whichever node runs it', async () => {
-    const client = await owner(nodeA);
+    const client = await signInOwner(nodeA);
     const onB = await connectStaff(nodeB.url, client.cookie);
     sockets.push(onB);
     const heard: JobProgressEvent[] = [];
