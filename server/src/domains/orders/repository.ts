@@ -193,11 +193,3 @@ export function statusOf(o: { status: OrderStatus; total: number; paid: number; 
   return o.paid >= o.total ? 'paid' : 'open';
 }
 
-/** The current holder of a phone number (several may share one: the most recently active), as the booking flow matches. */
-export async function customerByPhone(db: DbOrTx, orgId: string, e164: string): Promise<string | undefined> {
-  const { rows } = await db.execute<{ id: string }>(sql`
-    select p.customer_id as id from customer_phones p join customers c on c.id = p.customer_id
-     where p.org_id = ${orgId} and p.e164 = ${e164} and c.erased_at is null
-     order by p.position is null, c.updated_at desc limit 1`);
-  return rows[0]?.id;
-}

@@ -342,7 +342,7 @@ export class OrderService {
     }
     const phone = c.phone === undefined ? undefined : normalizePhone(c.phone, actor.defaultCountry);
     if (phone === null) throw badField('customer.phone', `"${c.phone}" is not a valid phone number: include the country code, e.g. +44 20 7946 0958`);
-    const match = () => (c.email ? matchCustomer(this.db, actor.orgId, c.email, phone?.e164) : this.byPhone(actor.orgId, phone!.e164));
+    const match = () => matchCustomer(this.db, actor.orgId, c.email, phone?.e164);
     const found = await match();
     if (found) return found;
     try {
@@ -361,10 +361,6 @@ export class OrderService {
       if (!again) throw error;
       return again;
     }
-  }
-
-  private byPhone(orgId: string, e164: string) {
-    return repo.customerByPhone(this.db, orgId, e164);
   }
 }
 
