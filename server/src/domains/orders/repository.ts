@@ -192,4 +192,3 @@ export function statusOf(o: { status: OrderStatus; total: number; paid: number; 
   if (o.refunded > 0) return o.refunded >= o.paid ? 'refunded' : 'part_refunded';
   return o.paid >= o.total ? 'paid' : 'open';
 }
-
